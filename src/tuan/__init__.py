@@ -1,0 +1,3 @@
+"""Tuan (团): instant-messaging based social commerce."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from tuan.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Accounts: registration, sessions, profiles, the verified (real-name) flag, login throttling."""

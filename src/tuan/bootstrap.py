@@ -1,0 +1,156 @@
+"""The composition root: the one place that picks concrete adapters from settings.
+
+SQLite or PostgreSQL, in-process or Redis bus, local media storage. Everything the HTTP edge, the
+workers and the CLI need hangs off one :class:`Container`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from tuan.accounts.passwords import Passwords
+from tuan.accounts.service import LoginPolicy
+from tuan.chat.poster import MessagePoster
+from tuan.chat.queries import changes_since
+from tuan.chat.stream import MessageView
+from tuan.core.bus import EventBus, create_bus
+from tuan.core.clock import Clock, SystemClock
+from tuan.core.db import Database, create_database
+from tuan.core.media import LocalMediaStorage, MediaStorage
+from tuan.core.outbox import OutboxRelay
+from tuan.core.uow import UnitOfWork
+from tuan.discovery import domain_modules
+from tuan.realtime.hub import Hub
+from tuan.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    bus: EventBus
+    clock: Clock
+    relay: OutboxRelay
+    passwords: Passwords
+    media: MediaStorage
+    login_policy: LoginPolicy
+    hub: Hub
+    poster: MessagePoster
+    _unsubscribe_hub: Callable[[], None] | None = None
+    _workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def add_worker(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Run ``run()`` in the background while the container is started (until cancelled)."""
+        self._workers.append((name, run))
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (not yet entered)."""
+        return UnitOfWork(self.db, self.bus, self.clock, self.relay)
+
+    async def start(self, *, background: bool = True) -> None:
+        """Connect the bus, drain what a previous process left in the outbox, start workers."""
+        self._unsubscribe_hub = self.hub.attach(self.bus)
+        await self.bus.start()
+        await self.relay.drain()
+        if background:
+            self._tasks.append(
+                asyncio.create_task(
+                    self.relay.run(self.settings.outbox_poll_seconds), name="outbox-relay"
+                )
+            )
+            self._tasks.append(asyncio.create_task(self.poster.run(), name="message-poster"))
+            if self.db.is_sqlite:
+                self._tasks.append(
+                    asyncio.create_task(
+                        _forever("checkpoint", self._checkpoints), name="checkpoint"
+                    )
+                )
+            for name, run in self._workers:
+                self._tasks.append(asyncio.create_task(_forever(name, run), name=name))
+
+    async def _checkpoints(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            await self.db.checkpoint()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._unsubscribe_hub is not None:
+            self._unsubscribe_hub()
+            self._unsubscribe_hub = None
+        await self.bus.close()
+        if self.db.is_sqlite:
+            await self.db.checkpoint()
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": False, "bus": await self.bus.ping()}
+        try:
+            async with self.db.read_sessions() as session:
+                await session.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception:
+            log.warning("database not reachable", exc_info=True)
+        return checks
+
+
+async def _forever(name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background worker alive: log a crash and start it again after a pause."""
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("worker %s crashed; restarting in 1 s", name)
+            await asyncio.sleep(1)
+
+
+def bootstrap(
+    settings: Settings, *, clock: Clock | None = None, passwords: Passwords | None = None
+) -> Container:
+    db = create_database(settings.database_url, background_checkpoints=True)
+    bus = create_bus(settings.redis_url, settings.redis_channel)
+    clock = clock or SystemClock()
+
+    async def fetch_after(conversation_id: int, after: int) -> list[MessageView]:
+        async with db.read_sessions() as session:
+            return await changes_since(session, conversation_id, after)
+
+    media = LocalMediaStorage(settings.media_dir)
+    container = Container(
+        settings=settings,
+        db=db,
+        bus=bus,
+        clock=clock,
+        relay=OutboxRelay(db, bus, clock),
+        passwords=passwords or Passwords(),
+        media=media,
+        login_policy=LoginPolicy(
+            session_ttl=timedelta(hours=settings.session_ttl_hours),
+            max_failures_per_account=settings.login_max_failures_per_account,
+            max_failures_per_address=settings.login_max_failures_per_address,
+            failure_window=timedelta(seconds=settings.login_failure_window_seconds),
+        ),
+        hub=Hub(fetch_after),
+        poster=MessagePoster(lambda: container.uow(), media),
+    )
+    for module in domain_modules("handlers"):
+        module.register(container)
+    return container

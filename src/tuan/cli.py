@@ -1,0 +1,266 @@
+"""The ``tuan`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from tuan.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="Tuan (团): shopping inside group chats. Run a server, seed a demo, manage the database.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: migrations with Alembic.", no_args_is_help=True)
+admin_app = typer.Typer(help="Operator actions on accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+
+
+def _mount_domain_commands() -> None:
+    from tuan.discovery import domain_modules
+
+    for module in domain_modules("cli"):
+        app.add_typer(module.app, name=module.__name__.split(".")[1])
+
+
+# soft_wrap: an error stays one line however narrow the terminal (or pipe) is.
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "heads",
+) -> None:
+    """Upgrade the database (TUAN_DATABASE_URL) to the latest schema."""
+    from tuan.core.migrate import current_revision, upgrade
+
+    settings = _settings()
+    asyncio.run(upgrade(settings.database_url, revision))
+    revisions = asyncio.run(current_revision(settings.database_url))
+    console.print(f"database at revision {', '.join(revisions)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the code's."""
+    from tuan.core.migrate import current_revision, head_revision
+
+    settings = _settings()
+    revisions = asyncio.run(current_revision(settings.database_url))
+    console.print(f"database: {', '.join(revisions) or 'empty'}")
+    console.print(f"code:     {', '.join(head_revision())}")
+
+
+def _check_schema(settings: Settings) -> None:
+    from tuan.core.migrate import current_revision, head_revision
+
+    current, head = asyncio.run(current_revision(settings.database_url)), head_revision()
+    if current != head:
+        where = f"at schema revision {', '.join(current)}" if current else "empty (no schema)"
+        raise _fail(
+            f"the database is {where}, the code needs {', '.join(head)}: "
+            "run 'tuan db upgrade' first"
+        )
+
+
+def _serve(settings: Settings, banner: list[str] | None = None) -> None:
+    import uvicorn
+
+    from tuan.bootstrap import bootstrap
+    from tuan.http.app import create_app
+
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    container = bootstrap(settings)
+    config = uvicorn.Config(
+        create_app(container),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        ws_max_size=256 * 1024,
+        server_header=False,
+    )
+    for line in banner or []:
+        console.print(line)
+    uvicorn.Server(config).run()
+
+
+@app.command()
+def serve() -> None:
+    """Run the server (TUAN_HOST:TUAN_PORT) on the configured database and bus."""
+    settings = _settings()
+    _check_schema(settings)
+    _serve(settings)
+
+
+@app.command()
+def demo(
+    size: Annotated[int, typer.Option(min=20, max=100_000, help="People in the community")] = 300,
+) -> None:
+    """Upgrade the database, seed a demo community (once) and serve it."""
+    from tuan.core.migrate import upgrade
+    from tuan.demo.commerce import seed_demo_shops
+    from tuan.demo.community import DEMO_PASSWORD, DemoCommunity, seed_demo, work_units
+
+    settings = _settings()
+    asyncio.run(upgrade(settings.database_url))
+
+    async def seed() -> DemoCommunity:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            with Progress(
+                TextColumn("seeding the demo community"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("seed", total=work_units(size))
+                community = await seed_demo(
+                    container, size=size, progress=lambda n: progress.advance(task, n)
+                )
+            # Shops belong to demo people past the first two logins, who stay shoppers.
+            await seed_demo_shops(container, [p.username for p in community.people[2:12]])
+            return community
+        finally:
+            await container.close()
+
+    people = asyncio.run(seed()).people
+    url = f"http://{settings.host}:{settings.port}"
+    logins = ", ".join(p.username for p in people[:4])
+    _serve(
+        settings,
+        banner=[
+            f"[bold green]Tuan demo[/bold green] on {settings.database_url} at [bold]{url}[/bold]",
+            f"API docs: {url}/docs",
+            f"demo logins: {logins} … (password for every demo user: {DEMO_PASSWORD})",
+        ],
+    )
+
+
+@admin_app.command("verify")
+def admin_verify(
+    username: str,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove the verified flag")] = False,
+) -> None:
+    """Mark USERNAME as real-name verified (only operators can)."""
+    from tuan.accounts import service
+    from tuan.core.errors import TuanError
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> str:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            user = await service.set_verified(container.uow(), username=username, verified=not undo)
+            await container.relay.drain()
+            return user.username
+        finally:
+            await container.close()
+
+    try:
+        name = asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(exc.message) from None
+    console.print(f"{name} is {'no longer ' if undo else ''}verified")
+
+
+@admin_app.command("approve-merchant")
+def admin_approve_merchant(
+    username: str,
+    undo: Annotated[bool, typer.Option("--undo", help="Withdraw the approval")] = False,
+) -> None:
+    """Let USERNAME open shops without being real-name verified (only operators can)."""
+    from tuan.catalog.service import set_merchant_approval
+    from tuan.core.errors import TuanError
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> str:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            user = await set_merchant_approval(
+                container.uow(), username=username, approved=not undo
+            )
+            return user.username
+        finally:
+            await container.close()
+
+    try:
+        name = asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(exc.message) from None
+    console.print(f"{name} {'may no longer' if undo else 'may now'} open shops")
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    username: str,
+    display_name: Annotated[str, typer.Option(help="Shown name; defaults to the username")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+    verified: Annotated[bool, typer.Option(help="Create as real-name verified")] = False,
+) -> None:
+    """Create an account from the command line."""
+    from tuan.accounts import service
+    from tuan.core.errors import TuanError
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> int:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            user = await service.register(
+                container.uow(),
+                container.passwords,
+                username=username,
+                display_name=display_name or username,
+                password=password,
+                verified=verified,
+            )
+            await container.relay.drain()
+            return user.id
+        finally:
+            await container.close()
+
+    try:
+        user_id = asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(exc.message) from None
+    console.print(f"created user {username} (id {user_id})")
+
+
+def main() -> None:
+    _mount_domain_commands()
+    app()

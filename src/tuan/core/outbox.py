@@ -1,0 +1,202 @@
+"""The transactional outbox and its relay.
+
+A change and the events it causes commit together: ``UnitOfWork.emit`` adds an ``outbox`` row in
+the same transaction. After commit the relay *claims* due rows with a conditional update (so two
+relays, in one process or in two, never take the same row), runs the durable handlers registered
+for the topic, publishes the envelope on the bus and marks the row published. If anything fails
+the claim is released and the next drain — periodic, and at start-up — tries again; a process
+that dies mid-way leaves a claim that expires. Handlers make their effects exactly-once with
+:func:`first_time`, which records ``(handler, event id)`` in the handler's own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tuan.core.bus import EventBus
+from tuan.core.clock import Clock
+from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
+from tuan.core.events import Envelope
+
+log = logging.getLogger(__name__)
+
+DurableHandler = Callable[[Envelope], Awaitable[None]]
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_outbox_pending", "published_at", "id"),)
+
+    def envelope(self) -> Envelope:
+        return Envelope(
+            id=self.event_id,
+            topic=self.topic,
+            payload=self.payload,
+            occurred_at=self.occurred_at.isoformat(),
+        )
+
+
+class ProcessedEvent(Base):
+    """Which durable handler has already applied which event."""
+
+    __tablename__ = "processed_events"
+
+    handler: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+async def first_time(session: AsyncSession, handler: str, event_id: str, now: datetime) -> bool:
+    """Record that ``handler`` applies ``event_id`` in this transaction; False if it already did."""
+    async with session.begin_nested():
+        try:
+            session.add(ProcessedEvent(handler=handler, event_id=event_id, processed_at=now))
+            await session.flush()
+        except IntegrityError:
+            return False
+    return True
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        bus: EventBus,
+        clock: Clock,
+        *,
+        batch_size: int = 200,
+        claim_seconds: int = 60,
+    ) -> None:
+        self._db = db
+        self._bus = bus
+        self._clock = clock
+        self._batch_size = batch_size
+        self._claim = timedelta(seconds=claim_seconds)
+        self._handlers: dict[str, list[DurableHandler]] = defaultdict(list)
+        self._wake = asyncio.Event()
+
+    def register(self, topic: str, handler: DurableHandler) -> None:
+        """Run ``handler`` (exactly once in effect, see :func:`first_time`) for every ``topic``."""
+        self._handlers[topic].append(handler)
+
+    def kick(self) -> None:
+        """Ask the running relay loop to drain now instead of at its next poll."""
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Publish every due outbox row; returns how many were published."""
+        published = 0
+        while True:
+            token, rows = await self._claim_batch()
+            if not rows:
+                return published
+            done: list[int] = []
+            try:
+                for row in rows:
+                    envelope = row.envelope()
+                    for handler in self._handlers.get(row.topic, ()):
+                        await handler(envelope)
+                    await self._bus.publish(envelope)
+                    done.append(row.id)
+            except Exception:
+                log.exception("outbox publish failed; will retry on the next drain")
+                await self._settle(token, done, failed=True)
+                return published + len(done)
+            await self._settle(token, done, failed=False)
+            published += len(done)
+
+    async def settle(self) -> None:
+        """Drain until nothing is pending, including rows another drain has claimed meanwhile
+        (a synchronisation point for tests and one-off commands; bound it with
+        ``asyncio.timeout``)."""
+        while True:
+            await self.drain()
+            async with self._db.read_sessions() as session:
+                pending = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.published_at.is_(None))
+                )
+            if not pending:
+                return
+            await asyncio.sleep(0.02)
+
+    async def _claim_batch(self) -> tuple[str, list[OutboxRow]]:
+        now = self._clock.now()
+        token = uuid.uuid4().hex
+        due = (OutboxRow.published_at.is_(None)) & (
+            OutboxRow.claimed_until.is_(None) | (OutboxRow.claimed_until < now)
+        )
+        async with write_session(self._db) as session:
+            candidates = (
+                select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(self._batch_size)
+            )
+            # The repeated condition is re-checked on the locked row by PostgreSQL, so two
+            # relays racing for the same rows cannot both win them.
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(candidates.scalar_subquery()), due)
+                .values(claim_token=token, claimed_until=now + self._claim)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+        async with self._db.read_sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxRow).where(OutboxRow.claim_token == token).order_by(OutboxRow.id)
+                )
+            ).all()
+        return token, list(rows)
+
+    async def _settle(self, token: str, published_ids: list[int], *, failed: bool) -> None:
+        now = self._clock.now()
+        async with write_session(self._db) as session:
+            if published_ids:
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(published_ids), OutboxRow.claim_token == token)
+                    .values(published_at=now, claimed_until=None)
+                )
+            if failed:
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.claim_token == token, OutboxRow.published_at.is_(None))
+                    .values(claim_token=None, claimed_until=None, attempts=OutboxRow.attempts + 1)
+                )
+            await session.commit()
+
+    async def run(self, poll_seconds: float) -> None:
+        """Drain at start, then whenever kicked or every ``poll_seconds``; runs until cancelled."""
+        while True:
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox drain failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+            self._wake.clear()

@@ -1,0 +1,251 @@
+"""A durable scheduler: jobs that must run at a time, kept in the database, never in memory.
+
+Deadlines (a reservation that expires, a team purchase that must fill within 24 hours, a refund to
+send to the payment provider) are rows in ``due_jobs``. A sweep *claims* the due rows with one
+conditional ``UPDATE`` (the same pattern as the outbox relay: two sweepers, in one process or two,
+never win the same row), then runs each job's handler **in a transaction that also marks the job
+done** — and only while its claim still holds. So a job's effects commit exactly once, a process
+that dies mid-way leaves a claim that expires, and a restart changes nothing: the sweep at start-up
+finds whatever fell due while no process was running.
+
+Handlers are registered per ``kind``; a job's ``key`` is unique per kind, so scheduling the same
+deadline twice (a retried request) keeps one job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tuan.core.clock import Clock
+from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
+from tuan.core.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[[UnitOfWork, "DueJob"], Awaitable[None]]
+SWEEP_POLL_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 300
+
+
+class DueJob(Base):
+    __tablename__ = "due_jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(120))
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    claim_token: Mapped[str | None] = mapped_column(String(32), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        Index("ix_due_jobs_pending", "done_at", "run_at"),
+    )
+
+
+class ClaimLost(Exception):
+    """Another sweeper took the job over (our claim expired); our work is rolled back."""
+
+
+def schedule(
+    session: AsyncSession,
+    *,
+    kind: str,
+    key: str,
+    run_at: datetime,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Add a job in the caller's transaction. The key must be new (see :func:`schedule_once`)."""
+    session.add(
+        DueJob(kind=kind, key=key, run_at=run_at, payload=payload or {}, created_at=now, attempts=0)
+    )
+
+
+async def schedule_once(
+    session: AsyncSession,
+    *,
+    kind: str,
+    key: str,
+    run_at: datetime,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Add a job unless one with the same kind and key exists; False if it already did."""
+    async with session.begin_nested():
+        try:
+            schedule(session, kind=kind, key=key, run_at=run_at, now=now, payload=payload)
+            await session.flush()
+        except IntegrityError:
+            return False
+    return True
+
+
+class SchedulerHost(Protocol):
+    """What the scheduler needs from the composition root (``tuan.bootstrap.Container``)."""
+
+    db: Database
+    clock: Clock
+
+    def uow(self) -> UnitOfWork: ...
+
+    def add_worker(self, name: str, run: Callable[[], Awaitable[None]]) -> None: ...
+
+
+class Scheduler:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        new_uow: Callable[[], UnitOfWork],
+        *,
+        batch_size: int = 50,
+        claim_seconds: int = 120,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._new_uow = new_uow
+        self._batch_size = batch_size
+        self._claim = timedelta(seconds=claim_seconds)
+        self._handlers: dict[str, JobHandler] = {}
+        self._wake = asyncio.Event()
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        if kind in self._handlers:
+            raise ValueError(f"a handler for due job kind {kind!r} is already registered")
+        self._handlers[kind] = handler
+
+    def kick(self) -> None:
+        """Ask the running sweeper to sweep now instead of at its next poll."""
+        self._wake.set()
+
+    async def sweep(self) -> int:
+        """Run every job that is due; returns how many completed."""
+        completed = 0
+        while True:
+            token, jobs = await self._claim_batch()
+            if not jobs:
+                return completed
+            for job in jobs:
+                if await self._run(job, token):
+                    completed += 1
+
+    async def _claim_batch(self) -> tuple[str, list[DueJob]]:
+        now = self._clock.now()
+        token = uuid.uuid4().hex
+        due = (
+            DueJob.done_at.is_(None)
+            & (DueJob.run_at <= now)
+            & (DueJob.claimed_until.is_(None) | (DueJob.claimed_until < now))
+            & DueJob.kind.in_(sorted(self._handlers))
+        )
+        async with write_session(self._db) as session:
+            candidates = (
+                select(DueJob.id).where(due).order_by(DueJob.run_at).limit(self._batch_size)
+            )
+            # The condition is repeated so PostgreSQL re-checks it on the locked row.
+            await session.execute(
+                update(DueJob)
+                .where(DueJob.id.in_(candidates.scalar_subquery()), due)
+                .values(claim_token=token, claimed_until=now + self._claim)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+        async with self._db.read_sessions() as session:
+            jobs = (
+                await session.scalars(
+                    select(DueJob).where(DueJob.claim_token == token).order_by(DueJob.run_at)
+                )
+            ).all()
+        return token, list(jobs)
+
+    async def _run(self, job: DueJob, token: str) -> bool:
+        handler = self._handlers[job.kind]
+        try:
+            async with self._new_uow() as uow:
+                await handler(uow, job)
+                finished = await uow.session.execute(
+                    update(DueJob)
+                    .where(
+                        DueJob.id == job.id,
+                        DueJob.claim_token == token,
+                        DueJob.done_at.is_(None),
+                    )
+                    .values(done_at=uow.now, claimed_until=None)
+                )
+                if finished.rowcount != 1:  # type: ignore[attr-defined]
+                    raise ClaimLost()
+                await uow.commit()
+            return True
+        except ClaimLost:
+            log.warning("due job %s %s was taken over by another sweeper", job.kind, job.key)
+            return False
+        except Exception as exc:
+            log.exception("due job %s %s failed; it will be retried", job.kind, job.key)
+            await self._release_after_failure(job, token, exc)
+            return False
+
+    async def _release_after_failure(self, job: DueJob, token: str, exc: Exception) -> None:
+        now = self._clock.now()
+        backoff = timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** min(job.attempts + 1, 16)))
+        async with write_session(self._db) as session:
+            await session.execute(
+                update(DueJob)
+                .where(DueJob.id == job.id, DueJob.claim_token == token)
+                .values(
+                    claim_token=None,
+                    claimed_until=None,
+                    attempts=DueJob.attempts + 1,
+                    run_at=now + backoff,
+                    last_error=f"{type(exc).__name__}: {exc}"[:500],
+                )
+            )
+            await session.commit()
+
+    async def run(self, poll_seconds: float = SWEEP_POLL_SECONDS) -> None:
+        """Sweep at start, then whenever kicked or every ``poll_seconds``; runs until cancelled."""
+        while True:
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("due job sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+            self._wake.clear()
+
+
+_ATTRIBUTE = "_tuan_due_job_scheduler"
+
+
+def scheduler_for(host: SchedulerHost) -> Scheduler:
+    """The one scheduler of a container, created with its sweeping worker on first use.
+
+    Domains call this from their ``handlers.register(container)`` to register job kinds; tests call
+    ``scheduler_for(container).sweep()``. (The container keeps it as an attribute until the
+    composition root grows a ``scheduler`` field of its own.)
+    """
+    existing = getattr(host, _ATTRIBUTE, None)
+    if isinstance(existing, Scheduler):
+        return existing
+    created = Scheduler(host.db, host.clock, host.uow)
+    setattr(host, _ATTRIBUTE, created)
+    host.add_worker("due-job-scheduler", created.run)
+    return created

@@ -1,0 +1,36 @@
+"""Find each domain's pieces by convention, so adding a domain touches no shared file.
+
+A domain package ``tuan.<name>`` may have ``models`` (persistence), ``handlers`` (with
+``register(container)``: durable event handlers, bus subscribers, background workers) and ``cli``
+(with a typer ``app``, mounted as ``tuan <name>``). HTTP routers live in ``tuan.http.routes.<name>``
+and expose ``router``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Iterator
+from types import ModuleType
+
+import tuan
+
+_NOT_DOMAINS = {"http", "migrations", "core"}
+
+
+def domain_modules(suffix: str) -> Iterator[ModuleType]:
+    """Import ``tuan.<package>.<suffix>`` for every package that has one, in name order."""
+    for info in sorted(pkgutil.iter_modules(tuan.__path__), key=lambda i: i.name):
+        if not info.ispkg or info.name in _NOT_DOMAINS:
+            continue
+        name = f"tuan.{info.name}.{suffix}"
+        if importlib.util.find_spec(name) is not None:
+            yield importlib.import_module(name)
+
+
+def route_modules() -> Iterator[ModuleType]:
+    import tuan.http.routes as routes
+
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda i: i.name):
+        yield importlib.import_module(f"tuan.http.routes.{info.name}")

@@ -1,0 +1,61 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import tuan
+from tuan.bootstrap import Container
+from tuan.discovery import route_modules
+from tuan.http.errors import install_error_handlers
+from tuan.http.limits import BodySizeLimit, RefuseNulInUrl
+from tuan.http.realtime import CaptureWebSocketProtocol
+
+# Routes that take images get the upload limit; every other body gets the small one.
+UPLOAD_SUFFIXES = ("/avatar", "/images")
+
+
+def create_app(container: Container, *, manage_container: bool = True) -> FastAPI:
+    """Build the app around ``container``.
+
+    With ``manage_container`` the app's lifespan starts the container (bus, outbox relay) and
+    closes it on shutdown; tests that drive the container themselves pass ``False``.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if manage_container:
+            await container.start()
+        try:
+            yield
+        finally:
+            if manage_container:
+                await container.close()
+
+    app = FastAPI(
+        title="Tuan",
+        version=tuan.__version__,
+        summary="Instant-messaging based social commerce: shopping inside group chats.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    install_error_handlers(app)
+    settings = container.settings
+
+    def limit_for(path: str) -> int:
+        if path.endswith(UPLOAD_SUFFIXES):
+            return settings.max_upload_bytes
+        return settings.max_body_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    app.add_middleware(RefuseNulInUrl)
+    app.add_middleware(CaptureWebSocketProtocol)  # added last = outermost: sees the server's send
+    for module in route_modules():
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(files("tuan.web") / "static")), name="static")
+    return app

@@ -1,0 +1,76 @@
+"""FastAPI dependencies: the container, the caller, the read session.
+
+The caller is named by a bearer token, or, for the web app, by the HttpOnly session cookie; a
+cookie-authenticated request that is not a read must carry the page's CSRF token (see
+``tuan.web.security``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.accounts.errors import NotAuthenticated
+from tuan.accounts.models import User
+from tuan.accounts.queries import user_for_token
+from tuan.bootstrap import Container
+from tuan.web.errors import CsrfTokenInvalid
+from tuan.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_matches
+
+bearer = HTTPBearer(auto_error=False, description="The token returned by POST /api/v1/sessions")
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def get_reader(container: ContainerDep) -> AsyncIterator[AsyncSession]:
+    async with container.db.read_sessions() as session:
+        yield session
+
+
+ReaderDep = Annotated[AsyncSession, Depends(get_reader)]
+
+
+def get_token(
+    request: Request,
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    if credentials is not None and credentials.credentials:
+        return credentials.credentials
+    # Read from the request, not declared as a parameter: the cookie is the web app's business,
+    # not part of the API's documented (and fuzzed) contract.
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotAuthenticated()
+    if request.method not in SAFE_METHODS and not csrf_matches(
+        container.settings.secret_key, cookie, request.headers.get(CSRF_HEADER)
+    ):
+        raise CsrfTokenInvalid()
+    return cookie
+
+
+TokenDep = Annotated[str, Depends(get_token)]
+
+
+async def get_current_user(container: ContainerDep, reader: ReaderDep, token: TokenDep) -> User:
+    return await user_for_token(reader, token=token, now=container.clock.now())
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+AddressDep = Annotated[str, Depends(client_address)]

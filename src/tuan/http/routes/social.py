@@ -1,0 +1,154 @@
+"""Friends and blocks over HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
+from tuan.http.errors import error_responses
+from tuan.http.schemas import Id, IdPath, Input
+from tuan.social import queries, service
+from tuan.social.models import FriendRequest
+
+router = APIRouter(prefix="/api/v1", tags=["friends"])
+
+WRITE = error_responses(400, 401, 403, 404, 409, 413, 422)
+
+
+class PersonOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    avatar_url: str | None
+    verified: bool
+
+
+class FriendRequestIn(Input):
+    user_id: Id
+    message: str = Field(default="", max_length=200)
+    context_group_id: Id | None = Field(
+        default=None, description="The group you both are in, shown as where you met"
+    )
+
+
+class FriendRequestOut(BaseModel):
+    id: int
+    from_user_id: int
+    to_user_id: int
+    message: str
+    context_group_id: int | None
+    created_at: datetime
+
+
+class FriendRequestsOut(BaseModel):
+    incoming: list[FriendRequestOut]
+    outgoing: list[FriendRequestOut]
+
+
+class RequestResult(BaseModel):
+    status: Literal["requested", "friends"]
+    request_id: int | None
+
+
+def request_out(r: FriendRequest) -> FriendRequestOut:
+    return FriendRequestOut(
+        id=r.id,
+        from_user_id=r.from_user_id,
+        to_user_id=r.to_user_id,
+        message=r.message,
+        context_group_id=r.context_group_id,
+        created_at=r.created_at,
+    )
+
+
+@router.get("/friends", responses=error_responses(401))
+async def list_friends(user: CurrentUser, reader: ReaderDep) -> list[PersonOut]:
+    return [PersonOut(**p) for p in await queries.friends(reader, user.id)]
+
+
+@router.delete(
+    "/friends/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+)
+async def unfriend(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
+    await service.unfriend(container.uow(), user_id=user.id, other_id=user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/friends/requests", responses=error_responses(401))
+async def list_requests(user: CurrentUser, reader: ReaderDep) -> FriendRequestsOut:
+    found = await queries.friend_requests(reader, user.id)
+    return FriendRequestsOut(
+        incoming=[request_out(r) for r in found["incoming"]],
+        outgoing=[request_out(r) for r in found["outgoing"]],
+    )
+
+
+@router.post("/friends/requests", status_code=201, responses=WRITE)
+async def request_friendship(
+    body: FriendRequestIn, user: CurrentUser, container: ContainerDep
+) -> RequestResult:
+    """Ask to be friends (if they already asked you, you are friends at once)."""
+    request = await service.request_friendship(
+        container.uow(),
+        from_user_id=user.id,
+        to_user_id=body.user_id,
+        message=body.message,
+        context_group_id=body.context_group_id,
+    )
+    if request is None:
+        return RequestResult(status="friends", request_id=None)
+    return RequestResult(status="requested", request_id=request.id)
+
+
+@router.post(
+    "/friends/requests/{request_id}/{answer}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+)
+async def answer_request(
+    request_id: IdPath,
+    answer: Literal["accept", "decline"],
+    user: CurrentUser,
+    container: ContainerDep,
+) -> Response:
+    await service.answer_friend_request(
+        container.uow(), request_id=request_id, user_id=user.id, accept=answer == "accept"
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/blocks", responses=error_responses(401))
+async def list_blocks(user: CurrentUser, reader: ReaderDep) -> list[int]:
+    return await queries.blocked_ids(reader, user.id)
+
+
+@router.put(
+    "/blocks/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+)
+async def block(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
+    """Block someone: no messages, invitations, friend requests or profile details from/to them."""
+    await service.block(container.uow(), blocker_id=user.id, blocked_id=user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/blocks/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+)
+async def unblock(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
+    await service.unblock(container.uow(), blocker_id=user.id, blocked_id=user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,118 @@
+"""The one gate: which of a set of owners let a viewer see a kind of their behaviour."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import cast
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from tuan.chat.models import Member
+from tuan.groups.models import Group
+from tuan.privacy.domain import DEFAULT, KINDS, Audience, Kind, Relationship, may_see
+from tuan.privacy.models import PrivacyGroup, PrivacySetting
+from tuan.social.models import Block, Friendship
+
+
+async def settings_of(
+    session: AsyncSession, user_id: int
+) -> dict[Kind, tuple[Audience, list[int]]]:
+    found: dict[Kind, tuple[Audience, list[int]]] = {kind: (DEFAULT, []) for kind in KINDS}
+    for setting in await session.scalars(
+        select(PrivacySetting).where(PrivacySetting.user_id == user_id)
+    ):
+        found[cast(Kind, setting.kind)] = (cast(Audience, setting.audience), [])
+    for kind, group_id in await session.execute(
+        select(PrivacyGroup.kind, PrivacyGroup.group_id)
+        .where(PrivacyGroup.user_id == user_id)
+        .order_by(PrivacyGroup.group_id)
+    ):
+        found[cast(Kind, kind)][1].append(group_id)
+    return found
+
+
+async def visible_owners(
+    session: AsyncSession, viewer_id: int, owner_ids: Iterable[int], kind: Kind
+) -> set[int]:
+    """The owners among ``owner_ids`` whose ``kind`` the viewer may see (always themselves)."""
+    owners = set(owner_ids)
+    if not owners:
+        return set()
+    audiences: dict[int, Audience] = {}
+    for user_id, audience in await session.execute(
+        select(PrivacySetting.user_id, PrivacySetting.audience).where(
+            PrivacySetting.user_id.in_(owners), PrivacySetting.kind == kind
+        )
+    ):
+        audiences[user_id] = cast(Audience, audience)
+    open_to_someone = {o for o in owners if audiences.get(o, DEFAULT) != "nobody"}
+    visible = {viewer_id} & owners
+    candidates = open_to_someone - visible
+    if not candidates:
+        return visible
+    relationships = await _relationships(session, viewer_id, candidates)
+    chosen: dict[int, set[int]] = defaultdict(set)
+    for user_id, group_id in await session.execute(
+        select(PrivacyGroup.user_id, PrivacyGroup.group_id).where(
+            PrivacyGroup.user_id.in_(candidates), PrivacyGroup.kind == kind
+        )
+    ):
+        chosen[user_id].add(group_id)
+    for owner in candidates:
+        if may_see(
+            audiences.get(owner, DEFAULT),
+            frozenset(chosen[owner]),
+            relationships[owner],
+            viewer_is_owner=False,
+        ):
+            visible.add(owner)
+    return visible
+
+
+async def _relationships(
+    session: AsyncSession, viewer_id: int, owners: set[int]
+) -> dict[int, Relationship]:
+    blocked = set(
+        await session.scalars(
+            select(Block.blocker_id).where(
+                Block.blocker_id.in_(owners), Block.blocked_id == viewer_id
+            )
+        )
+    ) | set(
+        await session.scalars(
+            select(Block.blocked_id).where(
+                Block.blocker_id == viewer_id, Block.blocked_id.in_(owners)
+            )
+        )
+    )
+    friends: set[int] = set()
+    for low, high in await session.execute(
+        select(Friendship.user_low, Friendship.user_high).where(
+            or_(
+                and_(Friendship.user_low == viewer_id, Friendship.user_high.in_(owners)),
+                and_(Friendship.user_high == viewer_id, Friendship.user_low.in_(owners)),
+            )
+        )
+    ):
+        friends.add(high if low == viewer_id else low)
+    mine, theirs = aliased(Member), aliased(Member)
+    shared: dict[int, set[int]] = defaultdict(set)
+    for owner, group_id in await session.execute(
+        select(theirs.user_id, theirs.conversation_id)
+        .join(mine, mine.conversation_id == theirs.conversation_id)
+        .join(Group, Group.id == theirs.conversation_id)
+        .where(mine.user_id == viewer_id, theirs.user_id.in_(owners))
+        .where(Group.dissolved_at.is_(None))
+    ):
+        shared[owner].add(group_id)
+    return {
+        owner: Relationship(
+            blocked=owner in blocked,
+            friends=owner in friends,
+            shared_group_ids=frozenset(shared[owner]),
+        )
+        for owner in owners
+    }

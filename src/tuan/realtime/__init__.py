@@ -1,0 +1,1 @@
+"""Real time: the per-process connection hub and the WebSocket connection model."""

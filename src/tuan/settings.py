@@ -1,0 +1,99 @@
+"""Typed settings, read once from the environment (prefix ``TUAN_``) and an optional ``.env``.
+
+Nothing reads the environment at import time: :func:`load_settings` is called by the composition
+root (``bootstrap``) or the CLI, and the resulting object is passed down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/tuan.db"
+INSECURE_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - refused in production
+_SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+class SettingsError(Exception):
+    """Settings are invalid; the message is one line a person can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TUAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    redis_channel: str = Field(default="tuan:events", min_length=1, max_length=100)
+    secret_key: str = INSECURE_SECRET
+    media_dir: Path = Path("./var/media")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    environment: Literal["development", "production", "test"] = "development"
+
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_upload_bytes: int = Field(default=8_000_000, ge=1024)
+    session_ttl_hours: int = Field(default=24 * 30, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    group_member_cap: int = Field(default=500, ge=2, le=100_000)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if value == "":
+            return DEFAULT_SQLITE_URL
+        driver = value.split("://", 1)[0]
+        if "://" not in value or driver not in _SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"must start with one of {', '.join(d + '://' for d in _SUPPORTED_DRIVERS)}"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if len(value) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == INSECURE_SECRET:
+            raise ValueError("TUAN_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; invalid values raise :class:`SettingsError` with one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        where = f"setting TUAN_{field.upper()}" if field else "settings"
+        more = exc.error_count() - 1
+        raise SettingsError(
+            f"invalid {where}: {first['msg']}" + (f" (and {more} more)" if more else "")
+        ) from None

@@ -1,0 +1,74 @@
+"""Record interactions and recommendation outcomes; every update is an atomic addition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.core.db import dialect_insert
+from tuan.trust import domain
+from tuan.trust.domain import Interaction
+from tuan.trust.models import Reputation, TrustEdge
+
+
+async def record(
+    session: AsyncSession, source_id: int, target_id: int, kind: Interaction, at: datetime
+) -> None:
+    """``source`` did ``kind`` towards ``target`` at ``at`` (inside the caller's transaction)."""
+    if source_id == target_id:
+        return
+    weight = domain.scaled(kind.value, at)
+    statement = dialect_insert(session, TrustEdge).values(
+        source_id=source_id, target_id=target_id, scaled_weight=weight, interactions=1, last_at=at
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[TrustEdge.source_id, TrustEdge.target_id],
+        set_={
+            "scaled_weight": TrustEdge.scaled_weight + statement.excluded.scaled_weight,
+            "interactions": TrustEdge.interactions + 1,
+            "last_at": statement.excluded.last_at,
+        },
+    )
+    await session.execute(statement)
+
+
+async def record_both_ways(
+    session: AsyncSession, a: int, b: int, kind: Interaction, at: datetime
+) -> None:
+    await record(session, a, b, kind, at)
+    await record(session, b, a, kind, at)
+
+
+async def count_outcome(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    category: str,
+    at: datetime,
+    shares: int = 0,
+    purchases: int = 0,
+    rated: int = 0,
+    rated_good: int = 0,
+) -> None:
+    """Add to a recommender's record in a category (a share, a purchase, a rating of one)."""
+    statement = dialect_insert(session, Reputation).values(
+        user_id=user_id,
+        category=category,
+        shares=shares,
+        purchases=purchases,
+        rated=rated,
+        rated_good=rated_good,
+        updated_at=at,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Reputation.user_id, Reputation.category],
+        set_={
+            "shares": Reputation.shares + statement.excluded.shares,
+            "purchases": Reputation.purchases + statement.excluded.purchases,
+            "rated": Reputation.rated + statement.excluded.rated,
+            "rated_good": Reputation.rated_good + statement.excluded.rated_good,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    await session.execute(statement)

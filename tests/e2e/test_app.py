@@ -1,0 +1,77 @@
+"""The app's frame: health, readiness, OpenAPI, docs and JSON errors for unknown routes."""
+
+from __future__ import annotations
+
+import httpx
+
+from tuan.bootstrap import bootstrap
+from tuan.http.app import create_app
+from tuan.settings import Settings
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": True, "bus": True}
+
+
+async def test_openapi_and_docs_are_served(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert "/api/v1/accounts" in spec["paths"] and "/api/v1/me" in spec["paths"]
+    assert (await client.get("/docs")).status_code == 200
+
+
+async def test_unknown_route_and_wrong_method_are_json_errors(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
+    wrong = await client.put("/healthz")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_readiness_fails_when_database_and_bus_are_unreachable(
+    settings: Settings,
+) -> None:
+    broken = settings.model_copy(
+        update={
+            "database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere",
+            "redis_url": "redis://127.0.0.1:1/0",
+        }
+    )
+    container = bootstrap(broken)
+    app = create_app(container, manage_container=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://tuan.test"
+    ) as http:
+        response = await http.get("/readyz")
+    await container.close()
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": False, "bus": False}
+    assert (await http_alive(app)) == 200
+
+
+async def http_alive(app: object) -> int:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://tuan.test",  # type: ignore[arg-type]
+    ) as http:
+        return (await http.get("/healthz")).status_code
+
+
+async def test_text_no_database_can_store_is_refused_not_crashed_on(
+    client: httpx.AsyncClient,
+) -> None:
+    nul = await client.post(
+        "/api/v1/accounts",
+        json={"username": "nul_user", "display_name": "a\x00b", "password": "long enough pw"},
+    )
+    assert nul.status_code == 422 and "NUL" in nul.json()["error"]["message"]
+    surrogate = await client.post(
+        "/api/v1/accounts",
+        content=b'{"username": "sur_user", "display_name": "\\ud800", '
+        b'"password": "long enough pw"}',
+        headers={"content-type": "application/json"},
+    )
+    assert surrogate.status_code == 422
+    in_url = await client.get("/api/v1/users/a%00b")
+    assert in_url.status_code == 400 and in_url.json()["error"]["code"] == "BAD_REQUEST"

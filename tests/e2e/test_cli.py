@@ -1,0 +1,99 @@
+"""The `tuan` command line: help at every level, migrations, operator actions, clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live import TUAN, live_server, tuan_env
+
+
+def run_tuan(
+    *args: str, env: dict[str, str], cwd: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*TUAN, *args],
+        env=tuan_env(env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [(), ("db",), ("admin",), ("serve",), ("demo",), ("db", "upgrade"), ("admin", "verify")]
+)
+def test_help_is_useful_at_every_level(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = run_tuan(*args, "--help", env={}, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Usage" in result.stdout and len(result.stdout.splitlines()) > 5
+
+
+def test_invalid_settings_fail_at_start_with_one_clear_line(tmp_path: Path) -> None:
+    result = run_tuan("serve", env={"TUAN_PORT": "99999"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TUAN_PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_upgrade_then_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    refused = run_tuan("serve", env={"TUAN_DATABASE_URL": url}, cwd=tmp_path)
+    assert refused.returncode == 1 and "tuan db upgrade" in refused.stderr
+    upgraded = run_tuan("db", "upgrade", env={"TUAN_DATABASE_URL": url}, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = run_tuan("db", "current", env={"TUAN_DATABASE_URL": url}, cwd=tmp_path)
+    database, code = (line.split(":", 1)[1].strip() for line in current.stdout.splitlines()[:2])
+    assert database == code != "empty"
+
+
+def test_operator_creates_and_verifies_a_user(server_env: dict[str, str], tmp_path: Path) -> None:
+    created = run_tuan(
+        "admin",
+        "create-user",
+        "李小雷",
+        "--display-name",
+        "李雷 Li Lei",
+        env=server_env,
+        cwd=tmp_path,
+        stdin="a good long password\na good long password\n",
+    )
+    assert created.returncode == 0, created.stderr
+    verified = run_tuan("admin", "verify", "李小雷", env=server_env, cwd=tmp_path)
+    assert verified.returncode == 0 and "verified" in verified.stdout
+    unknown = run_tuan("admin", "verify", "nobody_x", env=server_env, cwd=tmp_path)
+    assert unknown.returncode == 1 and "nobody_x" in unknown.stderr
+
+    with live_server(server_env, cwd=tmp_path) as server:
+        token = httpx.post(
+            server.url + "/api/v1/sessions",
+            json={"username": "李小雷", "password": "a good long password"},
+        ).json()["token"]
+        me = httpx.get(server.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["verified"] is True and me.json()["display_name"] == "李雷 Li Lei"
+
+
+def test_the_demo_serves_a_community_people_can_log_in_to(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    env = {"TUAN_DATABASE_URL": fresh_database_url, "TUAN_LOG_LEVEL": "WARNING"}
+    with live_server(env, cwd=tmp_path, command=("demo", "--size", "40")) as server:
+        session = httpx.post(
+            server.url + "/api/v1/sessions",
+            json={"username": "mei", "password": "tuan-demo-2026"},
+        )
+        assert session.status_code == 201
+        token = session.json()["token"]
+        found = httpx.get(
+            server.url + "/api/v1/products",
+            params={"q": "坚果"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        banner = server.log()
+    assert server.url in banner and "mei" in banner and "tuan-demo-2026" in banner
+    assert found.status_code == 200, found.text
+    assert "每日坚果礼盒 Daily nuts gift box" in [p["name"] for p in found.json()]

@@ -1,0 +1,88 @@
+"""Schemathesis fuzzes the whole OpenAPI spec of a real server: no 5xx, no schema violation.
+
+Runs anonymously and as a logged-in user. The server is a real `tuan serve` process on a fresh
+database of the suite's engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live import live_server, tuan_env
+
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+        "negative_data_rejection",
+    ]
+)
+
+
+def _schemathesis(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    st = shutil.which("st", path=str(Path(sys.executable).parent))
+    assert st, "schemathesis is a dev dependency; install with pip install -e '.[dev]'"
+    return subprocess.run(
+        [
+            st,
+            "run",
+            f"{url}/openapi.json",
+            "--checks",
+            CHECKS,
+            "--max-examples",
+            "40",
+            "--seed",
+            "20261122",
+            "--workers",
+            "1",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--suppress-health-check",
+            "all",
+            "--request-timeout",
+            "20",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=tuan_env({}),
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_fuzzing_the_api_finds_no_server_error_or_schema_violation(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    with live_server(server_env, cwd=tmp_path) as server:
+        anonymous = _schemathesis(server.url, tmp_path)
+        assert anonymous.returncode == 0, anonymous.stdout[-20000:] + anonymous.stderr[-5000:]
+
+        password = "fuzzing password 123"
+        httpx.post(
+            server.url + "/api/v1/accounts",
+            json={"username": "fuzzer", "display_name": "Fuzzer", "password": password},
+        ).raise_for_status()
+        token = httpx.post(
+            server.url + "/api/v1/sessions", json={"username": "fuzzer", "password": password}
+        ).json()["token"]
+        logged_in = _schemathesis(
+            server.url,
+            tmp_path,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--exclude-path",
+            "/api/v1/sessions/current",
+        )
+        assert logged_in.returncode == 0, logged_in.stdout[-20000:] + logged_in.stderr[-5000:]
+        assert "500 Internal" not in server.log()

@@ -1,0 +1,114 @@
+"""The outbox: events committed with a change are published after commit, exactly once, even
+when the first publish fails."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sqlalchemy import func, select
+
+from tests.fakes import FlakyBus, ShiftableClock
+from tuan.bootstrap import Container
+from tuan.core.events import DomainEvent, Envelope
+from tuan.core.outbox import OutboxRelay, OutboxRow, first_time
+from tuan.core.uow import UnitOfWork
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThingHappened(DomainEvent):
+    topic: ClassVar[str] = "test.thing_happened"
+    number: int
+
+
+def relay_with(container: Container, bus: FlakyBus) -> OutboxRelay:
+    return OutboxRelay(container.db, bus, container.clock)
+
+
+async def emit(container: Container, relay: OutboxRelay, bus: FlakyBus, number: int) -> None:
+    async with UnitOfWork(container.db, bus, container.clock, relay) as uow:
+        uow.emit(ThingHappened(number=number))
+        await uow.commit()
+
+
+async def pending(container: Container) -> int:
+    async with container.db.read_sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.published_at.is_(None))
+            )
+            or 0
+        )
+
+
+async def test_event_whose_publish_failed_is_published_by_the_next_drain_exactly_once(
+    container: Container,
+) -> None:
+    bus = FlakyBus(failures=1)
+    relay = relay_with(container, bus)
+    await emit(container, relay, bus, 1)
+
+    assert await relay.drain() == 0  # the bus is down: nothing published, nothing lost
+    assert bus.published == [] and await pending(container) == 1
+
+    assert await relay.drain() == 1  # the next drain publishes it
+    assert await relay.drain() == 0  # and never again
+    assert [e.payload["number"] for e in bus.published] == [1]
+    assert await pending(container) == 0
+
+
+async def test_rolled_back_work_publishes_nothing(container: Container) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    async with UnitOfWork(container.db, bus, container.clock, relay) as uow:
+        uow.emit(ThingHappened(number=7))
+        # no commit: leaving the block rolls back
+    assert await relay.drain() == 0
+    assert bus.published == []
+
+
+async def test_concurrent_drains_publish_each_event_once(container: Container) -> None:
+    bus = FlakyBus()
+    relays = [relay_with(container, bus) for _ in range(4)]
+    for number in range(30):
+        await emit(container, relays[0], bus, number)
+    counts = await asyncio.gather(*(relay.drain() for relay in relays))
+    assert sum(counts) == 30
+    assert sorted(e.payload["number"] for e in bus.published) == list(range(30))
+
+
+async def test_an_abandoned_claim_is_retried_after_it_expires(
+    container: Container, clock: ShiftableClock
+) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    await emit(container, relay, bus, 5)
+    token, rows = await relay._claim_batch()  # a relay claims the row, then its process dies
+    assert len(rows) == 1 and token
+    assert await relay.drain() == 0  # still claimed: nobody else takes it yet
+    clock.advance(minutes=2)
+    assert await relay.drain() == 1
+    assert [e.payload["number"] for e in bus.published] == [5]
+
+
+async def test_durable_handler_applies_an_event_once_even_if_delivered_twice(
+    container: Container,
+) -> None:
+    applied: list[int] = []
+
+    async def handler(envelope: Envelope) -> None:
+        async with container.uow() as uow:
+            if await first_time(uow.session, "test.count", envelope.id, uow.now):
+                applied.append(envelope.payload["number"])
+            await uow.commit()
+
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    relay.register(ThingHappened.topic, handler)
+    await emit(container, relay, bus, 3)
+    await relay.drain()
+    # A redelivery (say, the process died after the handler but before marking published):
+    envelope = bus.published[0]
+    await handler(envelope)
+    assert applied == [3]
