@@ -1,0 +1,1 @@
+"""Benchmarks that drive a real server process (``tuan bench``)."""

@@ -1,0 +1,1 @@
+"""Team purchase (拼团): teams of N buy at the team price if all pay before the deadline."""

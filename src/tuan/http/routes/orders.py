@@ -1,0 +1,315 @@
+"""Orders over HTTP: checkout with an Idempotency-Key, the order page, the state changes.
+
+A buyer sees their orders, a shop owner their shop's; to anyone else an order does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tuan.catalog.stock import StockHolds
+from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.errors import error_responses
+from tuan.http.routes.shops import Caller, Currency, Money
+from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.orders import domain, lifecycle, service
+from tuan.orders.queries import order_page, orders_of_buyer, orders_of_shop
+from tuan.payments import service as payments
+
+router = APIRouter(prefix="/api/v1", tags=["orders"])
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string per intended order; a retry with the same key and body "
+        "returns the same order, the same key with a different body is refused (409)",
+    ),
+]
+Status = Literal["pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"]
+
+
+class LineIn(Input):
+    sku_id: int = Field(ge=1, le=MAX_ID)
+    quantity: int = Field(ge=1, le=99)
+    deal_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Buy at this deal; refused if it is not running"
+    )
+
+
+class CheckoutIn(Input):
+    """Either ``items`` or ``shop_id`` (to order that shop's items from the cart). No prices:
+    the server computes them."""
+
+    items: list[LineIn] | None = Field(default=None, min_length=1, max_length=50)
+    shop_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    share_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Where you saw it")
+    currency: Currency | None = Field(default=None, description="The currency you expect to pay")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CheckoutIn:
+        if (self.items is None) == (self.shop_id is None):
+            raise ValueError("give either items or shop_id (to check out that shop's cart)")
+        return self
+
+
+class RefundIn(Input):
+    amount: Money | None = Field(default=None, description="Default: everything not yet refunded")
+    reason: str = Field(default="shop_refund", pattern=r"^[a-z_]{1,40}$")
+
+
+class ShipIn(Input):
+    tracking: str | None = Field(default=None, max_length=100, pattern=r"^[\w\- ]*$")
+
+
+class LineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    product_id: int
+    sku_id: int
+    deal_id: int | None
+    product_name: str
+    sku_label: str
+    regular_unit_price: int
+    unit_price: int
+    quantity: int
+    line_total: int
+
+
+class TransitionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    from_status: str | None
+    to_status: str
+    reason: str
+    amount: int | None
+    at: datetime
+
+
+class PaymentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    reference: str
+    provider: str
+    amount: int
+    status: Literal["pending", "succeeded", "failed", "refunded"]
+    failure_reason: str | None
+    created_at: datetime
+
+
+class RefundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    amount: int
+    reason: str
+    status: Literal["pending", "succeeded"]
+    created_at: datetime
+
+
+class CommissionOut(BaseModel):
+    """Disclosed to the buyer: who recommended this and what they earn when the order completes."""
+
+    model_config = ConfigDict(from_attributes=True)
+    sharer_username: str | None
+    sharer_display_name: str | None
+    rate_bp: int
+    amount: int
+    note: Literal["none", "shared", "self_referral", "no_rate"]
+
+
+class TeamSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    status: Literal["forming", "open", "filled", "expired", "cancelled"]
+    size: int
+    paid_count: int
+    deadline_at: datetime | None
+    confirmed: bool
+
+
+class OrderOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    role: Literal["buyer", "shop_owner"]
+    kind: Literal["regular", "team"]
+    status: Status
+    shop_id: int
+    shop_name: str
+    buyer_id: int
+    currency: str
+    subtotal: int
+    total: int
+    refunded_amount: int
+    savings: int
+    reserved_until: datetime | None
+    seconds_to_pay: int | None
+    share_id: int | None
+    commission: CommissionOut
+    team: TeamSummaryOut | None
+    tracking: str | None
+    placed_at: datetime
+    paid_at: datetime | None
+    lines: list[LineOut]
+    history: list[TransitionOut]
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+
+
+class OrderSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    kind: Literal["regular", "team"]
+    status: Status
+    shop_id: int
+    currency: str
+    total: int
+    refunded_amount: int
+    placed_at: datetime
+    item_count: int
+
+
+async def order_out(container: ContainerDep, order_id: int, viewer_id: int) -> OrderOut:
+    async with container.db.read_sessions() as reader:
+        view = await order_page(reader, order_id, viewer_id, container.clock.now())
+    return OrderOut.model_validate(view)
+
+
+@router.post(
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **error_responses(400, 401, 404, 409, 410, 413, 422),
+        200: {"model": OrderOut, "description": "A retry: the order this key created before"},
+    },
+)
+async def checkout(
+    body: CheckoutIn,
+    key: IdempotencyKey,
+    user: Caller,
+    container: ContainerDep,
+    response: Response,
+) -> OrderOut:
+    """Place an order: prices are computed here, stock is reserved for 15 minutes until paid.
+
+    ``409 SOLD_OUT`` means there is not enough left; nothing was reserved."""
+    request_hash = domain.fingerprint("checkout", body.model_dump(mode="json"))
+    if body.items is not None:
+        result = await service.checkout(
+            container.uow,
+            buyer_id=user.id,
+            idempotency_key=key,
+            request_hash=request_hash,
+            lines=[domain.LineRequest(i.sku_id, i.quantity, i.deal_id) for i in body.items],
+            share_id=body.share_id,
+            currency=body.currency,
+            holds=StockHolds(container.db, container.clock),
+        )
+    else:
+        assert body.shop_id is not None
+        result = await service.checkout_cart(
+            container.uow,
+            buyer_id=user.id,
+            shop_id=body.shop_id,
+            idempotency_key=key,
+            request_hash=request_hash,
+            currency=body.currency,
+        )
+    if result.replayed:
+        response.status_code = status.HTTP_200_OK
+    return await order_out(container, result.order_id, user.id)
+
+
+@router.get("/orders", responses=error_responses(400, 401, 422))
+async def my_orders(
+    user: Caller,
+    reader: ReaderDep,
+    status_filter: Annotated[Status | None, Query(alias="status")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Order id cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[OrderSummaryOut]:
+    """My orders, newest first."""
+    found = await orders_of_buyer(reader, user.id, status=status_filter, before=before, limit=limit)
+    return [OrderSummaryOut.model_validate(o) for o in found]
+
+
+@router.get("/shops/{shop_id}/orders", responses=error_responses(400, 401, 403, 404, 422))
+async def shop_orders(
+    shop_id: IdPath,
+    user: Caller,
+    reader: ReaderDep,
+    status_filter: Annotated[Status | None, Query(alias="status")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[OrderSummaryOut]:
+    """The orders of a shop I own, newest first."""
+    found = await orders_of_shop(
+        reader, shop_id, user.id, status=status_filter, before=before, limit=limit
+    )
+    return [OrderSummaryOut.model_validate(o) for o in found]
+
+
+@router.get("/orders/{order_id}", responses=error_responses(400, 401, 404, 422))
+async def get_order(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+    """The order page: lines, history of every transition, payments, refunds, and the
+    commission the sharer earns from it."""
+    return await order_out(container, order_id, user.id)
+
+
+@router.post("/orders/{order_id}/cancel", responses=error_responses(400, 401, 404, 409, 422))
+async def cancel(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+    """Buyer: withdraw an unpaid order; the items go back on sale."""
+    await lifecycle.cancel_order(container.uow(), order_id=order_id, actor_id=user.id)
+    return await order_out(container, order_id, user.id)
+
+
+@router.post("/orders/{order_id}/ship", responses=error_responses(400, 401, 404, 409, 413, 422))
+async def ship(
+    order_id: IdPath, user: Caller, container: ContainerDep, body: ShipIn | None = None
+) -> OrderOut:
+    """Shop: the order is on its way."""
+    await lifecycle.ship_order(
+        container.uow(),
+        order_id=order_id,
+        actor_id=user.id,
+        tracking=body.tracking if body else None,
+    )
+    return await order_out(container, order_id, user.id)
+
+
+@router.post("/orders/{order_id}/deliver", responses=error_responses(400, 401, 404, 409, 422))
+async def deliver(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+    """Shop or buyer: the order arrived."""
+    await lifecycle.mark_delivered(container.uow(), order_id=order_id, actor_id=user.id)
+    return await order_out(container, order_id, user.id)
+
+
+@router.post("/orders/{order_id}/complete", responses=error_responses(400, 401, 404, 409, 422))
+async def complete(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+    """Buyer: all is well. The sharer's commission is credited."""
+    await lifecycle.complete_order(container.uow(), order_id=order_id, actor_id=user.id)
+    return await order_out(container, order_id, user.id)
+
+
+@router.post(
+    "/orders/{order_id}/refunds",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 404, 409, 413, 422),
+)
+async def refund(
+    order_id: IdPath, user: Caller, container: ContainerDep, body: RefundIn | None = None
+) -> OrderOut:
+    """Shop: refund all of an order (the default) or part of it."""
+    body = body or RefundIn()
+    await payments.refund_order(
+        container.uow(),
+        order_id=order_id,
+        actor_id=user.id,
+        amount=body.amount,
+        reason=body.reason,
+    )
+    return await order_out(container, order_id, user.id)

@@ -1,0 +1,304 @@
+"""Products over HTTP: list one with its SKUs, search (Chinese or English), change, archive,
+images, and the fixed list of categories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, UploadFile, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from tuan.catalog import service
+from tuan.catalog.domain import CATEGORIES
+from tuan.catalog.queries import ProductView, product_page, search_products
+from tuan.core.media import store_image
+from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.errors import error_responses
+from tuan.http.routes.shops import Caller, Money, ShopOut
+from tuan.http.schemas import MAX_ID, IdPath, Input
+
+router = APIRouter(prefix="/api/v1", tags=["products"])
+
+Category = Annotated[str, Field(pattern=r"^[a-z]{1,40}$", examples=["fresh"])]
+
+
+class SkuIn(Input):
+    label: str = Field(min_length=1, max_length=60, examples=["500g"])
+    price: Money
+    stock: int = Field(default=0, ge=0, le=1_000_000)
+    team_price: Money | None = None
+
+
+class ProductIn(Input):
+    name: str = Field(min_length=1, max_length=120, examples=["每日坚果礼盒 Daily nuts gift box"])
+    description: str = Field(default="", max_length=5000)
+    category: Category | None = None
+    skus: list[SkuIn] = Field(min_length=1, max_length=50)
+    team_size: int | None = Field(default=None, ge=2, le=50, description="Team purchase size")
+    team_hours: int | None = Field(default=None, ge=1, le=168, description="Team deadline")
+
+
+class ProductPatch(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=5000)
+    category: Category | None = None
+    clear_category: bool = False
+    team_size: int | None = Field(default=None, ge=2, le=50)
+    clear_team: bool = False
+    team_hours: int | None = Field(default=None, ge=1, le=168)
+
+
+class SkuPatch(Input):
+    label: str | None = Field(default=None, min_length=1, max_length=60)
+    price: Money | None = None
+    team_price: Money | None = None
+    clear_team_price: bool = False
+    add_stock: int | None = Field(
+        default=None, ge=-1_000_000, le=1_000_000, description="Change stock by this much"
+    )
+
+
+class DealOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    sku_id: int
+    product_id: int
+    currency: str
+    price: int
+    regular_price: int
+    starts_at: datetime
+    ends_at: datetime
+    state: Literal["upcoming", "active", "sold_out", "ended"]
+    seconds_left: int = Field(description="Until it starts (upcoming) or ends (running)")
+    stock_cap: int
+    remaining: int
+    per_customer_limit: int
+
+
+class SkuOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    label: str
+    regular_price: int
+    price: int = Field(description="What one unit costs now (the deal price while one runs)")
+    team_price: int | None
+    stock: int
+    deal: DealOut | None
+
+
+class ImageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    url: str
+    width: int
+    height: int
+
+
+class ProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    shop: ShopOut
+    name: str
+    description: str
+    category: str | None
+    currency: str
+    status: Literal["active", "archived"]
+    team_size: int | None
+    team_hours: int
+    skus: list[SkuOut]
+    images: list[ImageOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductCardOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    shop_id: int
+    name: str
+    category: str | None
+    currency: str
+    price_from: int
+    regular_price_from: int
+    on_deal: bool
+    team_size: int | None
+    image_url: str | None
+
+
+class CategoryOut(BaseModel):
+    slug: str
+    name_zh: str
+    name_en: str
+
+
+class RemovedOut(BaseModel):
+    id: int
+    outcome: Literal["deleted", "archived"] = Field(
+        description="'archived' when it was ever ordered or shared: orders keep pointing at it"
+    )
+
+
+def product_out(view: ProductView) -> ProductOut:
+    return ProductOut.model_validate(view)
+
+
+async def _page(container: ContainerDep, product_id: int) -> ProductOut:
+    async with container.db.read_sessions() as reader:
+        return product_out(await product_page(reader, product_id, container.clock.now()))
+
+
+@router.get("/categories", responses=error_responses(400, 401))
+async def categories(_user: Caller) -> list[CategoryOut]:
+    return [CategoryOut(slug=c.slug, name_zh=c.name_zh, name_en=c.name_en) for c in CATEGORIES]
+
+
+@router.post(
+    "/shops/{shop_id}/products",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422),
+)
+async def list_product(
+    shop_id: IdPath, body: ProductIn, user: Caller, container: ContainerDep
+) -> ProductOut:
+    """Put a product on sale with its SKUs (prices in minor units of the shop's currency)."""
+    product = await service.list_product(
+        container.uow(),
+        actor_id=user.id,
+        shop_id=shop_id,
+        name=body.name,
+        description=body.description,
+        category=body.category,
+        skus=[service.SkuSpec(s.label, s.price, s.stock, s.team_price) for s in body.skus],
+        team_size=body.team_size,
+        team_hours=body.team_hours,
+    )
+    return await _page(container, product.id)
+
+
+@router.get("/products", responses=error_responses(400, 401, 422))
+async def find_products(
+    reader: ReaderDep,
+    container: ContainerDep,
+    _user: Caller,
+    q: Annotated[str | None, Query(max_length=200, description="Words, Chinese or not")] = None,
+    category: Annotated[str | None, Query(pattern=r"^[a-z]{1,40}$")] = None,
+    shop_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> list[ProductCardOut]:
+    """Search products on sale: 坚果 finds 每日坚果礼盒, nut finds Nuts."""
+    cards = await search_products(
+        reader,
+        now=container.clock.now(),
+        text=q,
+        category=category,
+        shop_id=shop_id,
+        limit=limit,
+        offset=offset,
+    )
+    return [ProductCardOut.model_validate(c) for c in cards]
+
+
+@router.get("/products/{product_id}", responses=error_responses(400, 401, 404, 422))
+async def get_product(product_id: IdPath, container: ContainerDep, _user: Caller) -> ProductOut:
+    """A product with each SKU's price now, its running or next deal and how long is left."""
+    return await _page(container, product_id)
+
+
+@router.patch(
+    "/products/{product_id}", responses=error_responses(400, 401, 403, 404, 410, 413, 422)
+)
+async def change_product(
+    product_id: IdPath, body: ProductPatch, user: Caller, container: ContainerDep
+) -> ProductOut:
+    await service.change_product(
+        container.uow(),
+        actor_id=user.id,
+        product_id=product_id,
+        name=body.name,
+        description=body.description,
+        category=body.category,
+        clear_category=body.clear_category,
+        team_size=body.team_size,
+        clear_team=body.clear_team,
+        team_hours=body.team_hours,
+    )
+    return await _page(container, product_id)
+
+
+@router.delete("/products/{product_id}", responses=error_responses(400, 401, 403, 404, 422))
+async def remove_product(product_id: IdPath, user: Caller, container: ContainerDep) -> RemovedOut:
+    """Delete a product; one that was ever ordered or shared is archived instead."""
+    outcome = await service.remove_product(container.uow(), actor_id=user.id, product_id=product_id)
+    return RemovedOut(id=product_id, outcome="deleted" if outcome == "deleted" else "archived")
+
+
+@router.post(
+    "/products/{product_id}/skus",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 404, 409, 410, 413, 422),
+)
+async def add_sku(
+    product_id: IdPath, body: SkuIn, user: Caller, container: ContainerDep
+) -> ProductOut:
+    await service.add_sku(
+        container.uow(),
+        actor_id=user.id,
+        product_id=product_id,
+        spec=service.SkuSpec(body.label, body.price, body.stock, body.team_price),
+    )
+    return await _page(container, product_id)
+
+
+@router.patch("/skus/{sku_id}", responses=error_responses(400, 401, 403, 404, 409, 413, 422))
+async def change_sku(
+    sku_id: IdPath, body: SkuPatch, user: Caller, container: ContainerDep
+) -> ProductOut:
+    """Change a SKU's label or prices, or its stock by a delta (never an absolute number, which
+    would race with checkouts)."""
+    sku = await service.change_sku(
+        container.uow(),
+        actor_id=user.id,
+        sku_id=sku_id,
+        label=body.label,
+        price=body.price,
+        team_price=body.team_price,
+        clear_team_price=body.clear_team_price,
+        add_stock=body.add_stock,
+    )
+    return await _page(container, sku.product_id)
+
+
+@router.post(
+    "/products/{product_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+)
+async def add_image(
+    product_id: IdPath, file: UploadFile, user: Caller, container: ContainerDep
+) -> ProductOut:
+    """Add a photo (JPEG, PNG, WebP or GIF); it is checked, stripped of metadata and resized."""
+    async with container.db.read_sessions() as reader:
+        await product_page(reader, product_id, container.clock.now())  # 404 before the work
+    stored = await store_image(
+        container.media,
+        "products",
+        await file.read(),
+        max_side=1600,
+        max_bytes=container.settings.max_upload_bytes,
+    )
+    await service.add_image(container.uow(), actor_id=user.id, product_id=product_id, image=stored)
+    return await _page(container, product_id)
+
+
+@router.delete(
+    "/products/{product_id}/images/{image_id}", responses=error_responses(400, 401, 403, 404, 422)
+)
+async def remove_image(
+    product_id: IdPath, image_id: IdPath, user: Caller, container: ContainerDep
+) -> ProductOut:
+    await service.remove_image(
+        container.uow(), actor_id=user.id, product_id=product_id, image_id=image_id
+    )
+    return await _page(container, product_id)

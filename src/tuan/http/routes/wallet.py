@@ -1,0 +1,76 @@
+"""My commission wallet: balances (sums of ledger entries), recent entries, payouts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from tuan.core.scheduler import scheduler_for
+from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.errors import error_responses
+from tuan.http.routes.shops import Caller, Currency, Money
+from tuan.http.schemas import Input
+from tuan.ledger.queries import wallet
+from tuan.payments import service
+
+router = APIRouter(prefix="/api/v1", tags=["wallet"])
+
+
+class BalanceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    currency: str
+    amount: int
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    currency: str
+    amount: int = Field(description="Positive: credited to you; negative: clawed back or paid out")
+    kind: Literal["commission", "clawback", "payout"]
+    order_id: int | None
+    memo: str
+    at: datetime
+
+
+class WalletOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    balances: list[BalanceOut]
+    entries: list[EntryOut]
+
+
+class PayoutIn(Input):
+    amount: Money
+    currency: Currency = "CNY"
+
+
+class PayoutOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    amount: int
+    currency: str
+    status: Literal["pending", "paid", "failed"]
+    created_at: datetime
+
+
+@router.get("/wallet", responses=error_responses(400, 401))
+async def get_wallet(user: Caller, reader: ReaderDep) -> WalletOut:
+    """Commission earned by sharing: credited when an order completes, clawed back on refunds."""
+    return WalletOut.model_validate(await wallet(reader, user.id))
+
+
+@router.post(
+    "/wallet/payouts",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 409, 413, 422),
+)
+async def request_payout(body: PayoutIn, user: Caller, container: ContainerDep) -> PayoutOut:
+    """Move part of a balance out through the payment provider."""
+    payout = await service.request_payout(
+        container.uow(), user_id=user.id, amount=body.amount, currency=body.currency
+    )
+    scheduler_for(container).kick()
+    return PayoutOut.model_validate(payout)

@@ -1,0 +1,1 @@
+"""An append-only double-entry ledger: commissions, claw-backs and payouts; balances are sums."""

@@ -1,0 +1,168 @@
+"""Posting to the ledger. Entries are only ever inserted; a transaction's unique key makes each
+cause (an order's completion, a refund, a payout) post at most once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.core.uow import UnitOfWork
+from tuan.ledger import domain
+from tuan.ledger.events import CommissionAdjusted
+from tuan.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from tuan.orders.models import Order
+
+
+async def ensure_account(
+    session: AsyncSession,
+    code: str,
+    *,
+    kind: str,
+    owner_id: int | None,
+    currency: str,
+    now: datetime,
+) -> None:
+    if await session.get(LedgerAccount, code) is not None:
+        return
+    async with session.begin_nested():
+        try:
+            session.add(
+                LedgerAccount(
+                    code=code, kind=kind, owner_id=owner_id, currency=currency, created_at=now
+                )
+            )
+            await session.flush()
+        except IntegrityError:
+            pass  # created concurrently: fine, it is the same account
+
+
+async def lock_account(
+    session: AsyncSession,
+    code: str,
+    *,
+    kind: str,
+    owner_id: int | None,
+    currency: str,
+    now: datetime,
+) -> None:
+    """Serialise writers of one account (a row lock on PostgreSQL; SQLite writers queue anyway)."""
+    await ensure_account(session, code, kind=kind, owner_id=owner_id, currency=currency, now=now)
+    await session.execute(
+        select(LedgerAccount.code).where(LedgerAccount.code == code).with_for_update()
+    )
+
+
+async def balance(session: AsyncSession, code: str) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.account_code == code
+        )
+    )
+    return int(total or 0)
+
+
+async def post(
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    postings: list[domain.Posting],
+    now: datetime,
+    order_id: int | None = None,
+    memo: str = "",
+) -> bool:
+    """Write one balanced transaction; False (nothing written) if ``key`` was posted before."""
+    domain.checked(postings)
+    async with session.begin_nested():
+        try:
+            txn = LedgerTransaction(
+                key=key, kind=kind, order_id=order_id, memo=memo[:200], created_at=now
+            )
+            session.add(txn)
+            await session.flush()
+        except IntegrityError:
+            return False
+    session.add_all(
+        LedgerEntry(transaction_id=txn.id, account_code=p.account, amount=p.amount, created_at=now)
+        for p in postings
+    )
+    return True
+
+
+async def commission_credited(session: AsyncSession, order_id: int, account: str) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerTransaction.order_id == order_id, LedgerEntry.account_code == account)
+    )
+    return int(total or 0)
+
+
+async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> int:
+    """Bring the sharer's commission on ``order_id`` to what the order earns; returns the change.
+
+    A completed order earns ``rate × (total − refunded)``; an order that never completed earns
+    nothing; buying through one's own share earns nothing (the rate was fixed at 0 at checkout).
+    """
+    async with uow:
+        order = await uow.session.get(Order, order_id)
+        if order is None or order.sharer_id is None or order.sharer_id == order.buyer_id:
+            await uow.commit()
+            return 0
+        sharer = domain.account_code(domain.SHARER, order.sharer_id, order.currency)
+        await lock_account(
+            uow.session,
+            sharer,
+            kind=domain.SHARER,
+            owner_id=order.sharer_id,
+            currency=order.currency,
+            now=uow.now,
+        )
+        shop_account = domain.account_code(domain.SHOP_COMMISSION, order.shop_id, order.currency)
+        await ensure_account(
+            uow.session,
+            shop_account,
+            kind=domain.SHOP_COMMISSION,
+            owner_id=order.shop_id,
+            currency=order.currency,
+            now=uow.now,
+        )
+        earned = order.completed_at is not None
+        target = (
+            domain.commission_for(order.total - order.refunded_amount, order.commission_rate_bp)
+            if earned
+            else 0
+        )
+        credited = await commission_credited(uow.session, order_id, sharer)
+        postings = domain.commission_adjustment(
+            sharer_id=order.sharer_id,
+            shop_id=order.shop_id,
+            currency=order.currency,
+            credited=credited,
+            target=target,
+        )
+        delta = target - credited
+        if postings and await post(
+            uow.session,
+            key=cause,
+            kind="commission" if delta > 0 else "clawback",
+            postings=postings,
+            now=uow.now,
+            order_id=order_id,
+            memo=f"order {order_id}",
+        ):
+            uow.emit(
+                CommissionAdjusted(
+                    order_id=order_id,
+                    sharer_id=order.sharer_id,
+                    currency=order.currency,
+                    amount=delta,
+                )
+            )
+        else:
+            delta = 0
+        await uow.commit()
+    return delta

@@ -1,0 +1,1 @@
+"""Orders: cart, checkout with stock reservation and idempotency keys, the order state machine."""

@@ -1,0 +1,184 @@
+"""Order rules that need no database: the state machine, pricing a line, request fingerprints.
+
+The client never sends a price. A line's unit price is decided here from what the server read:
+the SKU's price, the deal running now (if any), or the team price for a team purchase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+
+from tuan.catalog import domain as catalog_domain
+from tuan.catalog.errors import (
+    CurrencyMismatch,
+    DealEnded,
+    DealNotFound,
+    DealNotStarted,
+    DealSoldOut,
+    NoTeamPrice,
+    OverCustomerLimit,
+)
+from tuan.orders.errors import EmptyOrder, InvalidQuantity, InvalidTransition
+
+PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED = (
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "completed",
+    "cancelled",
+    "refunded",
+)
+STATUSES = (PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED)
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({PAID, CANCELLED}),
+    PAID: frozenset({SHIPPED, REFUNDED}),
+    SHIPPED: frozenset({DELIVERED, REFUNDED}),
+    DELIVERED: frozenset({COMPLETED, REFUNDED}),
+    COMPLETED: frozenset({REFUNDED}),
+    CANCELLED: frozenset(),
+    REFUNDED: frozenset(),
+}
+REFUNDABLE = frozenset({PAID, SHIPPED, DELIVERED, COMPLETED})
+RESERVATION = timedelta(minutes=15)
+MAX_QUANTITY = 99
+MAX_LINES = 50
+
+
+def check_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS[current]:
+        raise InvalidTransition(f"An order that is {current} cannot become {target}.")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku_id: int
+    quantity: int
+    deal_id: int | None = None  # "I am buying at this deal": refused if it is not running
+
+
+def merge_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
+    """One line per SKU, sorted by SKU id (so every checkout locks rows in the same order)."""
+    if not lines:
+        raise EmptyOrder(field="items")
+    merged: dict[int, LineRequest] = {}
+    for index, line in enumerate(lines):
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            raise InvalidQuantity(field=f"items.{index}.quantity")
+        seen = merged.get(line.sku_id)
+        if seen is not None:
+            line = LineRequest(
+                line.sku_id, seen.quantity + line.quantity, seen.deal_id or line.deal_id
+            )
+            if line.quantity > MAX_QUANTITY:
+                raise InvalidQuantity(field=f"items.{index}.quantity")
+        merged[line.sku_id] = line
+    if len(merged) > MAX_LINES:
+        raise EmptyOrder(f"An order has at most {MAX_LINES} different items.", field="items")
+    return [merged[k] for k in sorted(merged)]
+
+
+@dataclass(frozen=True)
+class DealTerms:
+    id: int
+    sku_id: int
+    price: int
+    starts_at: datetime
+    ends_at: datetime
+    stock_cap: int
+    sold: int
+    per_customer_limit: int
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    sku_id: int
+    quantity: int
+    regular_unit_price: int
+    unit_price: int
+    deal: DealTerms | None
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def regular_total(self) -> int:
+        return self.regular_unit_price * self.quantity
+
+
+def price_line(
+    *,
+    index: int,
+    sku_id: int,
+    quantity: int,
+    regular_price: int,
+    now: datetime,
+    running_deal: DealTerms | None,
+    requested_deal: DealTerms | None = None,
+    requested_deal_id: int | None = None,
+    team_price: int | None = None,
+    team: bool = False,
+) -> PricedLine:
+    field = f"items.{index}"
+    if team:
+        if team_price is None:
+            raise NoTeamPrice(field=f"{field}.sku_id")
+        return PricedLine(sku_id, quantity, regular_price, team_price, None)
+    if requested_deal_id is not None:
+        deal = requested_deal
+        if deal is None or deal.id != requested_deal_id or deal.sku_id != sku_id:
+            raise DealNotFound("That deal is not for this SKU.", field=f"{field}.deal_id")
+        if now < deal.starts_at:
+            raise DealNotStarted(field=f"{field}.deal_id")
+        if now >= deal.ends_at:
+            raise DealEnded(field=f"{field}.deal_id")
+        if deal.sold + quantity > deal.stock_cap:
+            raise DealSoldOut(field=f"{field}.deal_id")
+    else:
+        deal = running_deal
+        if deal is not None and deal.sold >= deal.stock_cap:
+            deal = None  # the deal's units are gone: the normal price holds
+    if deal is None:
+        return PricedLine(sku_id, quantity, regular_price, regular_price, None)
+    if quantity > deal.per_customer_limit:
+        raise OverCustomerLimit(
+            f"At the deal price one customer may buy at most {deal.per_customer_limit}.",
+            field=f"{field}.quantity",
+        )
+    return PricedLine(sku_id, quantity, regular_price, deal.price, deal)
+
+
+def check_currencies(currencies: Sequence[str], expected: str | None) -> str:
+    """The one currency of an order; the client may state the currency it expects to pay in."""
+    distinct = sorted(set(currencies))
+    if len(distinct) != 1:
+        raise CurrencyMismatch(
+            f"These items are priced in different currencies ({', '.join(distinct)}).",
+            field="items",
+        )
+    if expected is not None and catalog_domain.check_currency(expected) != distinct[0]:
+        raise CurrencyMismatch(
+            f"These items are priced in {distinct[0]}, not {expected.upper()}.", field="currency"
+        )
+    return distinct[0]
+
+
+def fingerprint(scope: str, body: dict[str, Any]) -> str:
+    """A stable digest of a request, to tell a retry (same body) from a reused key."""
+    canonical = orjson.dumps({"scope": scope, "body": body}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def commission_note(*, sharer_id: int | None, buyer_id: int, rate_bp: int) -> str:
+    if sharer_id is None:
+        return "none"
+    if sharer_id == buyer_id:
+        return "self_referral"
+    return "shared" if rate_bp > 0 else "no_rate"

@@ -1,0 +1,1 @@
+"""Payments: the provider interface, the built-in sandbox provider, webhooks, refunds, payouts."""

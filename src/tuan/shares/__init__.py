@@ -1,0 +1,1 @@
+"""Shares: who shared which product, deal or team into which conversation (attribution)."""

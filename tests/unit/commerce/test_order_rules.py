@@ -1,0 +1,153 @@
+"""Pure order rules: the state machine, pricing a line on the server, request fingerprints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tuan.catalog.errors import (
+    CurrencyMismatch,
+    DealEnded,
+    DealNotStarted,
+    DealSoldOut,
+    NoTeamPrice,
+    OverCustomerLimit,
+)
+from tuan.orders import domain
+from tuan.orders.errors import EmptyOrder, InvalidQuantity, InvalidTransition
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def deal(**changes: object) -> domain.DealTerms:
+    values: dict[str, object] = {
+        "id": 7,
+        "sku_id": 1,
+        "price": 1980,
+        "starts_at": NOW - timedelta(hours=1),
+        "ends_at": NOW + timedelta(hours=1),
+        "stock_cap": 10,
+        "sold": 0,
+        "per_customer_limit": 2,
+    }
+    values.update(changes)
+    return domain.DealTerms(**values)  # type: ignore[arg-type]
+
+
+def price(**changes: object) -> domain.PricedLine:
+    values: dict[str, object] = {
+        "index": 0,
+        "sku_id": 1,
+        "quantity": 1,
+        "regular_price": 9900,
+        "now": NOW,
+        "running_deal": None,
+    }
+    values.update(changes)
+    return domain.price_line(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("pending", "paid"),
+        ("pending", "cancelled"),
+        ("paid", "shipped"),
+        ("paid", "refunded"),
+        ("shipped", "delivered"),
+        ("shipped", "refunded"),
+        ("delivered", "completed"),
+        ("delivered", "refunded"),
+        ("completed", "refunded"),
+    ],
+)
+def test_allowed_transitions(current: str, target: str) -> None:
+    domain.check_transition(current, target)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("pending", "shipped"),
+        ("paid", "cancelled"),
+        ("paid", "completed"),
+        ("cancelled", "paid"),
+        ("refunded", "paid"),
+        ("completed", "shipped"),
+    ],
+)
+def test_refused_transitions_say_what_is_wrong(current: str, target: str) -> None:
+    with pytest.raises(InvalidTransition, match=f"{current} cannot become {target}"):
+        domain.check_transition(current, target)
+
+
+def test_every_status_but_the_closed_ones_leads_somewhere() -> None:
+    for status in domain.STATUSES:
+        assert bool(domain.TRANSITIONS[status]) is (status not in ("cancelled", "refunded"))
+
+
+def test_the_normal_price_holds_outside_a_deal_and_the_deal_price_inside() -> None:
+    assert price().unit_price == 9900
+    assert price(running_deal=deal()).unit_price == 1980
+    assert price(running_deal=deal(sold=10)).unit_price == 9900  # the deal's units are gone
+
+
+def test_asking_for_a_deal_that_is_not_running_is_refused_clearly() -> None:
+    with pytest.raises(DealEnded):
+        price(requested_deal=deal(ends_at=NOW), requested_deal_id=7)
+    with pytest.raises(DealNotStarted):
+        price(requested_deal=deal(starts_at=NOW + timedelta(seconds=1)), requested_deal_id=7)
+    with pytest.raises(DealSoldOut):
+        price(requested_deal=deal(sold=10), requested_deal_id=7)
+
+
+def test_a_quantity_over_the_per_customer_limit_names_the_field() -> None:
+    with pytest.raises(OverCustomerLimit) as refused:
+        price(quantity=3, running_deal=deal())
+    assert refused.value.field == "items.0.quantity"
+
+
+def test_a_team_order_is_priced_at_the_team_price_or_refused() -> None:
+    assert price(team=True, team_price=6600, running_deal=deal()).unit_price == 6600
+    with pytest.raises(NoTeamPrice):
+        price(team=True, team_price=None)
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 100])
+def test_quantities_outside_1_to_99_are_refused(quantity: int) -> None:
+    with pytest.raises(InvalidQuantity):
+        domain.merge_lines([domain.LineRequest(1, quantity)])
+
+
+def test_lines_for_one_sku_are_merged_and_sorted_so_locks_come_in_one_order() -> None:
+    merged = domain.merge_lines(
+        [domain.LineRequest(9, 1), domain.LineRequest(3, 2), domain.LineRequest(9, 4)]
+    )
+    assert [(m.sku_id, m.quantity) for m in merged] == [(3, 2), (9, 5)]
+    with pytest.raises(EmptyOrder):
+        domain.merge_lines([])
+
+
+def test_an_order_has_one_currency_and_the_client_may_insist_on_it() -> None:
+    assert domain.check_currencies(["CNY", "CNY"], "cny") == "CNY"
+    with pytest.raises(CurrencyMismatch):
+        domain.check_currencies(["CNY", "HKD"], None)
+    with pytest.raises(CurrencyMismatch) as refused:
+        domain.check_currencies(["CNY"], "USD")
+    assert refused.value.field == "currency"
+
+
+def test_a_fingerprint_tells_a_retry_from_a_different_request() -> None:
+    body = {"items": [{"sku_id": 1, "quantity": 2}], "share_id": None}
+    same = {"share_id": None, "items": [{"quantity": 2, "sku_id": 1}]}
+    assert domain.fingerprint("checkout", body) == domain.fingerprint("checkout", same)
+    assert domain.fingerprint("checkout", body) != domain.fingerprint(
+        "checkout", {**body, "items": [{"sku_id": 1, "quantity": 3}]}
+    )
+
+
+def test_buying_through_ones_own_share_earns_nothing() -> None:
+    assert domain.commission_note(sharer_id=5, buyer_id=5, rate_bp=1000) == "self_referral"
+    assert domain.commission_note(sharer_id=6, buyer_id=5, rate_bp=1000) == "shared"
+    assert domain.commission_note(sharer_id=None, buyer_id=5, rate_bp=1000) == "none"
