@@ -1,0 +1,311 @@
+"""The web app's pages and form posts (HTML, kept out of the OpenAPI schema).
+
+Pages are thin: each checks who is looking and renders a template; the page's JavaScript reads
+and writes through the JSON API with the session cookie and the page's CSRF token. The form posts
+here are the ones that must work before there is a session (log in, sign up) or that set cookies
+(log out, language).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from tuan.accounts import service as accounts
+from tuan.core.errors import TuanError
+from tuan.core.media import content_type_for
+from tuan.http.deps import client_address
+from tuan.http.errors import STATUS_BY_KIND, error_json
+from tuan.web import reads
+from tuan.web.i18n import supported
+from tuan.web.security import SESSION_COOKIE, safe_next
+from tuan.web.thumbs import thumbnail
+from tuan.web.views import Viewer, look, redirect, remember_locale, render
+
+router = APIRouter(include_in_schema=False)
+
+NOTIFICATIONS_SHOWN = 100
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def _login_page(viewer: Viewer) -> Response:
+    return redirect(viewer, f"/login?next={viewer.request.url.path}")
+
+
+def _refused(viewer: Viewer) -> Response:
+    return render(viewer, "error.html", status=403, message=viewer.t("err.CSRF_TOKEN_INVALID"))
+
+
+def _problem(viewer: Viewer, exc: TuanError) -> str:
+    translated = viewer.t(f"err.{exc.code}")
+    return translated if translated != f"err.{exc.code}" else exc.message
+
+
+def _start_session(viewer: Viewer, token: str, max_age: int, locale: str | None) -> None:
+    viewer.cookies.append((SESSION_COOKIE, token, max_age))
+    if locale:
+        remember_locale(viewer, locale)
+
+
+# --- arriving, logging in and out ----------------------------------------------------------------
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    viewer = await look(request)
+    return redirect(viewer, "/chats" if viewer.user else "/login")
+
+
+@router.get("/login")
+async def login_page(request: Request, next: str | None = None) -> Response:
+    viewer = await look(request)
+    if viewer.user:
+        return redirect(viewer, safe_next(next))
+    return render(viewer, "login.html", next=safe_next(next), username="", error=None)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    viewer = await look(request)
+    form = await _form(request)
+    target = safe_next(form.get("next"))
+    if not viewer.form_is_genuine(form):
+        return _refused(viewer)
+    username = form.get("username", "").strip()[:64]
+    try:
+        issued = await accounts.log_in(
+            viewer.container.uow,
+            viewer.container.passwords,
+            viewer.container.login_policy,
+            username=username,
+            password=form.get("password", "")[:1024],
+            address=client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except TuanError as exc:
+        return render(
+            viewer,
+            "login.html",
+            status=STATUS_BY_KIND[exc.kind],
+            next=target,
+            username=username,
+            error=_problem(viewer, exc),
+        )
+    max_age = int((issued.expires_at - viewer.container.clock.now()).total_seconds())
+    _start_session(viewer, issued.token, max_age, issued.user.locale)
+    return redirect(viewer, target)
+
+
+@router.get("/signup")
+async def signup_page(request: Request) -> Response:
+    viewer = await look(request)
+    if viewer.user:
+        return redirect(viewer, "/chats")
+    return render(viewer, "signup.html", values={}, error=None, field=None)
+
+
+@router.post("/signup")
+async def signup(request: Request) -> Response:
+    viewer = await look(request)
+    form = await _form(request)
+    if not viewer.form_is_genuine(form):
+        return _refused(viewer)
+    values = {k: form.get(k, "")[:200] for k in ("username", "display_name")}
+    password = form.get("password", "")[:1024]
+    container = viewer.container
+    try:
+        user = await accounts.register(
+            container.uow(),
+            container.passwords,
+            username=values["username"],
+            display_name=values["display_name"] or values["username"],
+            password=password,
+        )
+        # The language they signed up in is the one they read: keep it on the account.
+        await accounts.change_profile(container.uow(), user_id=user.id, locale=viewer.locale)
+        issued = await accounts.log_in(
+            container.uow,
+            container.passwords,
+            container.login_policy,
+            username=user.username,
+            password=password,
+            address=client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except TuanError as exc:
+        return render(
+            viewer,
+            "signup.html",
+            status=STATUS_BY_KIND[exc.kind],
+            values=values,
+            error=_problem(viewer, exc),
+            field=exc.field,
+        )
+    max_age = int((issued.expires_at - container.clock.now()).total_seconds())
+    _start_session(viewer, issued.token, max_age, viewer.locale)
+    return redirect(viewer, "/chats")
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    viewer = await look(request)
+    form = await _form(request)
+    if viewer.user is None:
+        return redirect(viewer, "/login")
+    if not viewer.form_is_genuine(form):
+        return _refused(viewer)
+    assert viewer.token is not None
+    await accounts.log_out(viewer.container.uow(), token=viewer.token)
+    response = redirect(viewer, "/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/language")
+async def choose_language(request: Request) -> Response:
+    """Switch language: remembered in a cookie, and on the account when logged in."""
+    viewer = await look(request)
+    form = await _form(request)
+    if not viewer.form_is_genuine(form):
+        return _refused(viewer)
+    locale = supported(form.get("locale"))
+    if locale:
+        remember_locale(viewer, locale)
+        if viewer.user:
+            await accounts.change_profile(
+                viewer.container.uow(), user_id=viewer.user.id, locale=locale
+            )
+    return redirect(viewer, safe_next(form.get("next")))
+
+
+# --- pages behind the log-in ---------------------------------------------------------------------
+
+
+async def _page(request: Request, template: str, **context: Any) -> Response:
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    return render(viewer, template, **context)
+
+
+@router.get("/chats")
+async def chats_page(request: Request) -> Response:
+    return await _page(request, "chats.html")
+
+
+@router.get("/chats/{conversation_id:int}")
+async def chat_page(request: Request, conversation_id: int) -> Response:
+    return await _page(request, "chat.html", conversation_id=conversation_id)
+
+
+@router.get("/groups/{group_id:int}/admin")
+async def group_admin_page(request: Request, group_id: int) -> Response:
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    async with viewer.container.db.read_sessions() as session:
+        requests = await reads.pending_join_requests(
+            session, group_id=group_id, viewer_id=viewer.user.id
+        )
+    if requests is None:
+        return render(viewer, "error.html", status=404, message=viewer.t("admin.not_admin"))
+    return render(viewer, "group_admin.html", group_id=group_id, requests=requests)
+
+
+@router.get("/invite/{code}")
+async def invite_page(request: Request, code: str) -> Response:
+    return await _page(request, "invite.html", code=code[:64])
+
+
+@router.get("/notifications")
+async def notifications_page(request: Request) -> Response:
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    async with viewer.container.db.read_sessions() as session:
+        items = await reads.recent_notifications(
+            session, user_id=viewer.user.id, limit=NOTIFICATIONS_SHOWN
+        )
+    return render(viewer, "notifications.html", notifications=items)
+
+
+@router.get("/settings")
+async def settings_page(request: Request) -> Response:
+    return await _page(request, "settings.html")
+
+
+# --- shopping: thin pages over the commerce API ---------------------------------------------------
+
+
+@router.get("/products")
+async def products_page(request: Request, q: str = "") -> Response:
+    return await _page(request, "products.html", q=q[:200])
+
+
+@router.get("/products/{product_id:int}")
+async def product_page(request: Request, product_id: int) -> Response:
+    """A product; ``share`` says whose recommendation brought the visitor here, ``team`` and
+    ``code`` which team purchase they were invited into."""
+    params = request.query_params
+    return await _page(
+        request,
+        "product.html",
+        product_id=product_id,
+        share_id=_positive(params.get("share")),
+        team_id=_positive(params.get("team")),
+        team_code=(params.get("code") or "")[:32],
+    )
+
+
+@router.get("/cart")
+async def cart_page(request: Request) -> Response:
+    return await _page(request, "cart.html")
+
+
+@router.get("/orders")
+async def orders_page(request: Request) -> Response:
+    return await _page(request, "orders.html")
+
+
+@router.get("/orders/{order_id:int}")
+async def order_page(request: Request, order_id: int) -> Response:
+    return await _page(request, "order.html", order_id=order_id)
+
+
+@router.get("/shops")
+async def shops_page(request: Request) -> Response:
+    return await _page(request, "shops.html")
+
+
+@router.get("/shops/{shop_id:int}/manage")
+async def shop_manage_page(request: Request, shop_id: int) -> Response:
+    return await _page(request, "shop.html", shop_id=shop_id)
+
+
+def _positive(value: str | None) -> int | None:
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    return int(value) if 0 < int(value) < 2**63 else None
+
+
+# --- images ---------------------------------------------------------------------------------------
+
+
+@router.get("/thumbs/{width:int}/{key:path}")
+async def thumb(request: Request, width: int, key: str) -> Response:
+    """A stored image resized on the server to ``width`` pixels (160, 320, 640 or 1080)."""
+    container = request.app.state.container
+    found = await thumbnail(container.media, key, width)
+    if found is None:
+        return error_json(404, "NOT_FOUND", "No such image or size.")
+    variant, data = found
+    return Response(
+        data,
+        media_type=content_type_for(variant),
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )

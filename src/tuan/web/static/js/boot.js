@@ -1,0 +1,70 @@
+// What the server told this page (locale, CSRF token, who is logged in, strings), and the
+// formatting every page shares: times in the viewer's time zone, prices by currency.
+const boot = JSON.parse(document.getElementById("tuan-boot").textContent);
+
+export const locale = boot.locale;
+export const me = boot.me;
+export const csrf = boot.csrf;
+
+export function t(key, values = {}) {
+  const text = boot.messages[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+const digitsByCurrency = new Map();
+
+function fractionDigits(currency) {
+  if (!digitsByCurrency.has(currency)) {
+    const options = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions();
+    digitsByCurrency.set(currency, options.maximumFractionDigits);
+  }
+  return digitsByCurrency.get(currency);
+}
+
+// Amounts travel as integer minor units (fen, cents) with an ISO 4217 currency.
+export function formatMoney(amount, currency) {
+  const major = amount / 10 ** fractionDigits(currency);
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(major);
+}
+
+// "12.5" typed by a person → 1250 minor units; null when it is not a positive amount.
+export function parseMoney(text, currency) {
+  const cleaned = String(text).trim().replace(/[,，\s]/g, "");
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return null;
+  const digits = fractionDigits(currency);
+  const [whole, fraction = ""] = cleaned.split(".");
+  if (fraction.length > digits) return null;
+  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || 0);
+  return minor > 0 ? minor : null;
+}
+
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const clock = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+
+export function formatTime(iso) {
+  return dateTime.format(new Date(iso));
+}
+
+// Today's times as a clock time, older ones with their date.
+export function formatWhen(iso) {
+  const when = new Date(iso);
+  return when.toDateString() === new Date().toDateString() ? clock.format(when) : dateTime.format(when);
+}
+
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86400);
+  const rest = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60]
+    .map((n) => String(n).padStart(2, "0"))
+    .join(":");
+  return days ? t("js.duration_days", { days, rest }) : rest;
+}
+
+// Server-rendered <time datetime="…"> elements show the moment in the viewer's own time zone.
+for (const element of document.querySelectorAll("time[datetime]")) {
+  element.textContent = formatTime(element.dateTime);
+}
+
+// Switching language needs no extra click when scripts run.
+const languageSelect = document.getElementById("language-select");
+languageSelect?.addEventListener("change", () => languageSelect.form.requestSubmit());

@@ -1,0 +1,70 @@
+// The cart, one checkout per shop (an order belongs to one shop).
+import { formatMoney, t } from "../boot.js";
+import { api, onceKey } from "../api.js";
+import { h, showStatus } from "../dom.js";
+
+const holder = document.getElementById("cart");
+const status = document.getElementById("cart-status");
+const checkoutKeys = new Map(); // shop id → Idempotency-Key of the checkout being attempted
+
+function line(item) {
+  const quantity = h("input", {
+    type: "number", min: 1, max: 99, value: item.quantity, inputmode: "numeric",
+    "aria-label": t("js.quantity_of", { name: item.product_name }),
+  });
+  quantity.addEventListener("change", () => change(item, Number(quantity.value)));
+  return h("li", { class: "row" },
+    h("a", { href: item.share_id ? `/products/${item.product_id}?share=${item.share_id}` : `/products/${item.product_id}` },
+      `${item.product_name} · ${item.sku_label}`),
+    h("span", { class: "price" }, formatMoney(item.unit_price, item.currency)),
+    item.available ? null : h("span", { class: "error" }, t("js.unavailable")),
+    quantity,
+    h("button", { type: "button", class: "secondary", onclick: () => remove(item) }, t("js.remove")));
+}
+
+function shopBlock(shopId, items) {
+  const total = items.reduce((sum, item) => sum + item.unit_price * item.quantity, 0);
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  return h("section", { class: "card", dataset: { shopId } },
+    h("ul", { class: "list" }, items.map(line)),
+    h("p", {}, h("strong", {}, `${t("js.subtotal")}: ${formatMoney(total, items[0].currency)}`)),
+    h("button", { type: "button", onclick: () => checkout(shopId, items[0].currency, error) }, t("js.check_out")),
+    error);
+}
+
+async function load() {
+  try {
+    const cart = await api("GET", "/cart");
+    const byShop = new Map();
+    for (const item of cart.lines) byShop.set(item.shop_id, [...(byShop.get(item.shop_id) ?? []), item]);
+    holder.replaceChildren(...[...byShop].map(([shopId, items]) => shopBlock(shopId, items)));
+    showStatus(status, cart.lines.length ? "ready" : "empty", t("js.cart_empty"));
+  } catch (error) {
+    showStatus(status, "error", error.message, load);
+  }
+}
+
+async function change(item, quantity) {
+  if (quantity >= 1 && quantity <= 99) await api("PUT", `/cart/items/${item.sku_id}`, { quantity, share_id: item.share_id });
+  await load();
+}
+
+async function remove(item) {
+  await api("DELETE", `/cart/items/${item.sku_id}`);
+  await load();
+}
+
+async function checkout(shopId, currency, error) {
+  error.hidden = true;
+  if (!checkoutKeys.has(shopId)) checkoutKeys.set(shopId, onceKey());
+  try {
+    const order = await api("POST", "/orders", { shop_id: shopId, currency }, { headers: { "Idempotency-Key": checkoutKeys.get(shopId) } });
+    location.assign(`/orders/${order.id}`);
+  } catch (failure) {
+    if (failure.status >= 400 && failure.status < 500) checkoutKeys.delete(shopId);
+    error.textContent = failure.message;
+    error.hidden = false;
+  }
+}
+
+await load();

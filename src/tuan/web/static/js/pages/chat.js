@@ -1,0 +1,304 @@
+// One chat: history, live messages, optimistic sending with retry, typing, read marker.
+//
+// Each message shown is kept by seq with the version it shows; a frame with a version not newer
+// than that is a replay (after a reconnect) and is dropped, a newer one (an edit, a deletion,
+// a reaction) replaces it. A message sent here appears at once as "sending", keyed by its
+// client_id; the server's copy takes its place, and a send that could not go out says so with a
+// Retry button (a retry reuses the client_id, so the server never stores it twice).
+import { formatWhen, me, t } from "../boot.js";
+import { api } from "../api.js";
+import { h, showStatus, thumb, timeElement } from "../dom.js";
+import { productLink, sharedProductCard } from "../cards.js";
+import { Live, showConnection } from "../live.js";
+
+const root = document.getElementById("chat");
+const cid = Number(root.dataset.conversationId);
+const list = document.getElementById("messages");
+const status = document.getElementById("chat-status");
+const composer = document.getElementById("composer");
+const input = document.getElementById("composer-text");
+const typingLine = document.getElementById("typing");
+const loadEarlier = document.getElementById("load-earlier");
+
+const shown = new Map(); // seq → {version, element}
+const pending = new Map(); // client_id → {text, kind, payload, element, timer}
+const names = new Map(); // user id → display name
+let oldestSeq = null;
+let newestSeq = 0;
+let conversation = null;
+const ACK_TIMEOUT_MS = 10000;
+
+function newClientId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function body(message) {
+  if (message.deleted) return h("p", { class: "text hint" }, t("js.message_deleted"));
+  if (message.kind === "image") {
+    return h("div", {},
+      h("img", { src: thumb(`/media/${message.payload.key}`, 640), alt: message.text || t("js.photo") }),
+      message.text ? h("p", { class: "text" }, message.text) : null);
+  }
+  const link = productLink(message.text);
+  if (link) return sharedProductCard(link);
+  return h("p", { class: "text" }, message.text);
+}
+
+const SYSTEM_KEYS = {
+  joined: () => "js.sys_joined",
+  left: (data) => (data.by ? "js.sys_removed" : "js.sys_left"),
+  created: () => "js.sys_created",
+  role: (data) => (data.role === "admin" ? "js.sys_admin" : "js.sys_not_admin"),
+  owner: () => "js.sys_owner",
+  dissolved: () => "js.sys_dissolved",
+};
+
+// Lines the server writes ("Mei joined") are told again in the reader's language; one this
+// page does not know keeps the server's words.
+function systemText(message) {
+  const data = message.payload ?? {};
+  const key = SYSTEM_KEYS[data.event]?.(data);
+  const name = names.get(data.user_id);
+  if (!key || (data.user_id && !name)) return message.text;
+  return t(key, { name });
+}
+
+function render(message) {
+  if (message.kind === "system") {
+    return h("li", { class: "message system", dataset: { seq: message.seq } }, systemText(message));
+  }
+  const mine = message.sender_id === me.id;
+  const who = mine ? null : h("div", { class: "who" }, names.get(message.sender_id) ?? t("js.former_member"));
+  return h("li", { class: mine ? "message mine" : "message", dataset: { seq: message.seq } },
+    who, body(message),
+    h("div", { class: "meta" },
+      message.edited_at ? t("js.edited") : null,
+      timeElement(message.created_at, formatWhen(message.created_at))));
+}
+
+function place(element, seq) {
+  // Messages are ordered by seq; a late arrival goes before the first later one shown.
+  for (const other of list.children) {
+    const otherSeq = Number(other.dataset.seq);
+    if (other.dataset.seq && otherSeq > seq) {
+      list.insertBefore(element, other);
+      return;
+    }
+  }
+  const firstPending = list.querySelector("li.pending");
+  list.insertBefore(element, firstPending);
+}
+
+function show(message) {
+  const known = shown.get(message.seq);
+  if (known && known.version >= message.version) return false; // a replay: already shown
+  const element = render(message);
+  const mine = message.client_id && pending.get(message.client_id);
+  if (known) {
+    known.element.replaceWith(element);
+  } else if (mine) {
+    clearTimeout(mine.timer);
+    mine.element.remove();
+    pending.delete(message.client_id);
+    place(element, message.seq);
+  } else {
+    place(element, message.seq);
+  }
+  shown.set(message.seq, { version: message.version, element });
+  if (oldestSeq === null || message.seq < oldestSeq) oldestSeq = message.seq;
+  newestSeq = Math.max(newestSeq, message.seq);
+  return true;
+}
+
+function setPendingState(clientId, state, reason) {
+  const item = pending.get(clientId);
+  if (!item) return;
+  clearTimeout(item.timer);
+  item.state = state;
+  item.element.classList.toggle("failed", state === "failed");
+  const meta = item.element.querySelector(".meta");
+  if (state === "failed") {
+    meta.replaceChildren(
+      h("span", { role: "alert" }, reason ?? t("js.not_sent")),
+      h("button", { type: "button", class: "secondary", onclick: () => trySend(clientId), text: t("js.retry") }));
+  } else {
+    meta.replaceChildren(state === "sent" ? t("js.sent") : t("js.sending"));
+  }
+}
+
+function trySend(clientId) {
+  const item = pending.get(clientId);
+  if (!item) return;
+  setPendingState(clientId, "sending");
+  const frame = { type: "send", conversation_id: cid, client_id: clientId, kind: item.kind, text: item.text, payload: item.payload };
+  if (!live.send(frame)) {
+    setPendingState(clientId, "failed", t("js.offline_not_sent"));
+    return;
+  }
+  item.timer = setTimeout(() => setPendingState(clientId, "failed"), ACK_TIMEOUT_MS);
+}
+
+function sendMessage(kind, text, payload = {}) {
+  const clientId = newClientId();
+  const element = h("li", { class: "message mine pending", dataset: { clientId } },
+    kind === "image" ? h("p", { class: "text" }, t("js.photo")) : h("p", { class: "text" }, text),
+    h("div", { class: "meta" }, t("js.sending")));
+  list.append(element);
+  pending.set(clientId, { kind, text, payload, element, state: "sending", timer: null });
+  element.scrollIntoView({ block: "end" });
+  trySend(clientId);
+}
+
+let readTimer = null;
+function markReadSoon() {
+  clearTimeout(readTimer);
+  readTimer = setTimeout(() => {
+    if (document.visibilityState === "visible" && newestSeq) live.send({ type: "read", conversation_id: cid, seq: newestSeq });
+  }, 400);
+}
+
+const typists = new Map(); // user id → timer
+function showTyping(userId) {
+  clearTimeout(typists.get(userId));
+  typists.set(userId, setTimeout(() => { typists.delete(userId); renderTyping(); }, 4000));
+  renderTyping();
+}
+function renderTyping() {
+  const who = [...typists.keys()].map((id) => names.get(id) ?? t("js.someone"));
+  typingLine.textContent = who.length ? t("js.typing", { names: who.join(", ") }) : "";
+}
+
+const live = new Live({
+  onMessage: async (conversationId, message) => {
+    if (conversationId !== cid) return;
+    const person = message.sender_id ?? message.payload?.user_id;
+    if (person && !names.has(person)) {
+      await loadMembersOnce();
+      if (!names.has(person)) names.set(person, t("js.former_member"));
+    }
+    const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+    if (show(message)) {
+      typists.delete(message.sender_id);
+      renderTyping();
+      if (atBottom || message.sender_id === me.id) list.lastElementChild?.scrollIntoView({ block: "end" });
+      markReadSoon();
+    }
+  },
+  onFrame: (frame) => {
+    if (frame.type === "ack") setPendingState(frame.client_id, "sent");
+    else if (frame.type === "error" && frame.ref && pending.has(frame.ref)) setPendingState(frame.ref, "failed", frame.message);
+    else if (frame.type === "typing" && frame.conversation_id === cid) showTyping(frame.user_id);
+    else if (frame.type === "ready") {
+      // Back online: what could not go out goes now (same client_id, so at most once).
+      for (const [clientId, item] of pending) if (item.state === "failed") trySend(clientId);
+    }
+  },
+  onState: (state) => {
+    showConnection(state);
+    if (state === "offline") {
+      for (const [clientId, item] of pending) if (item.state === "sending") setPendingState(clientId, "failed", t("js.offline_not_sent"));
+    }
+  },
+});
+
+// Someone new wrote: read the members again (once, however many of their messages arrive).
+let membersReload = null;
+function loadMembersOnce() {
+  membersReload ??= loadMembers().catch(() => null).finally(() => { membersReload = null; });
+  return membersReload;
+}
+
+async function loadMembers() {
+  const members = await api("GET", `/conversations/${cid}/members`);
+  for (const member of members) names.set(member.user_id, member.display_name);
+  return members;
+}
+
+async function start() {
+  showStatus(status, "loading", t("js.loading"));
+  try {
+    const [chats, members, page] = await Promise.all([
+      api("GET", "/conversations"),
+      loadMembers(),
+      api("GET", `/conversations/${cid}/messages?limit=50`),
+    ]);
+    conversation = chats.find((c) => c.id === cid);
+    document.getElementById("chat-title").textContent = conversation?.title ?? "";
+    document.title = `${conversation?.title ?? ""} · ${t("js.app_name")}`;
+    const myRole = members.find((m) => m.user_id === me.id)?.role;
+    document.getElementById("admin-link").hidden = !(conversation?.kind === "group" && (myRole === "owner" || myRole === "admin"));
+    renderMute();
+    for (const message of page.messages) show(message);
+    loadEarlier.hidden = !page.has_more;
+    showStatus(status, page.messages.length ? "ready" : "empty", t("js.no_messages_yet"));
+    list.lastElementChild?.scrollIntoView({ block: "end" });
+    live.follow(cid, page.position);
+    live.connect();
+    markReadSoon();
+  } catch (error) {
+    showStatus(status, "error", error.message, start);
+  }
+}
+
+function renderMute() {
+  const button = document.getElementById("mute-toggle");
+  button.hidden = !conversation;
+  document.getElementById("chat-muted").hidden = !conversation?.muted;
+  button.textContent = conversation?.muted ? t("js.unmute") : t("js.mute");
+  button.setAttribute("aria-pressed", conversation?.muted ? "true" : "false");
+}
+
+document.getElementById("mute-toggle").addEventListener("click", async () => {
+  const muting = !conversation.muted;
+  const result = await api("PUT", `/conversations/${cid}/mute`, muting ? { forever: true } : { until: null });
+  conversation.muted = result.muted_until !== null;
+  renderMute();
+});
+
+loadEarlier.addEventListener("click", async () => {
+  loadEarlier.disabled = true;
+  try {
+    const page = await api("GET", `/conversations/${cid}/messages?before=${oldestSeq}&limit=50`);
+    for (const message of page.messages) show(message);
+    loadEarlier.hidden = !page.has_more;
+  } finally {
+    loadEarlier.disabled = false;
+  }
+});
+
+composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  showStatus(status, "ready");
+  sendMessage("text", text);
+  input.focus();
+});
+
+// Enter sends, Shift+Enter starts a new line (as in every chat app).
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    composer.requestSubmit();
+  }
+});
+input.addEventListener("input", () => live.send({ type: "typing", conversation_id: cid }));
+
+document.getElementById("composer-image").addEventListener("change", async (event) => {
+  const file = event.currentTarget.files[0];
+  event.currentTarget.value = "";
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  try {
+    const image = await api("POST", `/conversations/${cid}/images`, undefined, { form });
+    sendMessage("image", "", { key: image.key });
+  } catch (error) {
+    showStatus(status, "error", error.message);
+  }
+});
+
+document.addEventListener("visibilitychange", markReadSoon);
+await start();

@@ -1,0 +1,172 @@
+"""Rendering a page: who is looking, in which language, with which CSRF token and headers.
+
+Pages are shells: the server renders the frame, labels, forms and ids; the page's JavaScript
+module fills in data from the JSON API (one contract for every client). Where the API has no
+read the page needs, the route reads the domain's queries and renders it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from tuan.accounts.models import User
+from tuan.accounts.queries import user_for_token
+from tuan.bootstrap import Container
+from tuan.core.errors import TuanError
+from tuan.notifications.queries import unread_count
+from tuan.web.i18n import Translator, choose_locale
+from tuan.web.security import (
+    ANONYMOUS_CSRF_COOKIE,
+    CSRF_FIELD,
+    LOCALE_COOKIE,
+    PAGE_HEADERS,
+    SESSION_COOKIE,
+    csrf_matches,
+    csrf_token_for,
+    new_anonymous_nonce,
+)
+
+YEAR = 365 * 24 * 3600
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("tuan.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class Viewer:
+    """The person looking at a page (``user`` None when logged out) and how to talk to them."""
+
+    container: Container
+    request: Request
+    user: User | None
+    token: str | None
+    locale: str
+    t: Translator
+    csrf_basis: str
+    new_nonce: str | None = None
+    unread_notifications: int = 0
+    cookies: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token_for(self.container.settings.secret_key, self.csrf_basis)
+
+    def form_is_genuine(self, form: dict[str, Any]) -> bool:
+        offered = form.get(CSRF_FIELD)
+        return csrf_matches(
+            self.container.settings.secret_key,
+            self.csrf_basis,
+            offered if isinstance(offered, str) else None,
+        )
+
+
+async def look(request: Request) -> Viewer:
+    container: Container = request.app.state.container
+    token = request.cookies.get(SESSION_COOKIE) or None
+    user: User | None = None
+    unread = 0
+    if token:
+        async with container.db.read_sessions() as session:
+            try:
+                user = await user_for_token(session, token=token, now=container.clock.now())
+            except TuanError:  # expired or revoked: the person is simply logged out
+                user = None
+            if user is not None:
+                unread = await unread_count(session, user_id=user.id)
+    locale = choose_locale(
+        cookie=request.cookies.get(LOCALE_COOKIE),
+        account=user.locale if user else None,
+        accept_language=request.headers.get("accept-language"),
+    )
+    nonce = request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+    new_nonce = None
+    if user is None and not nonce:
+        nonce = new_nonce = new_anonymous_nonce()
+    return Viewer(
+        container=container,
+        request=request,
+        user=user,
+        token=token if user else None,
+        locale=locale,
+        t=Translator(locale),
+        csrf_basis=token if user and token else nonce or "",
+        new_nonce=new_nonce,
+        unread_notifications=unread,
+    )
+
+
+def secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def finish(viewer: Viewer, response: Response) -> Response:
+    """Security headers, and the cookies this response must set."""
+    response.headers.update(PAGE_HEADERS)
+    if viewer.new_nonce:
+        response.set_cookie(
+            ANONYMOUS_CSRF_COOKIE,
+            viewer.new_nonce,
+            httponly=True,
+            samesite="lax",
+            secure=secure(viewer.request),
+        )
+    for name, value, max_age in viewer.cookies:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            httponly=name != LOCALE_COOKIE,
+            samesite="lax",
+            secure=secure(viewer.request),
+        )
+    return response
+
+
+def render(viewer: Viewer, template: str, *, status: int = 200, **context: Any) -> Response:
+    user = viewer.user
+    boot = {
+        "locale": viewer.locale,
+        "csrf": viewer.csrf,
+        "me": {"id": user.id, "username": user.username, "display_name": user.display_name}
+        if user
+        else None,
+        "messages": viewer.t.for_script(),
+    }
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            t=viewer.t,
+            locale=viewer.locale,
+            me=user,
+            csrf=viewer.csrf,
+            csrf_field=CSRF_FIELD,
+            unread_notifications=viewer.unread_notifications,
+            path=viewer.request.url.path,
+            boot=boot,
+            **context,
+        )
+    )
+    return finish(viewer, HTMLResponse(html, status_code=status))
+
+
+def redirect(viewer: Viewer, to: str) -> Response:
+    return finish(viewer, RedirectResponse(to, status_code=303))
+
+
+def remember_locale(viewer: Viewer, locale: str) -> None:
+    viewer.cookies.append((LOCALE_COOKIE, locale, YEAR))
