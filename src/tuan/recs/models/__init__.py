@@ -1,0 +1,1 @@
+"""Recommender models; see :mod:`tuan.recs` for the overview."""
