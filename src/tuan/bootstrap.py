@@ -7,7 +7,6 @@ workers and the CLI need hangs off one :class:`Container`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from tuan.realtime.hub import Hub
 from tuan.settings import Settings
 
 log = logging.getLogger(__name__)
+CLOSE_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass
@@ -86,9 +86,13 @@ class Container:
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            # Bounded: a worker that ignores its cancel is reported, never allowed to hang shutdown.
+            _done, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT_SECONDS)
+            for task in stuck:
+                log.error(
+                    "worker %s did not stop within %s s", task.get_name(), CLOSE_TIMEOUT_SECONDS
+                )
         self._tasks.clear()
         if self._unsubscribe_hub is not None:
             self._unsubscribe_hub()

@@ -115,18 +115,17 @@ class RedisBus(EventBus):
                     if message.get("type") == "message":
                         await self._dispatch(Envelope.from_json(message["data"]))
             except asyncio.CancelledError:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await _close_quietly(pubsub)
                 raise
             except Exception:
                 log.exception("redis bus listener lost its connection; reconnecting")
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await _close_quietly(pubsub)
                 await asyncio.sleep(0.5)
 
     async def close(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+            await asyncio.wait({self._listener}, timeout=5)
             self._listener = None
         await self._redis.aclose()
 
@@ -135,6 +134,13 @@ class RedisBus(EventBus):
             return bool(await self._redis.ping())
         except Exception:
             return False
+
+
+async def _close_quietly(pubsub: Any) -> None:
+    """Close a subscription without letting a dead connection hang shutdown."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(2):
+            await pubsub.aclose()
 
 
 def create_bus(redis_url: str | None, channel: str = CHANNEL) -> EventBus:

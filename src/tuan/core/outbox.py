@@ -12,7 +12,6 @@ that dies mid-way leaves a claim that expires. Handlers make their effects exact
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import defaultdict
@@ -29,6 +28,7 @@ from tuan.core.bus import EventBus
 from tuan.core.clock import Clock
 from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
 from tuan.core.events import Envelope
+from tuan.core.wake import wait_for_kick
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,4 @@ class OutboxRelay:
                 raise
             except Exception:
                 log.exception("outbox drain failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-            self._wake.clear()
+            await wait_for_kick(self._wake, poll_seconds)

@@ -15,7 +15,6 @@ deadline twice (a retried request) keeps one job.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tuan.core.clock import Clock
 from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
 from tuan.core.uow import UnitOfWork
+from tuan.core.wake import wait_for_kick
 
 log = logging.getLogger(__name__)
 
@@ -227,9 +227,7 @@ class Scheduler:
                 raise
             except Exception:
                 log.exception("due job sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-            self._wake.clear()
+            await wait_for_kick(self._wake, poll_seconds)
 
 
 _ATTRIBUTE = "_tuan_due_job_scheduler"
