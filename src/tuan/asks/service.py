@@ -1,0 +1,147 @@
+"""Asking for a recommendation, answering with a card, choosing one. One transaction each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+
+from tuan.asks.errors import (
+    AskAnswerWhere,
+    AskNotFound,
+    AskTargets,
+    EmptyAsk,
+    NotAnAnswer,
+    NotYourAsk,
+    OwnAsk,
+)
+from tuan.asks.events import AnswerChosen
+from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
+from tuan.cards import domain as cards_domain
+from tuan.cards.messages import post_server_message
+from tuan.cards.service import CardPosted, share_into_chat_in
+from tuan.chat.models import Member
+from tuan.core.uow import UnitOfWork
+
+ASK_KIND = cards_domain.ASK_KIND
+MAX_TARGETS = 20
+
+
+async def ask(uow: UnitOfWork, *, asker_id: int, text: str, conversation_ids: Sequence[int]) -> int:
+    """Post a request into a group or into chats with chosen people; returns the ask's id."""
+    words = cards_domain.check_words(text)
+    if not words:
+        raise EmptyAsk(field="text")
+    targets = list(dict.fromkeys(conversation_ids))
+    if not 1 <= len(targets) <= MAX_TARGETS:
+        raise AskTargets(field="conversation_ids")
+    async with uow:
+        row = RecommendationAsk(asker_id=asker_id, text=words, status="open", created_at=uow.now)
+        uow.session.add(row)
+        await uow.session.flush()
+        for conversation_id in targets:
+            view = await post_server_message(
+                uow,
+                conversation_id=conversation_id,
+                sender_id=asker_id,
+                kind=ASK_KIND,
+                text=words,
+                payload={"ask_id": row.id},
+            )
+            uow.session.add(
+                AskTarget(ask_id=row.id, conversation_id=conversation_id, message_seq=view["seq"])
+            )
+        await uow.commit()
+    return row.id
+
+
+async def _visible_ask(uow: UnitOfWork, ask_id: int, user_id: int) -> RecommendationAsk:
+    found = await uow.session.get(RecommendationAsk, ask_id)
+    if found is None:
+        raise AskNotFound()
+    if found.asker_id == user_id:
+        return found
+    seen = await uow.session.scalar(
+        select(AskTarget.conversation_id)
+        .join(
+            Member,
+            (Member.conversation_id == AskTarget.conversation_id) & (Member.user_id == user_id),
+        )
+        .where(AskTarget.ask_id == ask_id, AskTarget.message_seq > Member.visible_from_seq)
+        .limit(1)
+    )
+    if seen is None:
+        raise AskNotFound()
+    return found
+
+
+async def answer(
+    uow: UnitOfWork,
+    *,
+    ask_id: int,
+    answerer_id: int,
+    conversation_id: int,
+    product_id: int | None = None,
+    deal_id: int | None = None,
+    team_id: int | None = None,
+    text: str = "",
+    photos: Sequence[str] = (),
+) -> CardPosted:
+    """Answer with a product card, posted where the request was (group norms apply)."""
+    words = cards_domain.check_words(text)
+    keys = cards_domain.check_photos(photos)
+    async with uow:
+        found = await _visible_ask(uow, ask_id, answerer_id)
+        if found.asker_id == answerer_id:
+            raise OwnAsk()
+        target = await uow.session.get(AskTarget, (ask_id, conversation_id))
+        if target is None:
+            raise AskAnswerWhere(field="conversation_id")
+        posted = await share_into_chat_in(
+            uow,
+            sharer_id=answerer_id,
+            conversation_id=conversation_id,
+            product_id=product_id,
+            deal_id=deal_id,
+            team_id=team_id,
+            words=words,
+            photos=keys,
+            extra={"ask_id": ask_id},
+        )
+        uow.session.add(
+            AskAnswer(
+                share_id=posted.share_id,
+                ask_id=ask_id,
+                answerer_id=answerer_id,
+                created_at=uow.now,
+            )
+        )
+        await uow.commit()
+    return posted
+
+
+async def choose(uow: UnitOfWork, *, ask_id: int, asker_id: int, share_id: int) -> None:
+    """The asker marks the answer they chose (they may change their mind)."""
+    async with uow:
+        found = await uow.session.get(RecommendationAsk, ask_id)
+        if found is None:
+            raise AskNotFound()
+        if found.asker_id != asker_id:
+            raise NotYourAsk()
+        chosen = await uow.session.get(AskAnswer, share_id)
+        if chosen is None or chosen.ask_id != ask_id:
+            raise NotAnAnswer(field="share_id")
+        await uow.session.execute(
+            update(RecommendationAsk)
+            .where(RecommendationAsk.id == ask_id)
+            .values(status="chosen", chosen_share_id=share_id, chosen_at=uow.now)
+        )
+        uow.emit(
+            AnswerChosen(
+                ask_id=ask_id,
+                asker_id=asker_id,
+                answerer_id=chosen.answerer_id,
+                share_id=share_id,
+            )
+        )
+        await uow.commit()

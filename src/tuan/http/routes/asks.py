@@ -1,0 +1,112 @@
+"""Ask for a recommendation over HTTP: post a request, answer it with a card, choose one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, status
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from tuan.asks import queries, service
+from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.errors import error_responses
+from tuan.http.routes.cards import CardOut, card_out
+from tuan.http.routes.shops import Caller
+from tuan.http.schemas import MAX_ID, Id, IdPath, Input
+
+router = APIRouter(prefix="/api/v1", tags=["asks"])
+
+WRITE = error_responses(400, 401, 403, 404, 409, 410, 413, 422, 429)
+
+
+class AskIn(Input):
+    text: str = Field(min_length=1, max_length=4000, examples=["28寸行李箱，300以内"])
+    conversation_ids: list[Id] = Field(
+        min_length=1, max_length=20, description="A group, or 1:1 chats with chosen people"
+    )
+
+
+class AskCreated(BaseModel):
+    id: int
+
+
+class AnswerIn(Input):
+    conversation_id: int = Field(ge=1, le=MAX_ID, description="Where the request was posted")
+    product_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    deal_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    text: str = Field(default="", max_length=4000)
+    photos: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=9)
+
+
+class ChoiceIn(Input):
+    share_id: Id
+
+
+class AnswerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    share_id: int
+    answerer_id: int
+    answerer_display_name: str
+    product_id: int
+    product_name: str
+    conversation_id: int
+    chosen: bool
+    created_at: datetime
+
+
+class AskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    asker_id: int
+    asker_display_name: str
+    text: str
+    status: str
+    chosen_share_id: int | None
+    conversation_ids: list[int]
+    answers: list[AnswerOut]
+    created_at: datetime
+
+
+@router.post("/asks", status_code=status.HTTP_201_CREATED, responses=WRITE)
+async def ask(body: AskIn, user: Caller, container: ContainerDep) -> AskCreated:
+    """Ask a group, or chosen people, for a recommendation."""
+    ask_id = await service.ask(
+        container.uow(), asker_id=user.id, text=body.text, conversation_ids=body.conversation_ids
+    )
+    return AskCreated(id=ask_id)
+
+
+@router.get("/asks/{ask_id}", responses=error_responses(400, 401, 404, 422))
+async def get_ask(ask_id: IdPath, user: Caller, reader: ReaderDep) -> AskOut:
+    return AskOut.model_validate(await queries.ask_page(reader, ask_id, user.id))
+
+
+@router.post("/asks/{ask_id}/answers", status_code=status.HTTP_201_CREATED, responses=WRITE)
+async def answer(ask_id: IdPath, body: AnswerIn, user: Caller, container: ContainerDep) -> CardOut:
+    """Answer with a product card, posted where the request was (group norms apply)."""
+    posted = await service.answer(
+        container.uow(),
+        ask_id=ask_id,
+        answerer_id=user.id,
+        conversation_id=body.conversation_id,
+        product_id=body.product_id,
+        deal_id=body.deal_id,
+        team_id=body.team_id,
+        text=body.text,
+        photos=body.photos,
+    )
+    return await card_out(container, posted.share_id, user.id)
+
+
+@router.put(
+    "/asks/{ask_id}/choice",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(400, 401, 403, 404, 413, 422),
+)
+async def choose(ask_id: IdPath, body: ChoiceIn, user: Caller, container: ContainerDep) -> Response:
+    """The asker marks the answer they chose."""
+    await service.choose(container.uow(), ask_id=ask_id, asker_id=user.id, share_id=body.share_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

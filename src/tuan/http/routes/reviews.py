@@ -1,0 +1,149 @@
+"""Purchase reports, reviews and ratings over HTTP.
+
+Ratings count only reviews whose authors let the caller see their ratings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from tuan.http.deps import ContainerDep
+from tuan.http.errors import error_responses
+from tuan.http.routes.shops import Caller
+from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.reviews import queries, service
+
+router = APIRouter(prefix="/api/v1", tags=["reviews"])
+
+WRITE = error_responses(400, 401, 403, 404, 409, 413, 422)
+
+
+class BoughtIn(Input):
+    text: str = Field(default="", max_length=4000, description='Default: "买到了！Bought it"')
+
+
+class ReportOut(BaseModel):
+    report_id: int
+    conversation_id: int
+    message_seq: int
+
+
+class ReviewIn(Input):
+    stars: int = Field(ge=1, le=5)
+    text: str = Field(default="", max_length=4000)
+    photos: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=9)
+    product_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Needed when the order has several items"
+    )
+    post_to_chat: bool = Field(
+        default=True, description="Post the review card where the share came from"
+    )
+
+
+class ReviewedOut(BaseModel):
+    review_id: int
+    report_id: int | None
+    conversation_id: int | None
+    message_seq: int | None
+
+
+class RatingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    count: int
+    average: float | None
+    distribution: dict[int, int]
+
+
+class GroupRatingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    group_id: int
+    name: str
+    rating: RatingOut
+
+
+class TrustedRatingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    average: float | None = Field(description="Each review weighted by your trust in its author")
+    count: int
+    weight: float
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    author_id: int
+    author_display_name: str
+    stars: int
+    text: str
+    photo_urls: list[str]
+    verified_purchase: bool
+    author_is_friend: bool
+    trust: float
+    created_at: datetime
+
+
+class RatingsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    product_id: int
+    overall: RatingOut
+    friends: RatingOut
+    group: GroupRatingOut | None
+    trusted: TrustedRatingOut
+    reviews: list[ReviewOut] = Field(description="Negative reviews from people you trust first")
+
+
+@router.post("/orders/{order_id}/bought-it", status_code=status.HTTP_201_CREATED, responses=WRITE)
+async def bought_it(
+    order_id: IdPath, user: Caller, container: ContainerDep, body: BoughtIn | None = None
+) -> ReportOut:
+    """Tell the conversation the share came from that you bought it (mentions the sharer)."""
+    done = await service.report_bought(
+        container.uow(), order_id=order_id, buyer_id=user.id, text=body.text if body else ""
+    )
+    return ReportOut(
+        report_id=done.report_id,
+        conversation_id=done.conversation_id,
+        message_seq=done.message_seq,
+    )
+
+
+@router.post("/orders/{order_id}/reviews", status_code=status.HTTP_201_CREATED, responses=WRITE)
+async def review(
+    order_id: IdPath, body: ReviewIn, user: Caller, container: ContainerDep
+) -> ReviewedOut:
+    """Review an item of a delivered order (buyers only): a verified-purchase review."""
+    done = await service.write_review(
+        container.uow(),
+        order_id=order_id,
+        author_id=user.id,
+        stars=body.stars,
+        text=body.text,
+        photos=body.photos,
+        product_id=body.product_id,
+        post_to_chat=body.post_to_chat,
+    )
+    return ReviewedOut(
+        review_id=done.review_id,
+        report_id=done.report_id,
+        conversation_id=done.conversation_id,
+        message_seq=done.message_seq,
+    )
+
+
+@router.get("/products/{product_id}/ratings", responses=error_responses(400, 401, 404, 422))
+async def product_ratings(
+    product_id: IdPath,
+    user: Caller,
+    container: ContainerDep,
+    group_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> RatingsOut:
+    """Overall, among my friends, within one of my groups, and trust-weighted."""
+    async with container.db.read_sessions() as reader:
+        view = await queries.ratings(
+            reader, product_id, user.id, container.clock.now(), group_id=group_id
+        )
+    return RatingsOut.model_validate(view)

@@ -1,0 +1,65 @@
+"""Review rules that need no database: stars, who may review, and the rating arithmetic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tuan.reviews.errors import InvalidStars
+
+REPORTABLE = ("paid", "shipped", "delivered", "completed")
+REVIEWABLE = ("delivered", "completed")
+NEGATIVE_STARS = 2
+UNCATEGORISED = "general"
+# A group that already had this many "bought it" reports in the window gets a digest instead.
+DIGEST_AFTER = 3
+DIGEST_WINDOW = timedelta(hours=1)
+
+
+def check_stars(stars: int) -> int:
+    if not 1 <= stars <= 5:
+        raise InvalidStars(field="stars")
+    return stars
+
+
+@dataclass(frozen=True)
+class Rating:
+    count: int
+    average: float | None  # None when nothing is counted
+    distribution: dict[int, int]  # stars -> how many
+
+
+def rating(stars: Iterable[int]) -> Rating:
+    values = list(stars)
+    distribution = {s: 0 for s in range(1, 6)}
+    for s in values:
+        distribution[s] += 1
+    average = round(sum(values) / len(values), 2) if values else None
+    return Rating(len(values), average, distribution)
+
+
+def weighted_rating(weighted: Iterable[tuple[int, float]]) -> tuple[float | None, float]:
+    """The trust-weighted average of (stars, weight) and the total weight behind it."""
+    pairs = [(s, w) for s, w in weighted if w > 0]
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return None, 0.0
+    return round(sum(s * w for s, w in pairs) / total, 2), round(total, 4)
+
+
+def trusted_order(reviews: Iterable[tuple[int, int, float]]) -> list[int]:
+    """Review ids, negative reviews from trusted authors first (most trusted first), then the
+    rest by trust; ``reviews`` are (review id, stars, trust in the author)."""
+
+    def key(item: tuple[int, int, float]) -> tuple[int, float, int]:
+        review_id, stars, trust = item
+        negative_trusted = stars <= NEGATIVE_STARS and trust > 0
+        return (0 if negative_trusted else 1, -trust, -review_id)
+
+    return [r for r, _, _ in sorted(reviews, key=key)]
+
+
+def digest_text(count: int) -> str:
+    people = "person" if count == 1 else "people"
+    return f"又有{count}人买了 · {count} more {people} bought through shares here"

@@ -1,0 +1,159 @@
+"""Ratings people can use, counting only reviews whose authors let the viewer see their ratings.
+
+Every view filters authors through :func:`tuan.privacy.queries.visible_owners` *before* it
+aggregates, so a hidden review changes no average and no count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.accounts.models import User
+from tuan.cards.domain import photo_url
+from tuan.catalog.errors import ProductNotFound
+from tuan.catalog.models import Product
+from tuan.chat.models import Member
+from tuan.groups.errors import GroupNotFound
+from tuan.groups.models import Group
+from tuan.privacy.queries import visible_owners
+from tuan.reviews import domain
+from tuan.reviews.domain import Rating
+from tuan.reviews.models import Review
+from tuan.social.queries import friend_ids
+from tuan.trust.queries import trust_from
+
+
+async def visible_reviews(session: AsyncSession, product_id: int, viewer_id: int) -> list[Review]:
+    """The item's reviews whose authors let ``viewer_id`` see their ratings (newest first)."""
+    reviews = list(
+        await session.scalars(
+            select(Review).where(Review.product_id == product_id).order_by(Review.id.desc())
+        )
+    )
+    allowed = await visible_owners(session, viewer_id, {r.author_id for r in reviews}, "ratings")
+    return [r for r in reviews if r.author_id in allowed]
+
+
+async def group_members_among(session: AsyncSession, group_id: int, user_ids: set[int]) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(
+        await session.scalars(
+            select(Member.user_id).where(
+                Member.conversation_id == group_id, Member.user_id.in_(user_ids)
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    id: int
+    author_id: int
+    author_display_name: str
+    stars: int
+    text: str
+    photo_urls: list[str]
+    verified_purchase: bool
+    author_is_friend: bool
+    trust: float  # the viewer's trust in the author, 0..1
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class GroupRating:
+    group_id: int
+    name: str
+    rating: Rating
+
+
+@dataclass(frozen=True)
+class TrustedRating:
+    average: float | None
+    count: int  # reviews by authors the viewer trusts at all
+    weight: float
+
+
+@dataclass(frozen=True)
+class RatingsView:
+    product_id: int
+    overall: Rating
+    friends: Rating
+    group: GroupRating | None
+    trusted: TrustedRating
+    reviews: list[ReviewView]  # negative reviews from trusted people first
+
+
+async def ratings(
+    session: AsyncSession,
+    product_id: int,
+    viewer_id: int,
+    now: datetime,
+    *,
+    group_id: int | None = None,
+    limit: int = 50,
+) -> RatingsView:
+    if await session.get(Product, product_id) is None:
+        raise ProductNotFound()
+    reviews = await visible_reviews(session, product_id, viewer_id)
+    authors = {r.author_id for r in reviews}
+    friends = set(await friend_ids(session, viewer_id)) & authors
+    group = None
+    if group_id is not None:
+        found = await session.get(Group, group_id)
+        if (
+            found is None
+            or found.dissolved_at is not None
+            or await session.get(Member, (group_id, viewer_id)) is None
+        ):
+            raise GroupNotFound(field="group_id")
+        members = await group_members_among(session, group_id, authors)
+        group = GroupRating(
+            group_id, found.name, domain.rating(r.stars for r in reviews if r.author_id in members)
+        )
+    trust = await trust_from(session, viewer_id, now) if reviews else {}
+    trust = {uid: t for uid, t in trust.items() if uid in authors}
+    average, weight = domain.weighted_rating(
+        (r.stars, trust.get(r.author_id, 0.0)) for r in reviews
+    )
+    names = (
+        dict(
+            (
+                await session.execute(
+                    select(User.id, User.display_name).where(User.id.in_(authors))
+                )
+            ).all()
+        )
+        if authors
+        else {}
+    )
+    order = domain.trusted_order((r.id, r.stars, trust.get(r.author_id, 0.0)) for r in reviews)
+    by_id = {r.id: r for r in reviews}
+    return RatingsView(
+        product_id=product_id,
+        overall=domain.rating(r.stars for r in reviews),
+        friends=domain.rating(r.stars for r in reviews if r.author_id in friends),
+        group=group,
+        trusted=TrustedRating(
+            average, sum(1 for r in reviews if trust.get(r.author_id, 0.0) > 0), weight
+        ),
+        reviews=[
+            ReviewView(
+                id=r.id,
+                author_id=r.author_id,
+                author_display_name=names.get(r.author_id, ""),
+                stars=r.stars,
+                text=r.text,
+                photo_urls=[photo_url(k) for k in r.photos],
+                verified_purchase=True,
+                author_is_friend=r.author_id in friends,
+                trust=round(trust.get(r.author_id, 0.0), 3),
+                created_at=r.created_at,
+            )
+            for r in (by_id[i] for i in order[:limit])
+        ],
+    )
