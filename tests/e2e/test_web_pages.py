@@ -151,3 +151,35 @@ async def test_a_name_cannot_break_out_of_the_pages_data_block(client: httpx.Asy
     assert "<script>alert(1)" not in page.text
     me = boot_of(page)["me"]
     assert isinstance(me, dict) and me["display_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Who sees what I buy", "Who sees my ratings and reviews", "Default: nobody."]),
+        ("zh-CN", ["谁能看到我买了什么", "谁能看到我的评分和评价", "默认：谁都看不到。"]),
+    ],
+)
+async def test_the_privacy_page_has_one_control_per_behaviour_with_its_default(
+    client: httpx.AsyncClient, lang: str, expected: list[str]
+) -> None:
+    await register(client, "mei")
+    await web_log_in(client, "mei")
+    client.cookies.set("tuan_locale", lang)
+    page = (await client.get("/settings", headers={"accept-language": lang})).text
+    for text in expected:
+        assert text in page
+    for audience in ("nobody", "friends", "shared_groups", "groups"):
+        assert page.count(f'<option value="{audience}">') == 2
+
+
+async def test_the_product_page_has_the_social_proof_and_ratings_panels(
+    client: httpx.AsyncClient,
+) -> None:
+    await register(client, "mei")
+    await web_log_in(client, "mei")
+    page = (await client.get("/products/1")).text
+    for element in ("proof-friends", "proof-friend-reviews", "proof-groups", "proof-group-ratings"):
+        assert f'id="{element}"' in page
+    for element in ("rating-overall", "rating-friends", "rating-trusted", "reviews"):
+        assert f'id="{element}"' in page

@@ -9,6 +9,7 @@ import { formatWhen, me, t } from "../boot.js";
 import { api } from "../api.js";
 import { h, showStatus, thumb, timeElement } from "../dom.js";
 import { productLink, sharedProductCard } from "../cards.js";
+import { CARD_KINDS, cardBody, refreshCards } from "../social.js";
 import { Live, showConnection } from "../live.js";
 
 const root = document.getElementById("chat");
@@ -27,6 +28,7 @@ let oldestSeq = null;
 let newestSeq = 0;
 let conversation = null;
 const ACK_TIMEOUT_MS = 10000;
+const CARD_REFRESH_MS = 30000;
 
 function newClientId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -40,6 +42,7 @@ function body(message) {
       h("img", { src: thumb(`/media/${message.payload.key}`, 640), alt: message.text || t("js.photo") }),
       message.text ? h("p", { class: "text" }, message.text) : null);
   }
+  if (CARD_KINDS.has(message.kind)) return cardBody(message, (id) => names.get(id) ?? t("js.someone"));
   const link = productLink(message.text);
   if (link) return sharedProductCard(link);
   return h("p", { class: "text" }, message.text);
@@ -69,11 +72,12 @@ function render(message) {
     return h("li", { class: "message system", dataset: { seq: message.seq } }, systemText(message));
   }
   const mine = message.sender_id === me.id;
-  const who = mine ? null : h("div", { class: "who" }, names.get(message.sender_id) ?? t("js.former_member"));
-  return h("li", { class: mine ? "message mine" : "message", dataset: { seq: message.seq } },
+  const who = mine || message.sender_id === null ? null : h("div", { class: "who" }, names.get(message.sender_id) ?? t("js.former_member"));
+  const classes = ["message", mine ? "mine" : "", CARD_KINDS.has(message.kind) ? `kind-${message.kind}` : ""];
+  return h("li", { class: classes.filter(Boolean).join(" "), dataset: { seq: message.seq, kind: message.kind } },
     who, body(message),
     h("div", { class: "meta" },
-      message.edited_at ? t("js.edited") : null,
+      message.edited_at && message.kind !== "purchase_digest" ? t("js.edited") : null,
       timeElement(message.created_at, formatWhen(message.created_at))));
 }
 
@@ -302,3 +306,5 @@ document.getElementById("composer-image").addEventListener("change", async (even
 
 document.addEventListener("visibilitychange", markReadSoon);
 await start();
+// Cards show live prices, deal time and team fill: keep the moving ones current.
+setInterval(() => { if (document.visibilityState === "visible") refreshCards().catch(() => {}); }, CARD_REFRESH_MS);

@@ -175,4 +175,49 @@ async function loadMembers() {
   }
 }
 
-await Promise.all([loadGroup(), loadLinks(), loadSubgroups(), loadMembers()]);
+// --- norms: what the server enforces when members share products into this group ---
+const normsForm = document.getElementById("norms-form");
+
+function showNorms(norms) {
+  const fields = normsForm.elements;
+  fields.disputed_enabled.checked = norms.disputed_enabled;
+  fields.disputed_min_reviews.value = norms.disputed_min_reviews;
+  fields.disputed_low_percent.value = norms.disputed_low_percent;
+  fields.promotion_cap.value = norms.promotion_cap ?? "";
+  fields.cooldown_hours.value = norms.cooldown_hours;
+}
+
+async function loadNorms() {
+  const status = document.getElementById("norms-status");
+  try {
+    showNorms(await api("GET", `/groups/${gid}/norms`));
+    normsForm.hidden = false;
+    showStatus(status, "ready");
+  } catch (error) {
+    showStatus(status, "error", error.message, loadNorms);
+  }
+}
+
+normsForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  formError(normsForm, null);
+  normsForm.querySelector(".ok").hidden = true;
+  const fields = normsForm.elements;
+  const cap = fields.promotion_cap.value.trim();
+  const body = {
+    disputed_enabled: fields.disputed_enabled.checked,
+    disputed_min_reviews: Number(fields.disputed_min_reviews.value),
+    disputed_low_percent: Number(fields.disputed_low_percent.value),
+    cooldown_hours: Number(fields.cooldown_hours.value),
+  };
+  if (cap === "") body.no_promotion_cap = true;
+  else body.promotion_cap = Number(cap);
+  try {
+    showNorms(await api("PATCH", `/groups/${gid}/norms`, body));
+    normsForm.querySelector(".ok").hidden = false;
+  } catch (error) {
+    formError(normsForm, error.message);
+  }
+});
+
+await Promise.all([loadGroup(), loadLinks(), loadSubgroups(), loadMembers(), loadNorms()]);

@@ -84,9 +84,105 @@ function render() {
     stopPayClock = countdown(document.getElementById("pay-countdown"), order.seconds_to_pay, load);
   }
   document.getElementById("order-actions").replaceChildren(...actions());
+  renderSocial();
   document.getElementById("order-history").replaceChildren(...order.history.map((step) => h("li", {},
     t(`js.status_${step.to_status}`), " · ", timeElement(step.at, formatTime(step.at)))));
 }
+
+// --- telling the group and reviewing: the buyer's own acts, after paying and after delivery ---
+
+const PURCHASED = ["paid", "shipped", "delivered", "completed"];
+const REVIEWABLE = ["delivered", "completed"];
+const boughtForm = document.getElementById("bought-form");
+const reviewForm = document.getElementById("review-form");
+let told = false;
+let reviewed = false;
+
+function renderSocial() {
+  const buyer = order.role === "buyer";
+  document.getElementById("tell-group").hidden = !(buyer && order.share_id && PURCHASED.includes(order.status));
+  boughtForm.hidden = told;
+  const reviewing = buyer && REVIEWABLE.includes(order.status);
+  document.getElementById("review-section").hidden = !reviewing;
+  reviewForm.hidden = reviewed;
+  // Only a purchase that came from a card has a chat to post the review into.
+  reviewForm.elements.post_to_chat.closest(".row").hidden = !order.share_id;
+  const select = document.getElementById("review-product");
+  if (reviewing && !select.options.length) {
+    const products = new Map(order.lines.map((line) => [line.product_id, line.product_name]));
+    select.replaceChildren(...[...products].map(([id, name]) => h("option", { value: id }, name)));
+    select.hidden = products.size < 2;
+    document.getElementById("review-product-label").hidden = products.size < 2;
+  }
+}
+
+function chatLink(conversationId, text) {
+  return h("a", { href: `/chats/${conversationId}` }, text);
+}
+
+boughtForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  formError(boughtForm, null);
+  try {
+    const report = await api("POST", `/orders/${orderId}/bought-it`, { text: boughtForm.elements.words.value.trim() });
+    told = true;
+    const done = document.getElementById("bought-done");
+    done.replaceChildren(t("js.told_group"), " ", chatLink(report.conversation_id, t("js.open_chat")));
+    done.hidden = false;
+    renderSocial();
+  } catch (error) {
+    formError(boughtForm, error.message);
+  }
+});
+
+// Photos are stored like chat photos: in the chat the recommendation came from, or else one of mine.
+async function photoConversation() {
+  if (order.share_id) {
+    const card = await api("GET", `/cards/${order.share_id}`).catch(() => null);
+    if (card) return card.conversation_id;
+  }
+  const chats = await api("GET", "/conversations");
+  return chats.find((c) => !c.closed)?.id ?? null;
+}
+
+async function uploadPhotos(files) {
+  if (!files.length) return [];
+  const conversationId = await photoConversation();
+  if (!conversationId) throw new Error(t("js.photos_need_chat"));
+  const keys = [];
+  for (const file of files) {
+    const form = new FormData();
+    form.append("file", file);
+    keys.push((await api("POST", `/conversations/${conversationId}/images`, undefined, { form })).key);
+  }
+  return keys;
+}
+
+reviewForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  formError(reviewForm, null);
+  const button = reviewForm.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const photos = await uploadPhotos([...reviewForm.elements.photos.files].slice(0, 9));
+    const done = await api("POST", `/orders/${orderId}/reviews`, {
+      stars: Number(reviewForm.elements.stars.value),
+      text: reviewForm.elements.text.value.trim(),
+      photos,
+      product_id: Number(reviewForm.elements.product.value) || null,
+      post_to_chat: reviewForm.elements.post_to_chat.checked,
+    });
+    reviewed = true;
+    const line = document.getElementById("review-done");
+    line.replaceChildren(t("js.review_posted"), done.conversation_id ? [" ", chatLink(done.conversation_id, t("js.open_chat"))] : []);
+    line.hidden = false;
+    renderSocial();
+  } catch (error) {
+    formError(reviewForm, error.message);
+  } finally {
+    button.disabled = false;
+  }
+});
 
 async function load() {
   try {

@@ -1,8 +1,9 @@
 // A product: price and deal countdown, buying (now or into the cart), team purchases with their
 // progress and countdown, and sharing it into a group chat as a card.
-import { formatMoney, t } from "../boot.js";
+import { formatMoney, formatTime, t } from "../boot.js";
 import { api, onceKey } from "../api.js";
-import { countdown, formError, h, showStatus, thumb } from "../dom.js";
+import { countdown, formError, h, showStatus, thumb, timeElement } from "../dom.js";
+import { photoStrip, stars } from "../social.js";
 
 const root = document.getElementById("product");
 const productId = Number(root.dataset.productId);
@@ -166,17 +167,93 @@ document.getElementById("share-form").addEventListener("submit", async (event) =
   formError(form, null);
   const conversationId = Number(form.elements.conversation.value);
   if (!conversationId) return;
+  const text = form.elements.words.value.trim();
   try {
-    const share = await api("POST", "/shares", { product_id: productId, conversation_id: conversationId, parent_share_id: shareId });
-    // The message is the product's link with the share: the chat shows it as a card to buy from.
-    await api("POST", `/conversations/${conversationId}/messages`, {
-      client_id: `share-${share.id}`, text: `${location.origin}/products/${productId}?share=${share.id}`,
-    });
+    // The card and its share are one write: the chat shows it live, with the price now, and
+    // whoever buys from it credits this share. From someone else's card, it is a forward.
+    let posted = false;
+    if (shareId) {
+      try {
+        await api("POST", `/cards/${shareId}/forward`, { conversation_id: conversationId, text });
+        posted = true;
+      } catch (error) {
+        if (error.status !== 403 && error.status !== 404) throw error;
+      }
+    }
+    if (!posted) await api("POST", `/conversations/${conversationId}/cards`, { product_id: productId, text });
     location.assign(`/chats/${conversationId}`);
   } catch (error) {
     formError(form, error.message);
   }
 });
+
+// --- ratings and social proof: only what each person lets this viewer see ---
+
+function ratingLine(rating) {
+  if (!rating.count || rating.average === null) return h("span", { class: "hint" }, t("js.no_ratings"));
+  return h("span", {}, stars(rating.average), " ",
+    h("strong", {}, rating.average.toFixed(1)), " ", t("js.rating_count", { count: rating.count }));
+}
+
+function empty(list, text) {
+  if (!list.children.length) list.append(h("li", { class: "hint empty" }, text));
+}
+
+function reviewRow(review) {
+  return h("li", { class: "review", dataset: { reviewId: review.id } },
+    h("div", { class: "row" }, stars(review.stars), h("strong", { class: "author" }, review.author_display_name),
+      review.verified_purchase ? h("span", { class: "pill" }, t("js.verified_purchase")) : null,
+      review.author_is_friend ? h("span", { class: "pill" }, t("js.friend")) : null,
+      timeElement(review.created_at, formatTime(review.created_at))),
+    review.text ? h("p", { class: "text review-text" }, review.text) : null,
+    photoStrip(review.photo_urls));
+}
+
+async function loadRatings() {
+  const status = document.getElementById("ratings-status");
+  try {
+    const ratings = await api("GET", `/products/${productId}/ratings`);
+    document.getElementById("rating-overall").replaceChildren(ratingLine(ratings.overall));
+    document.getElementById("rating-friends").replaceChildren(ratingLine(ratings.friends));
+    document.getElementById("rating-trusted").replaceChildren(ratingLine(ratings.trusted));
+    const reviews = document.getElementById("reviews");
+    reviews.replaceChildren(...ratings.reviews.map(reviewRow));
+    empty(reviews, t("js.no_reviews"));
+    document.getElementById("ratings-body").hidden = false;
+    showStatus(status, "ready");
+  } catch (error) {
+    showStatus(status, "error", error.message, loadRatings);
+  }
+}
+
+async function loadProof() {
+  const status = document.getElementById("proof-status");
+  try {
+    const proof = await api("GET", `/products/${productId}/social-proof`);
+    const friends = document.getElementById("proof-friends");
+    friends.replaceChildren(...proof.friends_who_bought.map((person) =>
+      h("li", { dataset: { userId: person.id } }, person.display_name)));
+    empty(friends, t("js.proof_no_friends"));
+    const friendReviews = document.getElementById("proof-friend-reviews");
+    friendReviews.replaceChildren(...proof.friends_reviews.map((item) =>
+      h("li", { dataset: { userId: item.author.id } }, stars(item.stars), " ", h("strong", {}, item.author.display_name),
+        item.text ? h("p", { class: "text review-text" }, item.text) : null)));
+    empty(friendReviews, t("js.proof_no_friend_ratings"));
+    const groups = document.getElementById("proof-groups");
+    groups.replaceChildren(...proof.groups_that_bought.map((group) =>
+      h("li", { dataset: { groupId: group.group_id } }, h("strong", {}, group.name), " · ",
+        t("js.proof_group_buyers", { buyers: group.buyers, members: group.member_count }))));
+    empty(groups, t("js.proof_no_groups"));
+    const groupRatings = document.getElementById("proof-group-ratings");
+    groupRatings.replaceChildren(...proof.group_ratings.map((line) =>
+      h("li", { dataset: { groupId: line.group_id } }, h("strong", {}, line.name), " · ", ratingLine(line.rating))));
+    empty(groupRatings, t("js.proof_no_group_ratings"));
+    document.getElementById("proof-body").hidden = false;
+    showStatus(status, "ready");
+  } catch (error) {
+    showStatus(status, "error", error.message, loadProof);
+  }
+}
 
 async function load() {
   const status = document.getElementById("product-status");
@@ -185,7 +262,7 @@ async function load() {
     render();
     document.getElementById("product-body").hidden = false;
     showStatus(status, "ready");
-    await Promise.all([loadTeams(), loadShareTargets()]);
+    await Promise.all([loadTeams(), loadShareTargets(), loadRatings(), loadProof()]);
   } catch (error) {
     showStatus(status, "error", error.message, load);
   }

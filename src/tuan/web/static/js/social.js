@@ -1,0 +1,196 @@
+// The social loop in the chat: product cards (a share to buy from, with its live price, deal
+// time left, team fill and the paid-share label), "bought it" reports, reviews and digests.
+// Everything a person wrote goes in as text.
+import { formatMoney, t } from "./boot.js";
+import { api } from "./api.js";
+import { countdown, h, thumb } from "./dom.js";
+
+export const CARD_KINDS = new Set(["product_card", "purchase_report", "review_card", "purchase_digest", "recommendation_ask"]);
+
+// A short line for the chat list.
+export function cardPreview(message) {
+  const data = message.payload ?? {};
+  if (message.kind === "product_card") return t("js.card_preview", { product: data.product_name ?? "" });
+  if (message.kind === "purchase_report") return t("js.bought_preview", { product: data.product_name ?? "" });
+  if (message.kind === "review_card") return t("js.review_preview", { stars: data.stars ?? "", product: data.product_name ?? "" });
+  if (message.kind === "purchase_digest") return t("js.digest", { count: (data.reports ?? []).length });
+  return message.text;
+}
+
+export function productHref(productId, shareId, teamId) {
+  const query = new URLSearchParams();
+  if (shareId) query.set("share", shareId);
+  if (teamId) query.set("team", teamId);
+  const text = query.toString();
+  return text ? `/products/${productId}?${text}` : `/products/${productId}`;
+}
+
+export function stars(count) {
+  const n = Math.max(0, Math.min(5, Math.round(count)));
+  return h("span", { class: "stars", role: "img", "aria-label": t("js.stars", { stars: n }) }, "★".repeat(n) + "☆".repeat(5 - n));
+}
+
+export function photoStrip(keysOrUrls, width = 320) {
+  const urls = (keysOrUrls ?? []).map((item) => (item.startsWith("/") ? item : `/media/${item}`));
+  if (!urls.length) return null;
+  return h("div", { class: "card-photos" }, urls.map((url) => h("img", { src: thumb(url, width), alt: t("js.photo"), loading: "lazy" })));
+}
+
+export function paidLabel(rateBp) {
+  const rate = (rateBp / 100).toFixed(rateBp % 100 ? 2 : 0);
+  return h("span", { class: "paid-label" }, rateBp > 0 ? t("js.paid_share", { rate }) : t("js.paid_share_plain"));
+}
+
+const cards = new Map(); // share id → promise of the live card (read once, then refreshed)
+const shownCards = new Map(); // share id → [{body, stops}] on this page
+const REFRESH_MAX = 20;
+
+function liveCard(shareId) {
+  if (!cards.has(shareId)) cards.set(shareId, api("GET", `/cards/${shareId}`));
+  return cards.get(shareId);
+}
+
+// Deals and teams move while the chat is open: read those cards again (a few, the newest).
+export async function refreshCards() {
+  for (const [shareId, list] of shownCards) {
+    for (const gone of list.filter((shown) => !shown.body.isConnected)) for (const stop of gone.stops) stop();
+    shownCards.set(shareId, list.filter((shown) => shown.body.isConnected));
+  }
+  const moving = [];
+  for (const [shareId, promise] of cards) {
+    const card = await promise.catch(() => null);
+    if (card && (card.deal || card.team) && shownCards.get(shareId)?.length) moving.push(shareId);
+  }
+  for (const shareId of moving.slice(-REFRESH_MAX)) {
+    const fresh = api("GET", `/cards/${shareId}`);
+    const card = await fresh.catch(() => null);
+    if (!card) continue;
+    cards.set(shareId, fresh);
+    for (const shown of shownCards.get(shareId)) fillCard(shown, card);
+  }
+}
+
+function likeButton(card) {
+  const button = h("button", {
+    type: "button", class: "secondary like", "aria-pressed": card.counts.you_liked ? "true" : "false",
+    "aria-label": t("js.like_count", { count: card.counts.likes }),
+  }, `♥ ${card.counts.likes}`);
+  button.addEventListener("click", async () => {
+    const liking = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    try {
+      const counts = await api(liking ? "PUT" : "DELETE", `/cards/${card.share_id}/like`);
+      button.setAttribute("aria-pressed", counts.you_liked ? "true" : "false");
+      button.setAttribute("aria-label", t("js.like_count", { count: counts.likes }));
+      button.textContent = `♥ ${counts.likes}`;
+    } catch {
+      // the count stays as it was; the next refresh shows the truth
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function fillCard(shown, card) {
+  const body = shown.body;
+  for (const stop of shown.stops.splice(0)) stop();
+  const parts = [];
+  const image = card.image_url
+    ? h("img", { class: "product-image", src: thumb(card.image_url, 160), alt: "", loading: "lazy" })
+    : h("span", { class: "placeholder" });
+  const price = [h("span", { class: "price" }, formatMoney(card.price, card.currency)),
+    card.regular_price > card.price ? h("span", { class: "price-regular" }, formatMoney(card.regular_price, card.currency)) : null];
+  if (card.deal && card.deal.state === "active") {
+    const clock = h("span", { class: "countdown", role: "timer" });
+    shown.stops.push(countdown(clock, card.deal.seconds_left));
+    parts.push(h("div", { class: "card-deal" }, t("js.card_deal_ends"), " ", clock));
+  }
+  if (card.team) {
+    const team = card.team;
+    const line = h("div", { class: "card-team" },
+      h("span", { class: "team-count" }, t("js.team_progress", { paid: team.paid_count, size: team.size })));
+    if (team.seconds_left !== null && team.status === "open") {
+      const clock = h("span", { class: "countdown", role: "timer" });
+      shown.stops.push(countdown(clock, team.seconds_left));
+      line.append(" · ", t("js.team_left"), " ", clock);
+    }
+    parts.push(line, h("progress", { max: team.size, value: team.paid_count, "aria-label": t("js.team_progress", { paid: team.paid_count, size: team.size }) }));
+  }
+  if (card.paid_share) parts.push(paidLabel(card.commission_rate_bp));
+  const buyable = card.product_status === "active";
+  const buy = buyable
+    ? h("a", { class: "button buy", href: productHref(card.product_id, card.share_id, card.team?.id) }, t("js.buy_from_card"))
+    : h("span", { class: "hint" }, t("js.product_unavailable"));
+  body.replaceChildren(
+    h("div", { class: "card-main" }, image,
+      h("div", {},
+        h("a", { class: "name", href: productHref(card.product_id, card.share_id) }, card.product_name),
+        h("div", {}, price))),
+    ...parts,
+    h("div", { class: "card-actions" }, likeButton(card), buy));
+}
+
+// A product card message: the snapshot at once, the live card when it arrives.
+export function productCardMessage(message) {
+  const data = message.payload ?? {};
+  const body = h("div", { class: "card-live" },
+    h("a", { class: "name", href: productHref(data.product_id, data.share_id) }, data.product_name ?? ""),
+    data.paid_share ? h("div", {}, h("span", { class: "paid-label" }, t("js.paid_share_plain"))) : null);
+  const card = h("div", { class: "product-card chat-card", dataset: { shareId: data.share_id } },
+    message.text ? h("p", { class: "text card-words" }, message.text) : null,
+    photoStrip(data.photos),
+    body);
+  const shown = { body, stops: [] };
+  if (!shownCards.has(data.share_id)) shownCards.set(data.share_id, []);
+  shownCards.get(data.share_id).push(shown);
+  liveCard(data.share_id).then((live) => fillCard(shown, live), () => {
+    body.append(h("p", { class: "hint" }, t("js.card_unavailable")));
+  });
+  return card;
+}
+
+export function reportMessage(message, nameOf) {
+  const data = message.payload ?? {};
+  const sharer = data.sharer_id && data.sharer_id !== message.sender_id ? nameOf(data.sharer_id) : null;
+  return h("div", { class: "report-card bought", dataset: { reportId: data.report_id } },
+    h("div", { class: "report-kind" }, t("js.bought_it")),
+    h("p", { class: "text" }, message.text),
+    h("p", {},
+      sharer ? [h("span", { class: "mention" }, `@${sharer}`), " "] : null,
+      h("a", { href: productHref(data.product_id) }, data.product_name ?? "")));
+}
+
+export function reviewMessage(message) {
+  const data = message.payload ?? {};
+  return h("div", { class: "report-card review", dataset: { reviewId: data.review_id } },
+    h("div", { class: "report-kind" }, t("js.review_of"), " ",
+      h("a", { href: productHref(data.product_id) }, data.product_name ?? "")),
+    h("div", {}, stars(data.stars ?? 0), data.verified_purchase ? h("span", { class: "pill" }, t("js.verified_purchase")) : null),
+    message.text ? h("p", { class: "text review-text" }, message.text) : null,
+    photoStrip(data.photos));
+}
+
+export function digestMessage(message) {
+  const reports = message.payload?.reports ?? [];
+  return h("div", { class: "report-card digest" },
+    h("div", { class: "report-kind" }, t("js.digest", { count: reports.length })),
+    h("ul", { class: "list" }, reports.map((item) => h("li", {},
+      h("a", { href: productHref(item.product_id) }, item.product_name ?? "")))));
+}
+
+export function askMessage(message) {
+  return h("div", { class: "report-card ask" },
+    h("div", { class: "report-kind" }, t("js.ask_label")),
+    h("p", { class: "text" }, message.text));
+}
+
+export function cardBody(message, nameOf) {
+  switch (message.kind) {
+    case "product_card": return productCardMessage(message);
+    case "purchase_report": return reportMessage(message, nameOf);
+    case "review_card": return reviewMessage(message);
+    case "purchase_digest": return digestMessage(message);
+    default: return askMessage(message);
+  }
+}
