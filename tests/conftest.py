@@ -9,6 +9,7 @@ path silently: a test that needs Redis fails if it is not configured.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -112,26 +113,26 @@ def clock() -> ShiftableClock:
     return ShiftableClock()
 
 
-async def _wipe(database_url: str) -> None:
-    """Empty every table the migrations created, after the container's workers have stopped.
+async def _wipe(container: Container) -> None:
+    """Empty every table the migrations created, once the container's workers have stopped.
 
-    Runs on its own engine once the container is closed, so no relay, poster or bus handler of
-    the finished test can still hold a lock the wipe needs (a live worker racing a TRUNCATE is
-    how PostgreSQL reports a deadlock and leaks one test's rows into the next).
+    Workers stop first, so no relay, poster or sweeper of the finished test can race the wipe
+    (a live worker racing a TRUNCATE is how PostgreSQL reports a deadlock and leaks one test's
+    rows into the next); the wipe then goes through the container's own engine, queueing
+    behind any write still finishing, and retries a transient lock conflict.
     """
-    engine = create_async_engine(database_url)
-    try:
+    lock = container.db.write_lock or contextlib.nullcontext()
+    async with lock:  # SQLite: a writer still in its transaction finishes first
+        await container.stop_workers()
         for attempt in range(5):
             try:
-                async with engine.begin() as conn:
-                    await _delete_all(conn, is_sqlite=database_url.startswith("sqlite"))
+                async with container.db.write_engine.begin() as conn:
+                    await _delete_all(conn, is_sqlite=container.db.is_sqlite)
                 return
             except DBAPIError:
                 if attempt == 4:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
-    finally:
-        await engine.dispose()
 
 
 async def _delete_all(conn: AsyncConnection, *, is_sqlite: bool) -> None:
@@ -148,16 +149,16 @@ async def _delete_all(conn: AsyncConnection, *, is_sqlite: bool) -> None:
 
 
 @pytest.fixture
-async def container(
-    settings: Settings, clock: ShiftableClock, database_url: str
-) -> AsyncIterator[Container]:
+async def container(settings: Settings, clock: ShiftableClock) -> AsyncIterator[Container]:
     built = bootstrap(settings, clock=clock, passwords=TEST_PASSWORDS)
     await built.start()
     try:
         yield built
     finally:
-        await built.close()
-        await _wipe(database_url)
+        try:
+            await _wipe(built)
+        finally:
+            await built.close()
 
 
 @pytest.fixture

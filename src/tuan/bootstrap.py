@@ -84,6 +84,17 @@ class Container:
             await self.db.checkpoint()
 
     async def close(self) -> None:
+        await self.stop_workers()
+        if self._unsubscribe_hub is not None:
+            self._unsubscribe_hub()
+            self._unsubscribe_hub = None
+        await self.bus.close()
+        if self.db.is_sqlite:
+            await self.db.checkpoint()
+        await self.db.dispose()
+
+    async def stop_workers(self) -> None:
+        """Stop the background workers (relay, poster, sweepers); the database stays open."""
         for task in self._tasks:
             task.cancel()
         if self._tasks:
@@ -94,13 +105,6 @@ class Container:
                     "worker %s did not stop within %s s", task.get_name(), CLOSE_TIMEOUT_SECONDS
                 )
         self._tasks.clear()
-        if self._unsubscribe_hub is not None:
-            self._unsubscribe_hub()
-            self._unsubscribe_hub = None
-        await self.bus.close()
-        if self.db.is_sqlite:
-            await self.db.checkpoint()
-        await self.db.dispose()
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": False, "bus": await self.bus.ping()}
