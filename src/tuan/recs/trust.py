@@ -26,6 +26,8 @@ from tuan.recs.models.base import FloatArray, IntArray, row_normalise
 def tie_strengths(social: SocialGraph, interactions: Interactions) -> sp.csr_matrix:
     """Symmetric users x users matrix of tie strengths on the (undirected) links."""
     links = social.undirected().tocoo()
+    if links.nnz == 0:  # no links (or the no-trust ablation): nothing to weigh
+        return sp.csr_matrix(links.shape, dtype=np.float64)
     directed = social.adjacency.tocsr()
     reciprocal = (
         np.asarray(directed[links.row, links.col] + directed[links.col, links.row]).ravel() >= 2
