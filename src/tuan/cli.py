@@ -119,6 +119,7 @@ def demo(
 ) -> None:
     """Upgrade the database, seed a demo community (once) and serve it."""
     from tuan.core.migrate import upgrade
+    from tuan.demo.activity import seed_activity
     from tuan.demo.commerce import seed_demo_shops
     from tuan.demo.community import DEMO_PASSWORD, DemoCommunity, seed_demo, work_units
 
@@ -142,6 +143,8 @@ def demo(
                 )
             # Shops belong to demo people past the first two logins, who stay shoppers.
             await seed_demo_shops(container, [p.username for p in community.people[2:12]])
+            with console.status("playing out shares, purchases and reviews in the groups"):
+                await seed_activity(container, DEMO_PASSWORD)
             return community
         finally:
             await container.close()

@@ -6,6 +6,8 @@ import httpx
 
 from tests.factories import log_in
 from tuan.bootstrap import Container
+from tuan.demo.activity import seed_activity
+from tuan.demo.commerce import seed_demo_shops
 from tuan.demo.community import CIRCLES, DEMO_PASSWORD, seed_demo
 
 
@@ -37,3 +39,37 @@ async def test_seeded_demo_has_groups_subgroups_friends_and_chat(
     friends = (await client.get("/api/v1/friends", headers=headers)).json()
     assert "ben" in {f["username"] for f in friends}
     assert len(community.user_ids) == 40
+
+
+async def test_the_demo_plays_out_the_social_loop_in_its_groups(
+    container: Container, client: httpx.AsyncClient
+) -> None:
+    community = await seed_demo(container, size=60)
+    await seed_demo_shops(container, [p.username for p in community.people[2:12]])
+    placed = await seed_activity(container, DEMO_PASSWORD)
+    assert placed >= 9
+    assert await seed_activity(container, DEMO_PASSWORD) == 0  # once only
+
+    token = (await log_in(client, "mei", DEMO_PASSWORD)).json()["token"]
+    mei = {"Authorization": f"Bearer {token}"}
+    chats = (await client.get("/api/v1/conversations", headers=mei)).json()
+    kinds: set[str] = set()
+    for chat in chats:
+        page = await client.get(f"/api/v1/conversations/{chat['id']}/messages", headers=mei)
+        kinds |= {m["kind"] for m in page.json()["messages"]}
+    assert {"product_card", "purchase_report", "review_card"} <= kinds
+
+    # The product with mixed reviews is disputed in its group: sharing it again is refused.
+    refusals = []
+    for chat in chats:
+        for message in (
+            await client.get(f"/api/v1/conversations/{chat['id']}/messages", headers=mei)
+        ).json()["messages"]:
+            if message["kind"] == "product_card":
+                again = await client.post(
+                    f"/api/v1/conversations/{chat['id']}/cards",
+                    headers=mei,
+                    json={"product_id": message["payload"]["product_id"]},
+                )
+                refusals.append(again.json().get("error", {}).get("code"))
+    assert refusals.count("NORM_DISPUTED_ITEM") == 1, refusals

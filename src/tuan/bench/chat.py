@@ -237,6 +237,8 @@ def plot(path: Path, out: Path) -> None:
     table = medians(load_points(path))
     sizes = sorted({members for _, members, _ in table})
     targets = sorted({target for target, _, _ in table})
+    # One colour per server in every panel, even where a server has no point (Synapse at N=500).
+    colours = {target: f"C{i}" for i, target in enumerate(targets)}
     fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4), squeeze=False)
     for axis, members in zip(axes[0], sizes, strict=True):
         for target in targets:
@@ -246,7 +248,13 @@ def plot(path: Path, out: Path) -> None:
                 if t == target and n == members and m["p99_ms"] != float("inf")
             )
             if rows:
-                axis.plot([r[0] for r in rows], [r[1] for r in rows], marker="o", label=target)
+                axis.plot(
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    marker="o",
+                    label=target,
+                    color=colours[target],
+                )
         axis.axhline(P99_LIMIT_MS, color="grey", linestyle="--", linewidth=0.8)
         axis.axhline(100, color="grey", linestyle=":", linewidth=0.8)
         axis.set_xscale("log")
