@@ -15,17 +15,13 @@ from tuan.cards import domain
 from tuan.cards.errors import CardNotFound, EmptyComment, ReportNotFound
 from tuan.cards.messages import conversation_for_sender, post_server_message
 from tuan.cards.models import CardComment, CardLike, ProductCard
-from tuan.catalog.errors import DealNotFound, ProductArchived, ProductNotFound
-from tuan.catalog.models import Deal, Product, Shop
+from tuan.catalog.models import Shop
 from tuan.chat.models import Member, Message
 from tuan.core.uow import UnitOfWork
-from tuan.groupbuy.errors import TeamNotFound
-from tuan.groupbuy.models import Team, TeamMember
 from tuan.norms.service import enforce_in, is_group
 from tuan.reviews.models import PurchaseReport
-from tuan.shares.errors import ShareTargetMissing
-from tuan.shares.events import ProductShared
 from tuan.shares.models import Share
+from tuan.shares.service import record_share_in, shared_product
 
 
 @dataclass(frozen=True)
@@ -33,48 +29,6 @@ class CardPosted:
     share_id: int
     conversation_id: int
     message_seq: int
-
-
-async def _product_of(
-    uow: UnitOfWork,
-    sharer_id: int,
-    product_id: int | None,
-    deal_id: int | None,
-    team_id: int | None,
-) -> Product:
-    """The product a share is about, checked the way ``tuan.shares.service.share`` checks it."""
-    if product_id is None and deal_id is None and team_id is None:
-        raise ShareTargetMissing(field="product_id")
-    if deal_id is not None:
-        deal = await uow.session.get(Deal, deal_id)
-        if deal is None or (product_id is not None and deal.product_id != product_id):
-            raise DealNotFound(field="deal_id")
-        product_id = deal.product_id
-    if team_id is not None:
-        team = await uow.session.get(Team, team_id)
-        visible = team is not None and (
-            team.allow_public_join
-            or await uow.session.scalar(
-                select(TeamMember.id).where(
-                    TeamMember.team_id == team_id, TeamMember.user_id == sharer_id
-                )
-            )
-            is not None
-        )
-        if (
-            team is None
-            or not visible
-            or (product_id is not None and team.product_id != product_id)
-        ):
-            raise TeamNotFound(field="team_id")
-        product_id = team.product_id
-    assert product_id is not None
-    product = await uow.session.get(Product, product_id)
-    if product is None:
-        raise ProductNotFound(field="product_id")
-    if product.status != "active":
-        raise ProductArchived(field="product_id")
-    return product
 
 
 async def _visible_card(uow: UnitOfWork, share_id: int, user_id: int) -> ProductCard:
@@ -149,23 +103,21 @@ async def share_into_chat_in(
         assert parent_share is not None
         product_id = parent.product_id
         deal_id, team_id = parent_share.deal_id, parent_share.team_id
-    product = await _product_of(uow, sharer_id, product_id, deal_id, team_id)
+    product = await shared_product(uow, sharer_id, product_id, deal_id, team_id)
     _conversation, member = await conversation_for_sender(uow, conversation_id, sharer_id)
     if await is_group(uow.session, conversation_id):
         await enforce_in(uow, group_id=conversation_id, member=member, product_id=product.id)
     shop = await uow.session.get(Shop, product.shop_id)
     assert shop is not None
-    share = Share(
+    share = await record_share_in(
+        uow,
         sharer_id=sharer_id,
         product_id=product.id,
         deal_id=deal_id,
         team_id=team_id,
         conversation_id=conversation_id,
         parent_share_id=forward_of,
-        created_at=uow.now,
     )
-    uow.session.add(share)
-    await uow.session.flush()
     view = await post_server_message(
         uow,
         conversation_id=conversation_id,
@@ -195,16 +147,6 @@ async def share_into_chat_in(
             text=words,
             photos=photos,
             created_at=uow.now,
-        )
-    )
-    uow.emit(
-        ProductShared(
-            share_id=share.id,
-            sharer_id=sharer_id,
-            product_id=product.id,
-            deal_id=deal_id,
-            team_id=team_id,
-            conversation_id=conversation_id,
         )
     )
     return CardPosted(share.id, conversation_id, int(view["seq"]))
