@@ -15,6 +15,7 @@ PAGES = [
     "/groups/1/admin",
     "/invite/abcdefgh",
     "/notifications",
+    "/for-you",
     "/settings",
     "/products",
     "/products/1",

@@ -73,3 +73,7 @@ async def test_the_demo_plays_out_the_social_loop_in_its_groups(
                 )
                 refusals.append(again.json().get("error", {}).get("code"))
     assert refusals.count("NORM_DISPUTED_ITEM") == 1, refusals
+
+    # Mei's "For you" feed has suggestions from her circle, each with its reason in words.
+    feed = (await client.get("/api/v1/me/for-you?lang=zh-CN", headers=mei)).json()["items"]
+    assert feed and all(item["explanation"] for item in feed)

@@ -14,6 +14,8 @@ class RecommendationAsk(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    # A catalogue category slug, named by the asker or read from the text; None: any category.
+    category: Mapped[str | None] = mapped_column(String(40), default=None)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | chosen
     chosen_share_id: Mapped[int | None] = mapped_column(
         ForeignKey("shares.id", ondelete="SET NULL"), default=None

@@ -1,4 +1,5 @@
-"""Read side of asks: the request and its answers, for the people it was posted to."""
+"""Read side of asks: the request and its answers, for the people it was posted to, and — for the
+asker only — the members most likely to answer it well."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.models import User
+from tuan.asks import domain
+from tuan.asks.domain import Suggestion, VisibleRecord
 from tuan.asks.errors import AskNotFound
 from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
 from tuan.catalog.models import Product
-from tuan.chat.models import Member
+from tuan.chat.models import Conversation, Member
+from tuan.groups.models import Group
+from tuan.proof.queries import visible_reputations
 from tuan.shares.models import Share
 
 
@@ -34,11 +39,56 @@ class AskView:
     asker_id: int
     asker_display_name: str
     text: str
+    category: str | None  # None: any category
     status: str
     chosen_share_id: int | None
     conversation_ids: list[int]  # the ones the viewer is in
     answers: list[AnswerView]  # answers in conversations the viewer is in
+    suggested_answerers: list[Suggestion]  # for the asker only; empty for everyone else
     created_at: datetime
+
+
+async def suggested_answerers(
+    session: AsyncSession, *, asker_id: int, conversation_ids: list[int], category: str | None
+) -> list[Suggestion]:
+    """Up to five members of ``conversation_ids`` (which the asker is in) most likely to answer
+    well: ranked by their record in ``category`` (all categories if None) *as the asker may see
+    it* — purchases and ratings pass the privacy gate before they are counted, so a hidden one
+    moves nobody up — never the asker, never anyone blocked either way, nobody with nothing
+    visible. A fixed number of statements however large the group."""
+    if not conversation_ids:
+        return []
+    members: dict[int, str] = dict(
+        (
+            await session.execute(
+                select(User.id, User.display_name)
+                .join(Member, Member.user_id == User.id)
+                .join(Conversation, Conversation.id == Member.conversation_id)
+                .outerjoin(Group, Group.id == Member.conversation_id)
+                .where(
+                    Member.conversation_id.in_(conversation_ids),
+                    Member.user_id != asker_id,
+                    Conversation.closed_at.is_(None),
+                    Group.dissolved_at.is_(None),
+                )
+                .distinct()
+            )
+        ).all()
+    )
+    records = await visible_reputations(session, set(members), asker_id)
+    seen = []
+    for person, lines in records.items():
+        chosen = [r for r in lines if category is None or r.category == category]
+        seen.append(
+            VisibleRecord(
+                user_id=person,
+                display_name=members[person],
+                purchases=sum(r.purchases for r in chosen),
+                rated=sum(r.rated for r in chosen),
+                rated_good=sum(r.rated_good for r in chosen),
+            )
+        )
+    return domain.suggest(seen, category)
 
 
 async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskView:
@@ -85,14 +135,24 @@ async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskVie
         if conversation_id in visible
     ]
     asker = await session.scalar(select(User.display_name).where(User.id == found.asker_id))
+    # Suggestions are worked out from what the asker may see, so only the asker is shown them.
+    suggestions = (
+        await suggested_answerers(
+            session, asker_id=viewer_id, conversation_ids=visible, category=found.category
+        )
+        if found.asker_id == viewer_id
+        else []
+    )
     return AskView(
         id=found.id,
         asker_id=found.asker_id,
         asker_display_name=asker or "",
         text=found.text,
+        category=found.category,
         status=found.status,
         chosen_share_id=found.chosen_share_id,
         conversation_ids=visible,
         answers=answers,
+        suggested_answerers=suggestions,
         created_at=found.created_at,
     )

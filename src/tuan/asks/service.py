@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select, update
 
+from tuan.asks import domain
 from tuan.asks.errors import (
     AskAnswerWhere,
     AskNotFound,
@@ -20,6 +21,7 @@ from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
 from tuan.cards import domain as cards_domain
 from tuan.cards.messages import post_server_message
 from tuan.cards.service import CardPosted, share_into_chat_in
+from tuan.catalog.domain import check_category
 from tuan.chat.models import Member
 from tuan.core.uow import UnitOfWork
 
@@ -27,16 +29,29 @@ ASK_KIND = cards_domain.ASK_KIND
 MAX_TARGETS = 20
 
 
-async def ask(uow: UnitOfWork, *, asker_id: int, text: str, conversation_ids: Sequence[int]) -> int:
-    """Post a request into a group or into chats with chosen people; returns the ask's id."""
+async def ask(
+    uow: UnitOfWork,
+    *,
+    asker_id: int,
+    text: str,
+    conversation_ids: Sequence[int],
+    category: str | None = None,
+) -> int:
+    """Post a request into a group or into chats with chosen people; returns the ask's id.
+
+    ``category`` is a catalogue slug (an unknown one is refused before anything is written);
+    without it the category the text clearly names is used, else none (any category)."""
     words = cards_domain.check_words(text)
     if not words:
         raise EmptyAsk(field="text")
+    category = check_category(category) or domain.infer_category(words)
     targets = list(dict.fromkeys(conversation_ids))
     if not 1 <= len(targets) <= MAX_TARGETS:
         raise AskTargets(field="conversation_ids")
     async with uow:
-        row = RecommendationAsk(asker_id=asker_id, text=words, status="open", created_at=uow.now)
+        row = RecommendationAsk(
+            asker_id=asker_id, text=words, category=category, status="open", created_at=uow.now
+        )
         uow.session.add(row)
         await uow.session.flush()
         for conversation_id in targets:

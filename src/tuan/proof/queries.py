@@ -28,8 +28,10 @@ from tuan.reviews.domain import Rating
 from tuan.reviews.models import Review
 from tuan.reviews.queries import visible_reviews
 from tuan.shares.models import Share
+from tuan.social.models import Block
 from tuan.social.queries import blocked_either_way, friend_ids
 from tuan.trust.domain import GOOD_STARS, ReputationRecord, explain_reputation
+from tuan.trust.models import Reputation
 from tuan.trust.queries import reputation
 
 
@@ -196,39 +198,101 @@ async def reputation_for(
         return [_line(user.display_name, r) for r in stored]
     if await blocked_either_way(session, viewer_id, person_id):
         return []
-    purchases: list[tuple[int, str | None]] = list(
-        (
-            await session.execute(
-                select(Order.buyer_id, Product.category)
-                .join(Share, Share.id == Order.share_id)
-                .join(Product, Product.id == Share.product_id)
-                .where(Order.sharer_id == person_id, Order.status.in_(PURCHASED_STATUSES))
-            )
-        ).all()
-    )
-    ratings: list[tuple[int, str | None, int]] = list(
-        (
-            await session.execute(
-                select(Review.author_id, Review.category, Review.stars).where(
-                    Review.sharer_id == person_id
-                )
-            )
-        ).all()
-    )
-    buyers = await visible_owners(session, viewer_id, {b for b, _ in purchases}, "purchases")
-    authors = await visible_owners(session, viewer_id, {a for a, _, _ in ratings}, "ratings")
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for record in stored:
         counts[record.category][0] = record.shares
-    general = reviews_domain.UNCATEGORISED
-    for buyer, category in purchases:
-        if buyer in buyers:
-            counts[category or general][1] += 1
-    for author, category, stars in ratings:
-        if author in authors:
-            counts[category or general][2] += 1
-            counts[category or general][3] += 1 if stars >= GOOD_STARS else 0
+    for category, (purchases, rated, rated_good) in (
+        (await _visible_outcomes(session, {person_id}, viewer_id)).get(person_id, {}).items()
+    ):
+        counts[category][1:] = [purchases, rated, rated_good]
     return [
         _line(user.display_name, ReputationRecord(category, *values))
         for category, values in sorted(counts.items())
     ]
+
+
+async def _visible_outcomes(
+    session: AsyncSession, person_ids: set[int], viewer_id: int
+) -> dict[int, dict[str, tuple[int, int, int]]]:
+    """Per person and category: (purchases on their shares, ratings of those, good ratings),
+    counting only buyers whose purchases and authors whose ratings the viewer may see.
+
+    Two statements plus the privacy gate's, however many people are asked about."""
+    if not person_ids:
+        return {}
+    purchases: list[tuple[int | None, int, str | None]] = list(
+        (
+            await session.execute(
+                select(Order.sharer_id, Order.buyer_id, Product.category)
+                .join(Share, Share.id == Order.share_id)
+                .join(Product, Product.id == Share.product_id)
+                .where(Order.sharer_id.in_(person_ids), Order.status.in_(PURCHASED_STATUSES))
+            )
+        ).all()
+    )
+    ratings: list[tuple[int | None, int, str | None, int]] = list(
+        (
+            await session.execute(
+                select(Review.sharer_id, Review.author_id, Review.category, Review.stars).where(
+                    Review.sharer_id.in_(person_ids)
+                )
+            )
+        ).all()
+    )
+    buyers = await visible_owners(session, viewer_id, {b for _, b, _ in purchases}, "purchases")
+    authors = await visible_owners(session, viewer_id, {a for _, a, _, _ in ratings}, "ratings")
+    counts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    general = reviews_domain.UNCATEGORISED
+    for sharer, buyer, category in purchases:
+        if sharer is not None and buyer in buyers:
+            counts[sharer][category or general][0] += 1
+    for sharer, author, category, stars in ratings:
+        if sharer is not None and author in authors:
+            counts[sharer][category or general][1] += 1
+            counts[sharer][category or general][2] += 1 if stars >= GOOD_STARS else 0
+    return {
+        person: {category: (c[0], c[1], c[2]) for category, c in by_category.items()}
+        for person, by_category in counts.items()
+    }
+
+
+async def visible_reputations(
+    session: AsyncSession, person_ids: set[int], viewer_id: int
+) -> dict[int, list[ReputationRecord]]:
+    """Many people's records as ``viewer_id`` may see them, in a bounded number of statements.
+
+    The same recomputation as :func:`reputation_for` shows to anyone but the person: shares from
+    the stored record, purchases and ratings only through buyers and authors the viewer may see.
+    People blocked by or blocking the viewer, and the viewer, are left out; so is anyone with
+    nothing recorded."""
+    others = set(person_ids) - {viewer_id}
+    if not others:
+        return {}
+    blocked = set(
+        await session.scalars(
+            select(Block.blocker_id).where(
+                Block.blocker_id.in_(others), Block.blocked_id == viewer_id
+            )
+        )
+    ) | set(
+        await session.scalars(
+            select(Block.blocked_id).where(
+                Block.blocker_id == viewer_id, Block.blocked_id.in_(others)
+            )
+        )
+    )
+    others -= blocked
+    if not others:
+        return {}
+    counts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    for row in await session.scalars(select(Reputation).where(Reputation.user_id.in_(others))):
+        counts[row.user_id][row.category][0] = row.shares
+    for person, by_category in (await _visible_outcomes(session, others, viewer_id)).items():
+        for category, (purchases, rated, rated_good) in by_category.items():
+            counts[person][category][1:] = [purchases, rated, rated_good]
+    return {
+        person: [
+            ReputationRecord(category, *values) for category, values in sorted(by_category.items())
+        ]
+        for person, by_category in counts.items()
+    }

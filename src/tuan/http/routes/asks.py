@@ -13,6 +13,7 @@ from tuan.asks import queries, service
 from tuan.http.deps import ContainerDep, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.cards import CardOut, card_out
+from tuan.http.routes.products import Category
 from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, Id, IdPath, Input
 
@@ -26,10 +27,14 @@ class AskIn(Input):
     conversation_ids: list[Id] = Field(
         min_length=1, max_length=20, description="A group, or 1:1 chats with chosen people"
     )
-
-
-class AskCreated(BaseModel):
-    id: int
+    category: Category | None = Field(
+        default=None,
+        description=(
+            "A category slug from GET /api/v1/categories (an unknown one is a 422 "
+            "UNKNOWN_CATEGORY). Without it, the category the text clearly names is used "
+            '("有没有好用的洗发水推荐" → beauty), else all categories.'
+        ),
+    )
 
 
 class AnswerIn(Input):
@@ -57,26 +62,53 @@ class AnswerOut(BaseModel):
     created_at: datetime
 
 
+class SuggestedAnswererOut(BaseModel):
+    """A member likely to answer well, by their record in the ask's category as the asker may
+    see it (hidden purchases and ratings are not counted)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    user_id: int
+    display_name: str
+    purchases: int = Field(description="Purchases on their shares the asker may see")
+    rated: int = Field(description="Ratings of those the asker may see")
+    rated_good: int
+    score: float = Field(description="Smoothed share of good ratings, 0 to 1")
+    reason: str = Field(
+        examples=["4 people bought on their shares in Beauty; 3 of 4 rated it good"]
+    )
+    reason_zh: str = Field(examples=["4人通过TA在美妆个护的分享下单；4个评价中3个好评"])
+
+
 class AskOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     asker_id: int
     asker_display_name: str
     text: str
+    category: str | None = Field(description="Named or read from the text; null: any category")
     status: str
     chosen_share_id: int | None
     conversation_ids: list[int]
     answers: list[AnswerOut]
+    suggested_answerers: list[SuggestedAnswererOut] = Field(
+        description="Up to 5, best first; shown to the asker only (empty for others)"
+    )
     created_at: datetime
 
 
 @router.post("/asks", status_code=status.HTTP_201_CREATED, responses=WRITE)
-async def ask(body: AskIn, user: Caller, container: ContainerDep) -> AskCreated:
-    """Ask a group, or chosen people, for a recommendation."""
+async def ask(body: AskIn, user: Caller, container: ContainerDep) -> AskOut:
+    """Ask a group, or chosen people, for a recommendation; the answer includes the members most
+    likely to answer well."""
     ask_id = await service.ask(
-        container.uow(), asker_id=user.id, text=body.text, conversation_ids=body.conversation_ids
+        container.uow(),
+        asker_id=user.id,
+        text=body.text,
+        conversation_ids=body.conversation_ids,
+        category=body.category,
     )
-    return AskCreated(id=ask_id)
+    async with container.db.read_sessions() as reader:
+        return AskOut.model_validate(await queries.ask_page(reader, ask_id, user.id))
 
 
 @router.get("/asks/{ask_id}", responses=error_responses(400, 401, 404, 422))

@@ -16,6 +16,8 @@ from fastapi.responses import Response
 from tuan.accounts import service as accounts
 from tuan.core.errors import TuanError
 from tuan.core.media import content_type_for
+from tuan.foryou.domain import Locale, explain
+from tuan.foryou.queries import for_you
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND, error_json
 from tuan.web import reads
@@ -240,6 +242,27 @@ async def settings_page(request: Request) -> Response:
 
 
 # --- shopping: thin pages over the commerce API ---------------------------------------------------
+
+
+@router.get("/for-you")
+async def for_you_page(request: Request) -> Response:
+    """The viewer's "For you" feed, rendered on the server with its reasons in their language."""
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    locale: Locale = "zh-CN" if viewer.locale == "zh-CN" else "en"
+    async with viewer.container.db.read_sessions() as session:
+        feed = await for_you(session, viewer.user.id, viewer.container.clock.now())
+    items = [
+        {
+            "id": item.product.id,
+            "name": item.product.name,
+            "price": f"{item.product.currency} {item.product.price / 100:.2f}",
+            "explanation": explain(item.reasons, locale),
+        }
+        for item in feed
+    ]
+    return render(viewer, "for_you.html", items=items)
 
 
 @router.get("/products")

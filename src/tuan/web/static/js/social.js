@@ -1,7 +1,7 @@
 // The social loop in the chat: product cards (a share to buy from, with its live price, deal
 // time left, team fill and the paid-share label), "bought it" reports, reviews and digests.
 // Everything a person wrote goes in as text.
-import { formatMoney, t } from "./boot.js";
+import { formatMoney, locale, me, t } from "./boot.js";
 import { api } from "./api.js";
 import { countdown, h, thumb } from "./dom.js";
 
@@ -179,10 +179,31 @@ export function digestMessage(message) {
       h("a", { href: productHref(item.product_id) }, item.product_name ?? "")))));
 }
 
+// Under the asker's own request: the members most likely to answer well, with the reason the
+// server gives (worked out from what the asker may see; others are not shown it).
+function suggestedAnswerers(askId) {
+  const box = h("div", { class: "ask-suggestions" });
+  api("GET", `/asks/${askId}`).then((ask) => {
+    const people = ask.suggested_answerers ?? [];
+    if (!people.length) return;
+    const zh = locale.startsWith("zh");
+    box.replaceChildren(
+      h("div", { class: "hint" }, t("js.ask_suggested")),
+      h("ul", { class: "list" }, people.map((person) => h("li", {},
+        h("span", { class: "name" }, person.display_name), " · ",
+        h("span", { class: "hint" }, zh ? person.reason_zh : person.reason)))));
+  }, () => {
+    // no suggestions shown; the request itself is still there
+  });
+  return box;
+}
+
 export function askMessage(message) {
+  const askId = message.payload?.ask_id;
   return h("div", { class: "report-card ask" },
     h("div", { class: "report-kind" }, t("js.ask_label")),
-    h("p", { class: "text" }, message.text));
+    h("p", { class: "text" }, message.text),
+    askId && message.sender_id === me?.id ? suggestedAnswerers(askId) : null);
 }
 
 export function cardBody(message, nameOf) {

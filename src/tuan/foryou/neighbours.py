@@ -1,0 +1,152 @@
+"""The content model: each active product's nearest neighbours by what its listing says.
+
+A product is a TF-IDF vector over its derived search terms (:mod:`tuan.core.search`: CJK
+characters and pairs, folded Latin words) plus its category; neighbours are the most cosine-similar
+active products. Listings are public, so this model carries nobody's behaviour. It is retrained in
+full by the scheduler and extended for a single product when it is listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.catalog.models import Product
+from tuan.foryou.models import ProductNeighbour
+
+NEIGHBOURS_KEPT = 10
+MIN_SIMILARITY = 0.15
+CHUNK = 512  # rows of the similarity product computed at a time (memory stays bounded)
+
+
+def _terms(search_text: str, category: str | None) -> list[str]:
+    terms = search_text.split()
+    if category:
+        terms += [f"category:{category}"] * 3  # the category says more than any one word
+    return terms
+
+
+def content_vectors(documents: Sequence[list[str]]) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows, one per document."""
+    vocabulary: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for row, terms in enumerate(documents):
+        counts: dict[int, int] = {}
+        for term in terms:
+            column = vocabulary.setdefault(term, len(vocabulary))
+            counts[column] = counts.get(column, 0) + 1
+        for column, count in counts.items():
+            rows.append(row)
+            cols.append(column)
+            values.append(float(count))
+    matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(documents), len(vocabulary)))
+    document_frequency = np.bincount(matrix.indices, minlength=len(vocabulary))
+    idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
+    matrix = matrix @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def nearest(
+    vectors: sp.csr_matrix, rows: Sequence[int], ids: Sequence[int]
+) -> dict[int, list[tuple[int, float]]]:
+    """For each of ``rows``, the most similar other documents as (id, similarity), best first."""
+    found: dict[int, list[tuple[int, float]]] = {}
+    transposed = vectors.T.tocsc()
+    for start in range(0, len(rows), CHUNK):
+        chunk = list(rows[start : start + CHUNK])
+        similarity = (vectors[chunk] @ transposed).toarray()
+        for offset, row in enumerate(chunk):
+            scores = similarity[offset]
+            scores[row] = 0.0
+            candidates = np.flatnonzero(scores >= MIN_SIMILARITY)
+            order = candidates[np.lexsort((candidates, -scores[candidates]))][:NEIGHBOURS_KEPT]
+            found[ids[row]] = [(ids[int(c)], round(float(scores[c]), 6)) for c in order]
+    return found
+
+
+async def _active_documents(session: AsyncSession) -> tuple[list[int], list[list[str]]]:
+    rows = (
+        await session.execute(
+            select(Product.id, Product.search_text, Product.category)
+            .where(Product.status == "active")
+            .order_by(Product.id)
+        )
+    ).all()
+    return [r[0] for r in rows], [_terms(r[1] or "", r[2]) for r in rows]
+
+
+async def retrain(session: AsyncSession, now: datetime) -> int:
+    """Recompute every active product's neighbours (in the caller's transaction); returns how
+    many products have any."""
+    ids, documents = await _active_documents(session)
+    found = nearest(content_vectors(documents), range(len(ids)), ids) if ids else {}
+    await session.execute(delete(ProductNeighbour))
+    await _store(session, found, now)
+    return sum(1 for neighbours in found.values() if neighbours)
+
+
+async def add_product(session: AsyncSession, product_id: int, now: datetime) -> None:
+    """Neighbours of one new product, both ways, without waiting for the next retrain."""
+    ids, documents = await _active_documents(session)
+    if product_id not in ids:
+        return
+    row = ids.index(product_id)
+    found = nearest(content_vectors(documents), [row], ids)
+    await session.execute(
+        delete(ProductNeighbour).where(
+            or_(
+                ProductNeighbour.product_id == product_id,
+                ProductNeighbour.neighbour_id == product_id,
+            )
+        )
+    )
+    await _store(session, found, now)
+    # The new product joins its neighbours' lists too (ranked last), until the next retrain.
+    back = {n: [(product_id, s)] for n, s in found[product_id]}
+    await _store(session, back, now, first_rank=NEIGHBOURS_KEPT)
+
+
+async def _store(
+    session: AsyncSession,
+    found: dict[int, list[tuple[int, float]]],
+    now: datetime,
+    first_rank: int = 0,
+) -> None:
+    rows = [
+        {
+            "product_id": product,
+            "neighbour_id": neighbour,
+            "rank": first_rank + rank,
+            "similarity": similarity,
+            "computed_at": now,
+        }
+        for product, neighbours in found.items()
+        for rank, (neighbour, similarity) in enumerate(neighbours)
+    ]
+    if rows:
+        await session.execute(insert(ProductNeighbour), rows)
+
+
+async def neighbours_of(
+    session: AsyncSession, product_ids: set[int]
+) -> dict[int, list[tuple[int, float]]]:
+    found: dict[int, list[tuple[int, float]]] = {p: [] for p in product_ids}
+    if not product_ids:
+        return found
+    rows = await session.execute(
+        select(
+            ProductNeighbour.product_id, ProductNeighbour.neighbour_id, ProductNeighbour.similarity
+        )
+        .where(ProductNeighbour.product_id.in_(product_ids))
+        .order_by(ProductNeighbour.product_id, ProductNeighbour.rank)
+    )
+    for product, neighbour, similarity in rows:
+        found[product].append((neighbour, similarity))
+    return found

@@ -1,0 +1,225 @@
+"""Gathering a viewer's visible world and ranking it (see the package docstring for the rules)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.accounts.models import User
+from tuan.cards.domain import PURCHASED_STATUSES
+from tuan.catalog.models import Product, Sku
+from tuan.chat.models import Member
+from tuan.foryou import domain
+from tuan.foryou.domain import Entry, GroupView, Person, Signals
+from tuan.foryou.neighbours import neighbours_of
+from tuan.groups.models import Group
+from tuan.norms import domain as norms_domain
+from tuan.norms.models import NormOverride
+from tuan.norms.service import norms_of
+from tuan.orders.models import Order, OrderLine
+from tuan.privacy.queries import visible_owners
+from tuan.reviews.models import Review
+from tuan.social.queries import friend_ids
+from tuan.trust import domain as trust_domain
+from tuan.trust.models import TrustEdge
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    id: int
+    name: str
+    shop_id: int
+    currency: str
+    price: int  # the lowest SKU price, minor units
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    product: ProductCard
+    score: float
+    reasons: tuple[domain.Reason, ...]
+
+
+async def _groups(session: AsyncSession, viewer_id: int) -> list[GroupView]:
+    groups = list(
+        await session.scalars(
+            select(Group)
+            .join(Member, Member.conversation_id == Group.id)
+            .where(Member.user_id == viewer_id, Group.dissolved_at.is_(None))
+            .order_by(Group.id)
+        )
+    )
+    members: dict[int, set[int]] = defaultdict(set)
+    if groups:
+        for group_id, user_id in await session.execute(
+            select(Member.conversation_id, Member.user_id).where(
+                Member.conversation_id.in_([g.id for g in groups])
+            )
+        ):
+            members[group_id].add(user_id)
+    return [GroupView(g.id, g.name, frozenset(members[g.id]), g.member_count) for g in groups]
+
+
+async def _people(
+    session: AsyncSession, viewer_id: int, groups: list[GroupView], now: datetime
+) -> dict[int, Person]:
+    """Friends and co-members with the viewer's tie to each, from facts the viewer has."""
+    friends = set(await friend_ids(session, viewer_id))
+    shared: dict[int, int] = defaultdict(int)
+    for group in groups:
+        for member in group.member_ids:
+            shared[member] += 1
+    known = (friends | set(shared)) - {viewer_id}
+    if not known:
+        return {}
+    outgoing = {
+        target: trust_domain.unscaled(stored, now)
+        for target, stored in await session.execute(
+            select(TrustEdge.target_id, TrustEdge.scaled_weight).where(
+                TrustEdge.source_id == viewer_id, TrustEdge.target_id.in_(known)
+            )
+        )
+    }
+    names = dict(
+        (await session.execute(select(User.id, User.display_name).where(User.id.in_(known)))).all()
+    )
+    people = {}
+    for person in known:
+        # Only the viewer's own direction: the other one can hold purchases hidden from them.
+        tie = trust_domain.tie_strength(outgoing.get(person, 0.0), 0.0, shared.get(person, 0))
+        if person in friends:
+            tie = max(tie, domain.FRIEND_TIE_FLOOR)
+        people[person] = Person(person, names.get(person, ""), round(tie, 6), person in friends)
+    return people
+
+
+async def _purchases(session: AsyncSession, buyers: set[int]) -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    if buyers:
+        for buyer, product in await session.execute(
+            select(Order.buyer_id, OrderLine.product_id)
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.buyer_id.in_(buyers), Order.status.in_(PURCHASED_STATUSES))
+            .distinct()
+        ):
+            found[buyer].add(product)
+    return {buyer: frozenset(products) for buyer, products in found.items()}
+
+
+async def _ratings(session: AsyncSession, authors: set[int]) -> dict[int, dict[int, int]]:
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    if authors:
+        for author, product, stars in await session.execute(
+            select(Review.author_id, Review.product_id, Review.stars)
+            .where(Review.author_id.in_(authors))
+            .order_by(Review.id)
+        ):
+            found[author][product] = stars  # the latest review of an item stands
+    return dict(found)
+
+
+async def _disputed(session: AsyncSession, groups: list[GroupView], products: set[int]) -> set[int]:
+    """Items disputed in one of the viewer's groups by its norms (reviews posted into the group,
+    which its members have seen), unless the group's admins allowed them."""
+    if not groups or not products:
+        return set()
+    stars: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for group_id, product, rating in await session.execute(
+        select(Review.conversation_id, Review.product_id, Review.stars).where(
+            Review.conversation_id.in_([g.id for g in groups]), Review.product_id.in_(products)
+        )
+    ):
+        if group_id is not None:
+            stars[(group_id, product)].append(rating)
+    allowed = set(
+        (
+            await session.execute(
+                select(NormOverride.group_id, NormOverride.product_id).where(
+                    NormOverride.group_id.in_([g.id for g in groups])
+                )
+            )
+        ).all()
+    )
+    disputed = set()
+    for group_id in sorted({g for g, _ in stars}):
+        norms = await norms_of(session, group_id)
+        disputed |= {
+            product
+            for (g, product), ratings in stars.items()
+            if g == group_id
+            and (g, product) not in allowed
+            and norms_domain.is_disputed(ratings, norms)
+        }
+    return disputed
+
+
+async def signals_for(session: AsyncSession, viewer_id: int, now: datetime) -> Signals:
+    groups = await _groups(session, viewer_id)
+    people = await _people(session, viewer_id, groups, now)
+    buyers = await visible_owners(session, viewer_id, set(people), "purchases")
+    raters = await visible_owners(session, viewer_id, set(people), "ratings")
+    purchases = await _purchases(session, (buyers - {viewer_id}) | {viewer_id})
+    own = purchases.pop(viewer_id, frozenset())
+    ratings = await _ratings(session, raters - {viewer_id})
+    similar = await neighbours_of(session, set(own))
+    mentioned = (
+        set(own)
+        | {p for products in purchases.values() for p in products}
+        | {p for rated in ratings.values() for p in rated}
+        | {n for neighbours in similar.values() for n, _ in neighbours}
+    )
+    names, active = {}, set()
+    if mentioned:
+        for product_id, name, status in await session.execute(
+            select(Product.id, Product.name, Product.status).where(Product.id.in_(mentioned))
+        ):
+            names[product_id] = name
+            if status == "active":
+                active.add(product_id)
+    candidates = active - own - await _disputed(session, groups, active - own)
+    return Signals(
+        viewer_id=viewer_id,
+        people=people,
+        purchases=purchases,
+        ratings=ratings,
+        groups=groups,
+        own=own,
+        similar=similar,
+        candidates=frozenset(candidates),
+        product_names=names,
+    )
+
+
+async def _cards(session: AsyncSession, product_ids: list[int]) -> dict[int, ProductCard]:
+    if not product_ids:
+        return {}
+    prices: dict[int, int] = {}
+    for product_id, price in await session.execute(
+        select(Sku.product_id, Sku.price).where(Sku.product_id.in_(product_ids))
+    ):
+        prices[product_id] = min(price, prices.get(product_id, price))
+    cards = {}
+    for product in await session.scalars(select(Product).where(Product.id.in_(product_ids))):
+        cards[product.id] = ProductCard(
+            id=product.id,
+            name=product.name,
+            shop_id=product.shop_id,
+            currency=product.currency,
+            price=prices.get(product.id, 0),
+        )
+    return cards
+
+
+async def for_you(
+    session: AsyncSession, viewer_id: int, now: datetime, limit: int = 20
+) -> list[FeedItem]:
+    """The viewer's feed, best first, each item with the reasons to show beside it."""
+    entries: list[Entry] = domain.rank(await signals_for(session, viewer_id, now), limit)
+    cards = await _cards(session, [e.product_id for e in entries])
+    return [
+        FeedItem(cards[e.product_id], e.score, e.reasons) for e in entries if e.product_id in cards
+    ]
