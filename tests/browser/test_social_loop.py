@@ -57,6 +57,12 @@ async def test_a_friend_buys_from_a_card_and_bought_it_appears_live_for_the_shar
         "aria-pressed", "true"
     )
     await site.shoot(ben_page, "chat-product-card")
+    # Ben asks under the card; what he typed stays text.
+    await card.get_by_role("button", name="💬 0 条评论").click()
+    await card.get_by_label("写评论").fill("<b>几袋？</b> 一袋多少克")
+    await card.get_by_role("button", name="发送").click()
+    await expect(card.locator(".comments li .text")).to_have_text("<b>几袋？</b> 一袋多少克")
+    await expect(card.get_by_role("button", name="💬 1 条评论")).to_be_visible()
     await buy_link.click()
     await ben_page.get_by_role("button", name="立即购买").click()
     await expect(ben_page).to_have_url(re.compile(r"/orders/\d+$"))
@@ -77,6 +83,20 @@ async def test_a_friend_buys_from_a_card_and_bought_it_appears_live_for_the_shar
     await expect(report.locator(".mention")).to_have_text("@林美")
     await expect(report.locator(".who")).to_have_text("王本")
     await site.shoot(mei_page, "chat-bought-it")
+    # Mei reads Ben's question under her card, and likes and answers his report.
+    mei_card = mei_page.locator(".message .chat-card")
+    await mei_card.locator(".comments-toggle").click()
+    await expect(mei_card.locator(".comments li .text")).to_have_text("<b>几袋？</b> 一袋多少克")
+    await report.get_by_role("button", name="0 人点赞").click()
+    await expect(report.get_by_role("button", name="1 人点赞")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await report.get_by_role("button", name="💬 0 条评论").click()
+    await report.get_by_label("写评论").fill("收到货告诉我好不好吃")
+    await report.get_by_role("button", name="发送").click()
+    await expect(report.locator(".comments li .name")).to_have_text("林美")
+    await assert_nothing_ran(mei_page)
+    await site.shoot(mei_page, "chat-comments")
 
     orders = (await site.client.get("/api/v1/orders", headers=ben.headers)).json()
     order = (await site.client.get(f"/api/v1/orders/{orders[0]['id']}", headers=ben.headers)).json()

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tuan.accounts import service as accounts
+from tuan.catalog.domain import CURRENCIES
 from tuan.core.errors import TuanError
 from tuan.core.media import content_type_for
 from tuan.foryou.domain import Locale, explain
@@ -257,12 +258,23 @@ async def for_you_page(request: Request) -> Response:
         {
             "id": item.product.id,
             "name": item.product.name,
-            "price": f"{item.product.currency} {item.product.price / 100:.2f}",
+            "price": _money(item.product.price, item.product.currency),
             "explanation": explain(item.reasons, locale),
         }
         for item in feed
     ]
     return render(viewer, "for_you.html", items=items)
+
+
+_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥"}
+
+
+def _money(amount: int, currency: str) -> str:
+    """Minor units as the shop's currency writes them (¥68.00, JP¥500, SGD 12.50)."""
+    digits = CURRENCIES.get(currency, 2)
+    value = f"{amount / 10**digits:,.{digits}f}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{value}" if symbol else f"{currency} {value}"
 
 
 @router.get("/products")

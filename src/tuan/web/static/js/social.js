@@ -70,19 +70,20 @@ export async function refreshCards() {
   }
 }
 
-function likeButton(card) {
-  const button = h("button", {
-    type: "button", class: "secondary like", "aria-pressed": card.counts.you_liked ? "true" : "false",
-    "aria-label": t("js.like_count", { count: card.counts.likes }),
-  }, `♥ ${card.counts.likes}`);
+// A like button for a card or a report: ``path`` is its like URL, ``counts`` what is known now.
+function likeButton(path, counts) {
+  const button = h("button", { type: "button", class: "secondary like" });
+  const show = (now) => {
+    button.setAttribute("aria-pressed", now.you_liked ? "true" : "false");
+    button.setAttribute("aria-label", t("js.like_count", { count: now.likes }));
+    button.textContent = `♥ ${now.likes}`;
+  };
+  show(counts);
   button.addEventListener("click", async () => {
     const liking = button.getAttribute("aria-pressed") !== "true";
     button.disabled = true;
     try {
-      const counts = await api(liking ? "PUT" : "DELETE", `/cards/${card.share_id}/like`);
-      button.setAttribute("aria-pressed", counts.you_liked ? "true" : "false");
-      button.setAttribute("aria-label", t("js.like_count", { count: counts.likes }));
-      button.textContent = `♥ ${counts.likes}`;
+      show(await api(liking ? "PUT" : "DELETE", path));
     } catch {
       // the count stays as it was; the next refresh shows the truth
     } finally {
@@ -90,6 +91,63 @@ function likeButton(card) {
     }
   });
   return button;
+}
+
+// Comments under a card or a report: a toggle with the count, then the thread and a box to add
+// to it. ``base`` is "/cards/ID" or "/reports/ID". What people wrote goes in as text.
+function commentsToggle(base, count) {
+  const toggle = h("button", { type: "button", class: "secondary comments-toggle", "aria-expanded": "false" });
+  const label = (n) => { toggle.textContent = t("js.comments_count", { count: n }); };
+  label(count);
+  const thread = h("ul", { class: "list comments" });
+  const input = h("input", { type: "text", maxlength: "4000", required: "", "aria-label": t("js.comment_label"), placeholder: t("js.comment_placeholder") });
+  const form = h("form", { class: "row comment-form" }, input, h("button", { type: "submit" }, t("js.comment_send")));
+  const status = h("p", { class: "hint", role: "status" });
+  const panel = h("div", { class: "comments-panel", hidden: "" }, thread, form, status);
+  const line = (c) => h("li", {}, h("span", { class: "name" }, c.display_name), " ", h("span", { class: "text" }, c.text));
+  toggle.addEventListener("click", async () => {
+    const opening = panel.hidden;
+    panel.hidden = !opening;
+    toggle.setAttribute("aria-expanded", opening ? "true" : "false");
+    if (!opening) return;
+    try {
+      const comments = await api("GET", `${base}/comments`);
+      thread.replaceChildren(...comments.map(line));
+      label(comments.length);
+    } catch {
+      status.textContent = t("js.comments_unavailable");
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    form.querySelector("button").disabled = true;
+    try {
+      thread.append(line(await api("POST", `${base}/comments`, { text })));
+      input.value = "";
+      status.textContent = "";
+      label(thread.children.length);
+    } catch (error) {
+      status.textContent = error.message ?? t("js.comments_unavailable");
+    } finally {
+      form.querySelector("button").disabled = false;
+    }
+  });
+  return [toggle, panel];
+}
+
+// Likes and comments of a report (its counts are read when it is shown).
+function reportActions(reportId) {
+  const box = h("div", { class: "report-actions" });
+  if (!reportId) return box;
+  api("GET", `/reports/${reportId}/counts`).then((counts) => {
+    const [toggle, panel] = commentsToggle(`/reports/${reportId}`, counts.comments);
+    box.replaceChildren(h("div", { class: "card-actions" }, likeButton(`/reports/${reportId}/like`, counts), toggle), panel);
+  }, () => {
+    // a report that cannot be read shows no actions
+  });
+  return box;
 }
 
 function fillCard(shown, card) {
@@ -118,6 +176,7 @@ function fillCard(shown, card) {
     parts.push(line, h("progress", { max: team.size, value: team.paid_count, "aria-label": t("js.team_progress", { paid: team.paid_count, size: team.size }) }));
   }
   if (card.paid_share) parts.push(paidLabel(card.commission_rate_bp));
+  const [toggle, panel] = commentsToggle(`/cards/${card.share_id}`, card.counts.comments);
   const buyable = card.product_status === "active";
   const buy = buyable
     ? h("a", { class: "button buy", href: productHref(card.product_id, card.share_id, card.team?.id) }, t("js.buy_from_card"))
@@ -128,7 +187,8 @@ function fillCard(shown, card) {
         h("a", { class: "name", href: productHref(card.product_id, card.share_id) }, card.product_name),
         h("div", {}, price))),
     ...parts,
-    h("div", { class: "card-actions" }, likeButton(card), buy));
+    h("div", { class: "card-actions" }, likeButton(`/cards/${card.share_id}/like`, card.counts), toggle, buy),
+    panel);
 }
 
 // A product card message: the snapshot at once, the live card when it arrives.
@@ -158,7 +218,8 @@ export function reportMessage(message, nameOf) {
     h("p", { class: "text" }, message.text),
     h("p", {},
       sharer ? [h("span", { class: "mention" }, `@${sharer}`), " "] : null,
-      h("a", { href: productHref(data.product_id) }, data.product_name ?? "")));
+      h("a", { href: productHref(data.product_id) }, data.product_name ?? "")),
+    reportActions(data.report_id));
 }
 
 export function reviewMessage(message) {
@@ -168,7 +229,8 @@ export function reviewMessage(message) {
       h("a", { href: productHref(data.product_id) }, data.product_name ?? "")),
     h("div", {}, stars(data.stars ?? 0), data.verified_purchase ? h("span", { class: "pill" }, t("js.verified_purchase")) : null),
     message.text ? h("p", { class: "text review-text" }, message.text) : null,
-    photoStrip(data.photos));
+    photoStrip(data.photos),
+    reportActions(data.report_id));
 }
 
 export function digestMessage(message) {
