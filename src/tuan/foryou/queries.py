@@ -21,7 +21,7 @@ from tuan.norms import domain as norms_domain
 from tuan.norms.models import NormOverride
 from tuan.norms.service import norms_of
 from tuan.orders.models import Order, OrderLine
-from tuan.privacy.queries import visible_owners
+from tuan.privacy.queries import visible_owners_by_kind
 from tuan.reviews.models import Review
 from tuan.social.queries import friend_ids
 from tuan.trust import domain as trust_domain
@@ -160,8 +160,10 @@ async def _disputed(session: AsyncSession, groups: list[GroupView], products: se
 async def signals_for(session: AsyncSession, viewer_id: int, now: datetime) -> Signals:
     groups = await _groups(session, viewer_id)
     people = await _people(session, viewer_id, groups, now)
-    buyers = await visible_owners(session, viewer_id, set(people), "purchases")
-    raters = await visible_owners(session, viewer_id, set(people), "ratings")
+    visible = await visible_owners_by_kind(
+        session, viewer_id, set(people), ("purchases", "ratings")
+    )
+    buyers, raters = visible["purchases"], visible["ratings"]
     purchases = await _purchases(session, (buyers - {viewer_id}) | {viewer_id})
     own = purchases.pop(viewer_id, frozenset())
     ratings = await _ratings(session, raters - {viewer_id})

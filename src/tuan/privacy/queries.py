@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import and_, or_, select
@@ -38,38 +38,49 @@ async def visible_owners(
     session: AsyncSession, viewer_id: int, owner_ids: Iterable[int], kind: Kind
 ) -> set[int]:
     """The owners among ``owner_ids`` whose ``kind`` the viewer may see (always themselves)."""
+    return (await visible_owners_by_kind(session, viewer_id, owner_ids, (kind,)))[kind]
+
+
+async def visible_owners_by_kind(
+    session: AsyncSession, viewer_id: int, owner_ids: Iterable[int], kinds: Sequence[Kind]
+) -> dict[Kind, set[int]]:
+    """:func:`visible_owners` for several kinds at once, reading the relationships once."""
     owners = set(owner_ids)
+    found: dict[Kind, set[int]] = {kind: {viewer_id} & owners for kind in kinds}
     if not owners:
-        return set()
-    audiences: dict[int, Audience] = {}
-    for user_id, audience in await session.execute(
-        select(PrivacySetting.user_id, PrivacySetting.audience).where(
-            PrivacySetting.user_id.in_(owners), PrivacySetting.kind == kind
+        return found
+    audiences: dict[tuple[int, str], Audience] = {}
+    for user_id, kind, audience in await session.execute(
+        select(PrivacySetting.user_id, PrivacySetting.kind, PrivacySetting.audience).where(
+            PrivacySetting.user_id.in_(owners), PrivacySetting.kind.in_(kinds)
         )
     ):
-        audiences[user_id] = cast(Audience, audience)
-    open_to_someone = {o for o in owners if audiences.get(o, DEFAULT) != "nobody"}
-    visible = {viewer_id} & owners
-    candidates = open_to_someone - visible
+        audiences[(user_id, kind)] = cast(Audience, audience)
+    open_to_someone = {
+        kind: {o for o in owners - {viewer_id} if audiences.get((o, kind), DEFAULT) != "nobody"}
+        for kind in kinds
+    }
+    candidates = set().union(*open_to_someone.values())
     if not candidates:
-        return visible
+        return found
     relationships = await _relationships(session, viewer_id, candidates)
-    chosen: dict[int, set[int]] = defaultdict(set)
-    for user_id, group_id in await session.execute(
-        select(PrivacyGroup.user_id, PrivacyGroup.group_id).where(
-            PrivacyGroup.user_id.in_(candidates), PrivacyGroup.kind == kind
+    chosen: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for user_id, kind, group_id in await session.execute(
+        select(PrivacyGroup.user_id, PrivacyGroup.kind, PrivacyGroup.group_id).where(
+            PrivacyGroup.user_id.in_(candidates), PrivacyGroup.kind.in_(kinds)
         )
     ):
-        chosen[user_id].add(group_id)
-    for owner in candidates:
-        if may_see(
-            audiences.get(owner, DEFAULT),
-            frozenset(chosen[owner]),
-            relationships[owner],
-            viewer_is_owner=False,
-        ):
-            visible.add(owner)
-    return visible
+        chosen[(user_id, kind)].add(group_id)
+    for kind in kinds:
+        for owner in open_to_someone[kind]:
+            if may_see(
+                audiences.get((owner, kind), DEFAULT),
+                frozenset(chosen[(owner, kind)]),
+                relationships[owner],
+                viewer_is_owner=False,
+            ):
+                found[kind].add(owner)
+    return found
 
 
 async def _relationships(
