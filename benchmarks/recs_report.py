@@ -3,6 +3,11 @@
 Usage::
 
     python benchmarks/recs_report.py results/filmtrust.json [more.json ...]
+    python benchmarks/recs_report.py --paired tuan docs/recs/lastfm_ranking_cv5_ablations.json
+
+``--paired MODEL`` adds, for every other model of the file, the fold-by-fold difference
+MODEL minus that model on the primary metric (all users and cold-start users), with the mean,
+the standard deviation of the difference and whether the mean exceeds twice that deviation.
 """
 
 from __future__ import annotations
@@ -61,10 +66,47 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def paired(report: dict[str, Any], reference: str) -> str:
+    """Per-fold differences of ``reference`` against each other model (primary metric)."""
+    key = "rmse" if report["task"] == "rating" else "ndcg@10"
+    sign = -1.0 if key == "rmse" else 1.0  # a gain is a lower RMSE or a higher NDCG
+    results = {result["model"]: result for result in report["results"]}
+    base = results[reference]
+    lines = [
+        f"**Paired differences on {key}: gain of {reference} over each model** (per fold "
+        "and mean ± std of the gain; 2σ: the mean exceeds twice the std)",
+        "",
+        "| against | users | per-fold gain | mean gain | std | 2σ |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, result in results.items():
+        if name == reference:
+            continue
+        for subset, rounds in (("all", "rounds"), ("cold", "rounds_cold")):
+            gains = [
+                sign * (mine[key] - theirs[key])
+                for mine, theirs in zip(base[rounds], result[rounds], strict=True)
+            ]
+            mean = sum(gains) / len(gains)
+            std = (sum((g - mean) ** 2 for g in gains) / max(len(gains) - 1, 1)) ** 0.5
+            folds = ", ".join(f"{gain:+.4f}" for gain in gains)
+            verdict = "yes" if mean > 2 * std else "no"
+            lines.append(f"| {name} | {subset} | {folds} | {mean:+.4f} | {std:.4f} | {verdict} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
-    for path in sys.argv[1:]:
-        print(render(json.loads(Path(path).read_text())))
+    arguments = sys.argv[1:]
+    reference = None
+    if arguments[:1] == ["--paired"]:
+        reference, arguments = arguments[1], arguments[2:]
+    for path in arguments:
+        report = json.loads(Path(path).read_text())
+        print(render(report))
         print()
+        if reference is not None:
+            print(paired(report, reference))
+            print()
 
 
 if __name__ == "__main__":

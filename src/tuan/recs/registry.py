@@ -152,7 +152,7 @@ def ranking_specs(protocol: ProtocolName) -> list[ModelSpec]:
             True,
             lambda params, seed: TuanRanker(
                 objective=objective,
-                components=("als", "ease", "friends", "popularity"),
+                components=("als", "ease", "friends", "friends_taste", "popularity"),
                 seed=seed,
             ),
             summary="ablation: Tuan without group conformity",
@@ -164,6 +164,14 @@ def ranking_specs(protocol: ProtocolName) -> list[ModelSpec]:
             True,
             lambda params, seed: TuanRanker(objective=objective, fof_decay=0.0, seed=seed),
             summary="ablation: Tuan with direct friends only",
+            default=False,
+        ),
+        ModelSpec(
+            "tuan_cold",
+            "ranking",
+            True,
+            lambda params, seed: TuanRanker(objective=objective, cold_weight=4.0, seed=seed),
+            summary="experiment: Tuan's blend tuned with low-activity users weighted up",
             default=False,
         ),
     ]
