@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import Table, delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -120,9 +121,8 @@ async def consume_holds(session: AsyncSession, hold_ids: Iterable[int]) -> set[i
     ids = sorted(hold_ids)
     if not ids:
         return set()
-    result = await session.execute(
-        delete(StockHold).where(StockHold.id.in_(ids)).returning(StockHold.id)
-    )
+    holds = cast(Table, StockHold.__table__)
+    result = await session.execute(delete(holds).where(holds.c.id.in_(ids)).returning(holds.c.id))
     return set(result.scalars().all())
 
 

@@ -171,6 +171,25 @@ async def write_session(db: Database) -> AsyncIterator[AsyncSession]:
             db.write_lock.release()
 
 
+@asynccontextmanager
+async def latest_reads(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for one read, or a few that need not share a snapshot.
+
+    On PostgreSQL its statements run in autocommit, without the BEGIN and ROLLBACK round trips of
+    a read transaction: under READ COMMITTED each statement reads its own snapshot inside a
+    transaction too, so nothing read changes. On SQLite it is an ordinary read session (one
+    snapshot). For hot read paths (the caller of every commerce request, the order page).
+    """
+    if db.is_sqlite:
+        async with db.read_sessions() as session:
+            yield session
+        return
+    async with db.read_engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+            yield session
+
+
 def as_utc(value: datetime) -> datetime:
     """Aggregates (min, max) bypass column types on SQLite; give a naive UTC value its zone back."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.core.bus import EventBus
@@ -27,6 +28,7 @@ from tuan.core.events import DomainEvent, Envelope
 from tuan.core.outbox import OutboxRelay, OutboxRow
 
 log = logging.getLogger(__name__)
+_INSERT_OUTBOX = insert(cast(Table, OutboxRow.__table__))
 
 
 class UnitOfWork:
@@ -57,16 +59,24 @@ class UnitOfWork:
         self._notifications.append(Envelope.wrap(topic, payload, self.now))
 
     async def commit(self) -> None:
-        for event in self._events:
-            envelope = Envelope.wrap(event.topic, event.payload(), self.now)
-            self.session.add(
-                OutboxRow(
-                    event_id=envelope.id,
-                    topic=envelope.topic,
-                    payload=envelope.payload,
-                    occurred_at=self.now,
+        if self._events:
+            # One INSERT (executemany) on the table, not an ORM flush: every write pays for this.
+            rows = []
+            for event in self._events:
+                envelope = Envelope.wrap(event.topic, event.payload(), self.now)
+                rows.append(
+                    {
+                        "event_id": envelope.id,
+                        "topic": envelope.topic,
+                        "payload": envelope.payload,
+                        "occurred_at": self.now,
+                        "claim_token": None,
+                        "claimed_until": None,
+                        "published_at": None,
+                        "attempts": 0,
+                    }
                 )
-            )
+            await self.session.execute(_INSERT_OUTBOX, rows)
         await self.session.commit()
         self._committed = True
 

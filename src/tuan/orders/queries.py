@@ -155,14 +155,64 @@ async def order_page(
     )
     sharer = await session.get(User, order.sharer_id) if order.sharer_id else None
     team = await session.get(Team, order.team_id) if order.team_id else None
+    return order_view(
+        order,
+        role=role,
+        shop_id=shop.id,
+        shop_name=shop.name,
+        lines=[
+            LineView(
+                product_id=line.product_id,
+                sku_id=line.sku_id,
+                deal_id=line.deal_id,
+                product_name=line.product_name,
+                sku_label=line.sku_label,
+                regular_unit_price=line.regular_unit_price,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+            )
+            for line in lines
+        ],
+        history=[
+            TransitionView(t.from_status, t.to_status, t.reason, t.amount, t.at) for t in history
+        ],
+        payments=[
+            PaymentView(
+                p.id, p.reference, p.provider, p.amount, p.status, p.failure_reason, p.created_at
+            )
+            for p in payments
+        ],
+        refunds=[RefundView(r.id, r.amount, r.reason, r.status, r.created_at) for r in refunds],
+        sharer=sharer,
+        team=team,
+        now=now,
+    )
+
+
+def order_view(
+    order: Order,
+    *,
+    role: str,
+    shop_id: int,
+    shop_name: str,
+    lines: list[LineView],
+    history: list[TransitionView],
+    payments: list[PaymentView],
+    refunds: list[RefundView],
+    sharer: User | None,
+    team: Team | None,
+    now: datetime,
+) -> OrderView:
+    """The order page from its parts (read by :func:`order_page`, or known to the writer)."""
     unpaid = order.status == domain.PENDING
     return OrderView(
         id=order.id,
         role=role,
         kind=order.kind,
         status=order.status,
-        shop_id=shop.id,
-        shop_name=shop.name,
+        shop_id=shop_id,
+        shop_name=shop_name,
         buyer_id=order.buyer_id,
         currency=order.currency,
         subtotal=order.subtotal,
@@ -194,30 +244,32 @@ async def order_page(
         tracking=order.tracking,
         placed_at=order.placed_at,
         paid_at=order.paid_at,
-        lines=[
-            LineView(
-                product_id=line.product_id,
-                sku_id=line.sku_id,
-                deal_id=line.deal_id,
-                product_name=line.product_name,
-                sku_label=line.sku_label,
-                regular_unit_price=line.regular_unit_price,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                line_total=line.line_total,
-            )
-            for line in lines
-        ],
-        history=[
-            TransitionView(t.from_status, t.to_status, t.reason, t.amount, t.at) for t in history
-        ],
-        payments=[
-            PaymentView(
-                p.id, p.reference, p.provider, p.amount, p.status, p.failure_reason, p.created_at
-            )
-            for p in payments
-        ],
-        refunds=[RefundView(r.id, r.amount, r.reason, r.status, r.created_at) for r in refunds],
+        lines=lines,
+        history=history,
+        payments=payments,
+        refunds=refunds,
+    )
+
+
+def placed_order_view(
+    order: Order, *, shop_name: str, lines: list[LineView], now: datetime
+) -> OrderView:
+    """The buyer's page of an order they placed a moment ago and nobody else has touched: no
+    payments or refunds yet, one transition. Only for an order without a sharer or a team (whose
+    parts live in other rows)."""
+    assert order.sharer_id is None and order.team_id is None
+    return order_view(
+        order,
+        role="buyer",
+        shop_id=order.shop_id,
+        shop_name=shop_name,
+        lines=lines,
+        history=[TransitionView(None, domain.PENDING, "placed", order.total, order.placed_at)],
+        payments=[],
+        refunds=[],
+        sharer=None,
+        team=None,
+        now=now,
     )
 
 

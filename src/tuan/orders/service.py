@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -29,12 +30,13 @@ from tuan.catalog.errors import (
 from tuan.catalog.models import Deal, Product, Sku
 from tuan.catalog.queries import buyables
 from tuan.catalog.stock import StockHolds
-from tuan.core.scheduler import schedule
+from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
 from tuan.orders.errors import IdempotencyKeyReused, InvalidQuantity, MixedShops
 from tuan.orders.events import OrderPlaced
 from tuan.orders.models import CartItem, IdempotencyKey, Order, OrderLine, OrderTransition
+from tuan.orders.queries import LineView
 from tuan.shares.errors import ShareMismatch, ShareNotFound
 from tuan.shares.models import Share
 
@@ -50,9 +52,19 @@ class TeamPricing:
 
 
 @dataclass(frozen=True)
+class PlacedOrder:
+    """An order just placed, as written: what its page shows, without reading it back."""
+
+    order: Order
+    shop_name: str
+    lines: list[LineView]
+
+
+@dataclass(frozen=True)
 class CheckoutResult:
     order_id: int
     replayed: bool
+    placed: PlacedOrder | None = None  # the new order as written (not for a replay)
 
 
 def _rowcount(result: object) -> int:
@@ -73,14 +85,29 @@ class KeyTaken(Exception):
     """Another request recorded this key first; ours rolls back and answers with its order."""
 
 
+# Hot-path statements are built once (their SQL cache keys are then computed once, not per
+# request) and run on tables, not through the ORM's unit of work: a flash sale is CPU-bound.
+_KEYS = cast(Table, IdempotencyKey.__table__)
+_EARLIER_ORDER = select(_KEYS.c.request_hash, _KEYS.c.order_id).where(
+    _KEYS.c.user_id == bindparam("user_id"), _KEYS.c.key == bindparam("key")
+)
+_ORDERS = cast(Table, Order.__table__)
+_INSERT_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
+_INSERT_LINES = insert(cast(Table, OrderLine.__table__))
+_INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
+_INSERT_JOB = insert(cast(Table, DueJob.__table__))
+
+
 async def earlier_order(session: AsyncSession, claim: IdempotencyClaim) -> int | None:
     """The order this key already made (same body), or None; a different body is refused."""
-    existing = await session.get(IdempotencyKey, (claim.user_id, claim.key), populate_existing=True)
+    existing = (
+        await session.execute(_EARLIER_ORDER, {"user_id": claim.user_id, "key": claim.key})
+    ).first()
     if existing is None:
         return None
     if existing.request_hash != claim.request_hash:
         raise IdempotencyKeyReused(field="Idempotency-Key")
-    return existing.order_id
+    return None if existing.order_id is None else int(existing.order_id)
 
 
 async def record_idempotency_key(
@@ -93,7 +120,7 @@ async def record_idempotency_key(
     """
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgres_insert
     inserted = await session.execute(
-        insert(IdempotencyKey)
+        insert(_KEYS)
         .values(
             user_id=claim.user_id,
             key=claim.key,
@@ -102,7 +129,7 @@ async def record_idempotency_key(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(IdempotencyKey.key)
+        .returning(_KEYS.c.key)
     )
     if inserted.first() is None:
         raise KeyTaken()
@@ -167,8 +194,13 @@ async def place_order_in(
     team_price: int | None = None,
     claim: IdempotencyClaim | None = None,
     holds: Mapping[int, int] | None = None,
+    placed: list[PlacedOrder] | None = None,
 ) -> Order:
-    """Price, record and reserve an order inside the caller's transaction (see module doc)."""
+    """Price, record and reserve an order inside the caller's transaction (see module doc).
+
+    The returned order is the row as inserted, detached from the session. With ``placed`` the
+    order's page-ready facts are appended to it, so the answer needs no second read.
+    """
     session, now = uow.session, uow.now
     merged = domain.merge_lines(lines)
     found = await buyables(session, [line.sku_id for line in merged], now)
@@ -218,69 +250,84 @@ async def place_order_in(
         sharer_id = share.sharer_id
     rate = shop.commission_rate_bp if sharer_id not in (None, buyer_id) else 0
 
-    order = Order(
-        buyer_id=buyer_id,
-        shop_id=shop.id,
-        kind="team" if team else "regular",
-        status=domain.PENDING,
-        currency=order_currency,
-        subtotal=sum(p.regular_total for p in priced),
-        total=sum(p.total for p in priced),
-        refunded_amount=0,
-        share_id=share_id,
-        sharer_id=sharer_id,
-        commission_rate_bp=rate,
-        commission_note=domain.commission_note(
+    values = {
+        "buyer_id": buyer_id,
+        "shop_id": shop.id,
+        "kind": "team" if team else "regular",
+        "status": domain.PENDING,
+        "currency": order_currency,
+        "subtotal": sum(p.regular_total for p in priced),
+        "total": sum(p.total for p in priced),
+        "refunded_amount": 0,
+        "share_id": share_id,
+        "sharer_id": sharer_id,
+        "commission_rate_bp": rate,
+        "commission_note": domain.commission_note(
             sharer_id=sharer_id, buyer_id=buyer_id, rate_bp=shop.commission_rate_bp
         ),
-        team_id=team.team_id if team else None,
-        reserved_until=now + domain.RESERVATION,
-        placed_at=now,
-        updated_at=now,
-    )
-    session.add(order)
-    await session.flush()
+        "team_id": team.team_id if team else None,
+        "team_confirmed_at": None,
+        "reserved_until": now + domain.RESERVATION,
+        "active_payment_ref": None,
+        "placed_at": now,
+        "paid_at": None,
+        "shipped_at": None,
+        "delivered_at": None,
+        "completed_at": None,
+        "closed_at": None,
+        "tracking": None,
+        "updated_at": now,
+    }
+    order_id = (await session.execute(_INSERT_ORDER, values)).scalar_one()
+    # The order as written; callers read it, it is not attached to the session.
+    order = Order(id=order_id, **values)
+    lines_written = [
+        {
+            "order_id": order_id,
+            "product_id": found[p.sku_id].product.id,
+            "sku_id": p.sku_id,
+            "deal_id": p.deal.id if p.deal else None,
+            "product_name": found[p.sku_id].product.name,
+            "sku_label": found[p.sku_id].sku.label,
+            "regular_unit_price": p.regular_unit_price,
+            "unit_price": p.unit_price,
+            "quantity": p.quantity,
+            "line_total": p.total,
+        }
+        for p in priced
+    ]
     # One executemany for all lines (their ids are never needed here).
+    await session.execute(_INSERT_LINES, lines_written)
     await session.execute(
-        insert(OrderLine),
-        [
-            {
-                "order_id": order.id,
-                "product_id": found[p.sku_id].product.id,
-                "sku_id": p.sku_id,
-                "deal_id": p.deal.id if p.deal else None,
-                "product_name": found[p.sku_id].product.name,
-                "sku_label": found[p.sku_id].sku.label,
-                "regular_unit_price": p.regular_unit_price,
-                "unit_price": p.unit_price,
-                "quantity": p.quantity,
-                "line_total": p.total,
-            }
-            for p in priced
-        ],
+        _INSERT_TRANSITION,
+        {
+            "order_id": order_id,
+            "from_status": None,
+            "to_status": domain.PENDING,
+            "reason": "placed",
+            "amount": order.total,
+            "actor_id": buyer_id,
+            "at": now,
+        },
     )
-    session.add(
-        OrderTransition(
-            order_id=order.id,
-            from_status=None,
-            to_status=domain.PENDING,
-            reason="placed",
-            amount=order.total,
-            actor_id=buyer_id,
-            at=now,
-        )
-    )
-    schedule(
-        session,
-        kind=EXPIRE_RESERVATION,
-        key=f"order:{order.id}",
-        run_at=order.reserved_until,
-        now=now,
-        payload={"order_id": order.id},
+    await session.execute(  # the reservation's deadline (see tuan.core.scheduler.schedule)
+        _INSERT_JOB,
+        {
+            "kind": EXPIRE_RESERVATION,
+            "key": f"order:{order_id}",
+            "run_at": order.reserved_until,
+            "payload": {"order_id": order_id},
+            "claim_token": None,
+            "claimed_until": None,
+            "done_at": None,
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+        },
     )
     uow.emit(
         OrderPlaced(
-            order_id=order.id,
+            order_id=order_id,
             buyer_id=buyer_id,
             shop_id=shop.id,
             total=order.total,
@@ -288,8 +335,19 @@ async def place_order_in(
             share_id=share_id,
         )
     )
+    if placed is not None:
+        placed.append(
+            PlacedOrder(
+                order=order,
+                shop_name=shop.name,
+                lines=[
+                    LineView(**{k: v for k, v in line.items() if k != "order_id"})
+                    for line in lines_written
+                ],
+            )
+        )
     if claim is not None:
-        await record_idempotency_key(session, claim, order.id, now)
+        await record_idempotency_key(session, claim, order_id, now)
     await _reserve(session, buyer_id, priced, now, holds)
     return order
 
@@ -350,8 +408,10 @@ async def checkout(
     claim = IdempotencyClaim(buyer_id, idempotency_key, request_hash)
     merged = domain.merge_lines(lines)
     held = await holds.take([(m.sku_id, m.quantity) for m in merged]) if holds else {}
+    placed: list[PlacedOrder] = []
 
     async def place(uow: UnitOfWork) -> int:
+        placed.clear()
         order = await place_order_in(
             uow,
             buyer_id=buyer_id,
@@ -360,6 +420,7 @@ async def checkout(
             currency=currency,
             claim=claim,
             holds=held if holds is not None and holds.enabled else None,
+            placed=placed,
         )
         return order.id
 
@@ -367,6 +428,8 @@ async def checkout(
     try:
         result = await once_per_key(new_uow, claim, place)
         consumed = not result.replayed
+        if consumed and placed:
+            return CheckoutResult(order_id=result.order_id, replayed=False, placed=placed[0])
         return result
     finally:
         if held and not consumed and holds is not None:

@@ -9,6 +9,7 @@ derived from ``TUAN_SECRET_KEY``; a signature older than five minutes is refused
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import uuid
@@ -44,6 +45,9 @@ class WebhookEvent:
 
 class PaymentProvider(Protocol):
     name: str
+    # True only for a provider that moves no money and does no I/O (the sandbox): asking it to
+    # charge is then like calling a function, so a payment may ask it inside its transaction.
+    charges_locally: bool
 
     async def charge(
         self, *, reference: str, amount: int, currency: str, instruction: str, answer_after: int
@@ -62,6 +66,7 @@ class SandboxProvider:
     """Moves no money; answers as instructed. Refunds and payouts always succeed, idempotently."""
 
     name = "sandbox"
+    charges_locally = True
 
     def __init__(self, secret_key: str) -> None:
         self._key = hmac.new(
@@ -138,6 +143,12 @@ class SandboxProvider:
             raise MalformedWebhook() from None
 
 
+@functools.lru_cache(maxsize=8)
+def _providers(secret_key: str) -> tuple[tuple[str, PaymentProvider], ...]:
+    return (("sandbox", SandboxProvider(secret_key)),)
+
+
 def providers_for(secret_key: str) -> dict[str, PaymentProvider]:
-    """The providers this deployment offers (only the sandbox, for now)."""
-    return {"sandbox": SandboxProvider(secret_key)}
+    """The providers this deployment offers (only the sandbox, for now). They hold no state but
+    their key, so one set per key is made and reused."""
+    return dict(_providers(secret_key))

@@ -3,8 +3,11 @@
 Never charge twice: an order has at most one payment in flight (``orders.active_payment_ref`` is set
 by a conditional update). Never lose a paid order: a successful charge and the order becoming paid
 commit together; if the order can no longer take the money (its reservation expired, its team
-closed) the same transaction issues a refund. Talking to the provider never happens inside a
-transaction: charging is between two transactions, refunds and payouts are durable jobs.
+closed) the same transaction issues a refund. Talking to a provider never happens inside a
+transaction: charging is between two transactions, refunds and payouts are durable jobs. The one
+exception is a provider that ``charges_locally`` (the sandbox: no money moves, no I/O): asking it
+is like calling a function, so the whole payment is one transaction, and the usual case (a
+regular order, "succeeded") is one conditional UPDATE that claims and pays the order at once.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import NoReturn, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tuan.catalog.domain import check_currency
@@ -35,7 +38,7 @@ from tuan.orders.lifecycle import (
     order_for_party,
     record_refund_in,
 )
-from tuan.orders.models import Order
+from tuan.orders.models import Order, OrderTransition
 from tuan.payments.errors import (
     InvalidAmount,
     PaymentInProgress,
@@ -44,7 +47,7 @@ from tuan.payments.errors import (
 )
 from tuan.payments.events import OrphanPaymentRefunded, PaymentFailed, PayoutRequested
 from tuan.payments.models import Payment, Payout, Refund
-from tuan.payments.provider import PaymentProvider, WebhookEvent
+from tuan.payments.provider import ChargeResult, PaymentProvider, WebhookEvent
 
 SEND_REFUND = "payments.send_refund"
 SEND_PAYOUT = "payments.send_payout"
@@ -79,38 +82,41 @@ async def pay_order(
     if provider is None:
         raise UnknownPaymentMethod(field="method")
     reference = "pay_" + uuid.uuid4().hex
-    async with new_uow() as uow:
-        # Claim the order for this one payment: only the buyer, only while it is unpaid, its
-        # reservation holds and no other payment is under way. One statement in the usual case;
-        # the reason for a refusal is looked up only when there is one.
-        claimed = (
-            await uow.session.execute(
-                update(Order)
-                .where(
-                    Order.id == order_id,
-                    Order.buyer_id == buyer_id,
-                    Order.status == order_domain.PENDING,
-                    Order.active_payment_ref.is_(None),
-                    Order.reserved_until > uow.now,
-                )
-                .values(active_payment_ref=reference, updated_at=uow.now)
-                .returning(Order.total, Order.currency)
-                .execution_options(synchronize_session=False)
+    if provider.charges_locally:
+        # Nothing leaves Tuan, so the whole payment can be one transaction: first the usual
+        # case in three statements; anything else (a team order, a refusal, a failure, a late
+        # answer) the general steps, in one transaction too.
+        async with new_uow() as uow:
+            attempt, answer = await _pay_at_once_in(
+                uow,
+                provider,
+                order_id=order_id,
+                buyer_id=buyer_id,
+                reference=reference,
+                instruction=instruction,
+                answer_after_seconds=answer_after_seconds,
             )
-        ).first()
-        if claimed is None:
-            await _why_not_payable(uow, order_id, buyer_id)
-        amount, currency = claimed
-        payment = Payment(
-            order_id=order_id,
-            provider=provider.name,
-            reference=reference,
-            amount=amount,
-            currency=currency,
-            status="pending",
-            created_at=uow.now,
+            if attempt is not None:
+                await uow.commit()
+                return attempt
+        async with new_uow() as uow:
+            attempt = await _pay_locally_in(
+                uow,
+                provider,
+                order_id=order_id,
+                buyer_id=buyer_id,
+                reference=reference,
+                instruction=instruction,
+                answer_after_seconds=answer_after_seconds,
+                answer=answer,
+            )
+            await uow.commit()
+        return attempt
+    async with new_uow() as uow:
+        payment = await _claim_for_payment_in(
+            uow, provider, order_id=order_id, buyer_id=buyer_id, reference=reference
         )
-        uow.session.add(payment)
+        amount, currency = payment.amount, payment.currency
         await uow.commit()
 
     try:
@@ -132,30 +138,203 @@ async def pay_order(
             await uow.commit()
         raise Unavailable("The payment provider did not answer; nothing was charged.") from exc
     async with new_uow() as uow:
-        if result.status == "pending":
-            assert result.answer_after is not None and result.late_outcome is not None
-            schedule(
-                uow.session,
-                kind=SANDBOX_ANSWER,
-                key=reference,
-                run_at=uow.now + result.answer_after,
-                now=uow.now,
-                payload={"reference": reference, "outcome": result.late_outcome},
-            )
-            outcome = "pending"
-        else:
-            outcome = await settle_charge_in(
-                uow,
-                reference=reference,
-                succeeded=result.status == "succeeded",
-                failure_reason=result.failure_reason,
-            )
+        outcome = await _apply_answer_in(uow, reference, result)
         await uow.commit()
-    status = {"paid": "succeeded", "pending": "pending", "refunded": "refunded"}.get(
-        outcome, "failed"
-    )
     return PaymentAttempt(
-        payment_id=payment.id, reference=reference, status=status, outcome=outcome
+        payment_id=payment.id,
+        reference=reference,
+        status=_STATUS_OF.get(outcome, "failed"),
+        outcome=outcome,
+    )
+
+
+async def _claim_for_payment_in(
+    uow: UnitOfWork, provider: PaymentProvider, *, order_id: int, buyer_id: int, reference: str
+) -> Payment:
+    """Claim the order for this one payment and record the payment as pending.
+
+    Only the buyer, only while it is unpaid, its reservation holds and no other payment is under
+    way. One statement in the usual case; the reason for a refusal is looked up only when there
+    is one.
+    """
+    claimed = (
+        await uow.session.execute(
+            update(Order)
+            .where(
+                Order.id == order_id,
+                Order.buyer_id == buyer_id,
+                Order.status == order_domain.PENDING,
+                Order.active_payment_ref.is_(None),
+                Order.reserved_until > uow.now,
+            )
+            .values(active_payment_ref=reference, updated_at=uow.now)
+            .returning(Order.total, Order.currency)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    if claimed is None:
+        await _why_not_payable(uow, order_id, buyer_id)
+    amount, currency = claimed
+    payment = Payment(
+        order_id=order_id,
+        provider=provider.name,
+        reference=reference,
+        amount=amount,
+        currency=currency,
+        status="pending",
+        created_at=uow.now,
+    )
+    uow.session.add(payment)
+    await uow.session.flush()
+    return payment
+
+
+# The sandbox's usual answer, "succeeded", for a regular order: claim, pay and record in one
+# conditional UPDATE (the same conditions as the claim above, plus "not a team order"). Built once.
+_ORDERS = cast(Table, Order.__table__)
+_PAY_AT_ONCE = (
+    update(_ORDERS)
+    .where(
+        _ORDERS.c.id == bindparam("p_order_id"),
+        _ORDERS.c.buyer_id == bindparam("p_buyer_id"),
+        _ORDERS.c.status == order_domain.PENDING,
+        _ORDERS.c.active_payment_ref.is_(None),
+        _ORDERS.c.reserved_until > bindparam("p_now", type_=_ORDERS.c.reserved_until.type),
+        _ORDERS.c.team_id.is_(None),
+    )
+    .values(
+        status=order_domain.PAID,
+        paid_at=bindparam("p_now"),
+        updated_at=bindparam("p_now"),
+    )
+    .returning(_ORDERS.c.total, _ORDERS.c.currency, _ORDERS.c.shop_id)
+)
+_PAYMENTS = cast(Table, Payment.__table__)
+_INSERT_PAYMENT = insert(_PAYMENTS).returning(_PAYMENTS.c.id)
+_INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
+
+
+async def _pay_at_once_in(
+    uow: UnitOfWork,
+    provider: PaymentProvider,
+    *,
+    order_id: int,
+    buyer_id: int,
+    reference: str,
+    instruction: str,
+    answer_after_seconds: int,
+) -> tuple[PaymentAttempt | None, ChargeResult | None]:
+    """The usual case with a local provider: a regular order, payable, and the provider says
+    "succeeded". Then the order is paid, its payment and its transition are recorded and
+    OrderPaid is emitted: commit. Otherwise ``(None, the provider's answer if it was asked)``,
+    and the caller must not commit (the order may already be marked paid)."""
+    now = uow.now
+    paid = (
+        await uow.session.execute(
+            _PAY_AT_ONCE, {"p_order_id": order_id, "p_buyer_id": buyer_id, "p_now": now}
+        )
+    ).first()
+    if paid is None:
+        return None, None
+    amount, currency, shop_id = paid
+    answer = await provider.charge(
+        reference=reference,
+        amount=amount,
+        currency=currency,
+        instruction=instruction,
+        answer_after=answer_after_seconds,
+    )
+    if answer.status != "succeeded":
+        return None, answer
+    payment_id = (
+        await uow.session.execute(
+            _INSERT_PAYMENT,
+            {
+                "order_id": order_id,
+                "provider": provider.name,
+                "reference": reference,
+                "amount": amount,
+                "currency": currency,
+                "status": "succeeded",
+                "failure_reason": None,
+                "created_at": now,
+                "settled_at": now,
+            },
+        )
+    ).scalar_one()
+    await uow.session.execute(
+        _INSERT_TRANSITION,
+        {
+            "order_id": order_id,
+            "from_status": order_domain.PENDING,
+            "to_status": order_domain.PAID,
+            "reason": "payment_succeeded",
+            "amount": amount,
+            "actor_id": None,
+            "at": now,
+        },
+    )
+    uow.emit(OrderPaid(order_id=order_id, buyer_id=buyer_id, shop_id=shop_id))
+    attempt = PaymentAttempt(
+        payment_id=int(payment_id), reference=reference, status="succeeded", outcome="paid"
+    )
+    return attempt, answer
+
+
+async def _pay_locally_in(
+    uow: UnitOfWork,
+    provider: PaymentProvider,
+    *,
+    order_id: int,
+    buyer_id: int,
+    reference: str,
+    instruction: str,
+    answer_after_seconds: int,
+    answer: ChargeResult | None,
+) -> PaymentAttempt:
+    """Claim, charge and apply the answer in the caller's one transaction (a local provider
+    only: asking it is like calling a function, and a rollback undoes everything)."""
+    payment = await _claim_for_payment_in(
+        uow, provider, order_id=order_id, buyer_id=buyer_id, reference=reference
+    )
+    if answer is None:
+        answer = await provider.charge(
+            reference=reference,
+            amount=payment.amount,
+            currency=payment.currency,
+            instruction=instruction,
+            answer_after=answer_after_seconds,
+        )
+    outcome = await _apply_answer_in(uow, reference, answer)
+    return PaymentAttempt(
+        payment_id=payment.id,
+        reference=reference,
+        status=_STATUS_OF.get(outcome, "failed"),
+        outcome=outcome,
+    )
+
+
+_STATUS_OF = {"paid": "succeeded", "pending": "pending", "refunded": "refunded"}
+
+
+async def _apply_answer_in(uow: UnitOfWork, reference: str, result: ChargeResult) -> str:
+    """What the provider said about a charge: pending (its webhook comes later) or settled."""
+    if result.status == "pending":
+        assert result.answer_after is not None and result.late_outcome is not None
+        schedule(
+            uow.session,
+            kind=SANDBOX_ANSWER,
+            key=reference,
+            run_at=uow.now + result.answer_after,
+            now=uow.now,
+            payload={"reference": reference, "outcome": result.late_outcome},
+        )
+        return "pending"
+    return await settle_charge_in(
+        uow,
+        reference=reference,
+        succeeded=result.status == "succeeded",
+        failure_reason=result.failure_reason,
     )
 
 

@@ -55,3 +55,27 @@ async def test_the_shop_sees_and_ships_the_order_the_buyer_completes(
         "delivered",
         "completed",
     ]
+
+
+async def test_checkout_and_payment_answers_are_the_order_page_itself(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """Checkout answers with the order as it wrote it (no read back) and the sandbox pays in one
+    transaction; both answers must still be exactly what the order page says."""
+    front = await storefront(client, container, stock=5)
+    buyer = await person(client, "lin")
+    placed = await checkout(client, buyer, [{"sku_id": front.sku_id, "quantity": 2}])
+    assert placed.status_code == 201, placed.text
+    page = await order_of(client, buyer, placed.json()["id"])
+    answer = placed.json()
+    assert abs(answer.pop("seconds_to_pay") - page.pop("seconds_to_pay")) <= 1
+    assert answer == page
+    paid = await pay(client, buyer, page["id"])
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["status"] == "succeeded"
+    assert paid.json()["order"] == await order_of(client, buyer, page["id"])
+    assert [h["to_status"] for h in paid.json()["order"]["history"]] == ["pending", "paid"]
+    assert [p["status"] for p in paid.json()["order"]["payments"]] == ["succeeded"]
+    # a second payment of a paid order is refused, as before
+    again = await pay(client, buyer, page["id"])
+    assert again.status_code == 409

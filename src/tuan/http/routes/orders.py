@@ -12,12 +12,18 @@ from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tuan.catalog.stock import StockHolds
+from tuan.core.db import latest_reads
 from tuan.http.deps import ContainerDep, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.shops import Caller, Currency, Money
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.orders import domain, lifecycle, service
-from tuan.orders.queries import order_page, orders_of_buyer, orders_of_shop
+from tuan.orders.queries import (
+    order_page,
+    orders_of_buyer,
+    orders_of_shop,
+    placed_order_view,
+)
 from tuan.payments import service as payments
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
@@ -174,7 +180,7 @@ class OrderSummaryOut(BaseModel):
 
 
 async def order_out(container: ContainerDep, order_id: int, viewer_id: int) -> OrderOut:
-    async with container.db.read_sessions() as reader:
+    async with latest_reads(container.db) as reader:
         view = await order_page(reader, order_id, viewer_id, container.clock.now())
     return OrderOut.model_validate(view)
 
@@ -221,6 +227,17 @@ async def checkout(
         )
     if result.replayed:
         response.status_code = status.HTTP_200_OK
+    placed = result.placed
+    if placed is not None and placed.order.sharer_id is None and placed.order.team_id is None:
+        # The order as this request wrote it: the page a read would give, without the read.
+        return OrderOut.model_validate(
+            placed_order_view(
+                placed.order,
+                shop_name=placed.shop_name,
+                lines=placed.lines,
+                now=container.clock.now(),
+            )
+        )
     return await order_out(container, result.order_id, user.id)
 
 

@@ -17,6 +17,7 @@ from tuan.accounts.models import Session, User
 from tuan.accounts.service import check_session
 from tuan.catalog import service
 from tuan.catalog.queries import ShopView, shop_page, shops_owned_by
+from tuan.core.db import latest_reads
 from tuan.http.deps import ContainerDep, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import IdPath, Input
@@ -29,9 +30,9 @@ async def caller(container: ContainerDep, token: TokenDep) -> User:
 
     Commerce routes run under load (a flash sale); a request that kept a read connection for its
     whole life while its write transaction waited for another could starve the pool. One query:
-    the session and its user together.
+    the session and its user together, without a read transaction's round trips.
     """
-    async with container.db.read_sessions() as session:
+    async with latest_reads(container.db) as session:
         row = (
             await session.execute(
                 select(Session, User)
