@@ -168,6 +168,10 @@ async def test_a_review_written_on_the_order_page_shows_its_markup_as_text(site:
     await site.shoot(page, "write-review")
     await review.get_by_role("button", name="发布评价").click()
     await expect(page.locator("#review-done")).to_contain_text("评价已发布")
+    # Back on the order later, the page knows: no second review offered.
+    await page.reload()
+    await expect(page.locator("#review-done")).to_contain_text("评价已发布")
+    await expect(page.locator("#review-form")).to_be_hidden()
 
     # Live in the sharer's chat: stars, the words as typed, the photo resized on the server.
     card = mei_page.locator(".message.kind-review_card")

@@ -19,10 +19,12 @@ from tuan.catalog.models import Product
 from tuan.chat.models import Member
 from tuan.groups.errors import GroupNotFound
 from tuan.groups.models import Group
+from tuan.orders.errors import OrderNotFound
+from tuan.orders.models import Order
 from tuan.privacy.queries import visible_owners
 from tuan.reviews import domain
 from tuan.reviews.domain import Rating
-from tuan.reviews.models import Review
+from tuan.reviews.models import PurchaseReport, Review
 from tuan.social.queries import friend_ids
 from tuan.trust.queries import trust_from
 
@@ -156,4 +158,40 @@ async def ratings(
             )
             for r in (by_id[i] for i in order[:limit])
         ],
+    )
+
+
+@dataclass(frozen=True)
+class PostedReview:
+    review_id: int
+    product_id: int
+    stars: int
+    conversation_id: int | None
+
+
+@dataclass(frozen=True)
+class OrderReports:
+    """What the buyer already said about one order: the "bought it" report, the reviews."""
+
+    bought_it_conversation_id: int | None
+    reviews: list[PostedReview]
+
+
+async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> OrderReports:
+    """The buyer's own reports on their order (an order that is not theirs is not found)."""
+    buyer = await session.scalar(select(Order.buyer_id).where(Order.id == order_id))
+    if buyer != buyer_id:
+        raise OrderNotFound()
+    told = await session.scalar(
+        select(PurchaseReport.conversation_id)
+        .where(PurchaseReport.order_id == order_id, PurchaseReport.kind == "bought")
+        .order_by(PurchaseReport.id)
+        .limit(1)
+    )
+    reviews = await session.scalars(
+        select(Review).where(Review.order_id == order_id).order_by(Review.id)
+    )
+    return OrderReports(
+        bought_it_conversation_id=told,
+        reviews=[PostedReview(r.id, r.product_id, r.stars, r.conversation_id) for r in reviews],
     )

@@ -60,6 +60,19 @@ async def test_only_the_buyer_of_a_delivered_order_reviews_it_once(
     missing = await client.post("/api/v1/orders/999999/bought-it", headers=ben.headers)
     assert missing.status_code == 404
 
+    # The order page can tell Ben what he already said; nobody else can ask.
+    mine = await client.get(f"/api/v1/orders/{order['id']}/my-reports", headers=ben.headers)
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["bought_it_conversation_id"] == group
+    assert [(r["product_id"], r["stars"]) for r in mine.json()["reviews"]] == [(item["id"], 4)]
+    for stranger in (cat, owner):
+        peek = await client.get(
+            f"/api/v1/orders/{order['id']}/my-reports", headers=stranger.headers
+        )
+        assert peek.status_code == 404
+    fresh = await client.get(f"/api/v1/orders/{paid['id']}/my-reports", headers=ben.headers)
+    assert fresh.json() == {"bought_it_conversation_id": None, "reviews": []}
+
 
 async def test_an_order_that_did_not_come_from_a_chat_has_nowhere_to_report(
     client: httpx.AsyncClient, container: Container

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep
+from tuan.http.deps import ContainerDep, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
@@ -132,6 +132,28 @@ async def review(
         conversation_id=done.conversation_id,
         message_seq=done.message_seq,
     )
+
+
+class PostedReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    review_id: int
+    product_id: int
+    stars: int
+    conversation_id: int | None
+
+
+class OrderReportsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    bought_it_conversation_id: int | None = Field(
+        description='Where "bought it" was posted; null if not yet'
+    )
+    reviews: list[PostedReviewOut]
+
+
+@router.get("/orders/{order_id}/my-reports", responses=error_responses(400, 401, 404, 422))
+async def my_reports(order_id: IdPath, user: Caller, reader: ReaderDep) -> OrderReportsOut:
+    """What I already said about my order: "bought it" and my reviews (the buyer only)."""
+    return OrderReportsOut.model_validate(await queries.my_reports(reader, order_id, user.id))
 
 
 @router.get("/products/{product_id}/ratings", responses=error_responses(400, 401, 404, 422))

@@ -97,6 +97,7 @@ const boughtForm = document.getElementById("bought-form");
 const reviewForm = document.getElementById("review-form");
 let told = false;
 let reviewed = false;
+const reviewedProducts = new Set();
 
 function renderSocial() {
   const buyer = order.role === "buyer";
@@ -108,12 +109,36 @@ function renderSocial() {
   // Only a purchase that came from a card has a chat to post the review into.
   reviewForm.elements.post_to_chat.closest(".row").hidden = !order.share_id;
   const select = document.getElementById("review-product");
-  if (reviewing && !select.options.length) {
-    const products = new Map(order.lines.map((line) => [line.product_id, line.product_name]));
+  if (reviewing) {
+    // Only the items not reviewed yet can be chosen; with none left, the form goes.
+    const products = new Map(order.lines.filter((line) => !reviewedProducts.has(line.product_id))
+      .map((line) => [line.product_id, line.product_name]));
     select.replaceChildren(...[...products].map(([id, name]) => h("option", { value: id }, name)));
     select.hidden = products.size < 2;
     document.getElementById("review-product-label").hidden = products.size < 2;
+    reviewForm.hidden = reviewed || !products.size;
   }
+}
+
+// What I already said about this order, so a reload does not offer to say it again.
+async function loadMyReports() {
+  if (order.role !== "buyer") return;
+  const mine = await api("GET", `/orders/${orderId}/my-reports`).catch(() => null);
+  if (!mine) return;
+  if (mine.bought_it_conversation_id) {
+    told = true;
+    const done = document.getElementById("bought-done");
+    done.replaceChildren(t("js.told_group"), " ", chatLink(mine.bought_it_conversation_id, t("js.open_chat")));
+    done.hidden = false;
+  }
+  for (const review of mine.reviews) reviewedProducts.add(review.product_id);
+  if (mine.reviews.length) {
+    const last = mine.reviews[mine.reviews.length - 1];
+    const line = document.getElementById("review-done");
+    line.replaceChildren(t("js.review_posted"), last.conversation_id ? [" ", chatLink(last.conversation_id, t("js.open_chat"))] : []);
+    line.hidden = false;
+  }
+  renderSocial();
 }
 
 function chatLink(conversationId, text) {
@@ -172,7 +197,9 @@ reviewForm.addEventListener("submit", async (event) => {
       product_id: Number(reviewForm.elements.product.value) || null,
       post_to_chat: reviewForm.elements.post_to_chat.checked,
     });
-    reviewed = true;
+    reviewedProducts.add(Number(reviewForm.elements.product.value) || order.lines[0].product_id);
+    reviewed = reviewedProducts.size >= new Set(order.lines.map((line) => line.product_id)).size;
+    reviewForm.reset();
     const line = document.getElementById("review-done");
     line.replaceChildren(t("js.review_posted"), done.conversation_id ? [" ", chatLink(done.conversation_id, t("js.open_chat"))] : []);
     line.hidden = false;
@@ -190,6 +217,7 @@ async function load() {
     render();
     document.getElementById("order-body").hidden = false;
     showStatus(status, "ready");
+    await loadMyReports();
   } catch (error) {
     showStatus(status, "error", error.message, load);
   }
