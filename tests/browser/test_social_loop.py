@@ -111,7 +111,8 @@ async def test_a_team_card_shows_its_fill_and_leads_into_the_team(site: Site) ->
     opened = await site.client.post(
         "/api/v1/teams",
         headers={**mei.headers, "Idempotency-Key": "team-card-1"},
-        json={"sku_id": store.sku_id, "quantity": 1, "allow_public_join": True},
+        # A private team: the card carries its code to the group Mei chose to post it in.
+        json={"sku_id": store.sku_id, "quantity": 1, "allow_public_join": False},
     )
     assert opened.status_code == 201, opened.text
     team_id = opened.json()["team"]["id"]
@@ -132,7 +133,7 @@ async def test_a_team_card_shows_its_fill_and_leads_into_the_team(site: Site) ->
         re.compile(r"^(\d+天 )?\d\d:\d\d:\d\d$")
     )
     await card.get_by_role("link", name="去购买").click()
-    await expect(page).to_have_url(re.compile(rf"\?share=\d+&team={team_id}$"))
+    await expect(page).to_have_url(re.compile(rf"\?share=\d+&team={team_id}&code=[\w-]+$"))
     team = page.locator(f"#teams li[data-team-id='{team_id}']")
     await team.get_by_role("button", name=re.compile("参团")).click()
     await expect(page).to_have_url(re.compile(r"/orders/\d+$"))

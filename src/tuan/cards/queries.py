@@ -52,6 +52,9 @@ class TeamState:
     places_left: int
     team_price: int
     seconds_left: int | None
+    # A private team's join code: its member chose to post the card here, so the people who can
+    # see the card may join (a non-member cannot share or forward a private team).
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ async def card_page(
                 places_left=max(0, t.size - t.held) if t.status in ("forming", "open") else 0,
                 team_price=t.team_price,
                 seconds_left=left,
+                code=None if t.allow_public_join else t.code,
             )
     counts = (await _counts(session, "card", [share_id], viewer_id))[share_id]
     return CardView(

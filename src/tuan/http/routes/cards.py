@@ -71,6 +71,9 @@ class TeamOut(BaseModel):
     places_left: int
     team_price: int
     seconds_left: int | None
+    code: str | None = Field(
+        default=None, description="A private team's join code (the card's viewers may join)"
+    )
 
 
 class CardOut(BaseModel):

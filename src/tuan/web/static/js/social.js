@@ -17,10 +17,11 @@ export function cardPreview(message) {
   return message.text;
 }
 
-export function productHref(productId, shareId, teamId) {
+export function productHref(productId, shareId, teamId, teamCode) {
   const query = new URLSearchParams();
   if (shareId) query.set("share", shareId);
   if (teamId) query.set("team", teamId);
+  if (teamId && teamCode) query.set("code", teamCode);
   const text = query.toString();
   return text ? `/products/${productId}?${text}` : `/products/${productId}`;
 }
@@ -179,7 +180,7 @@ function fillCard(shown, card) {
   const [toggle, panel] = commentsToggle(`/cards/${card.share_id}`, card.counts.comments);
   const buyable = card.product_status === "active";
   const buy = buyable
-    ? h("a", { class: "button buy", href: productHref(card.product_id, card.share_id, card.team?.id) }, t("js.buy_from_card"))
+    ? h("a", { class: "button buy", href: productHref(card.product_id, card.share_id, card.team?.id, card.team?.code) }, t("js.buy_from_card"))
     : h("span", { class: "hint" }, t("js.product_unavailable"));
   body.replaceChildren(
     h("div", { class: "card-main" }, image,
