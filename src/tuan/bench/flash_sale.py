@@ -22,7 +22,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ from tuan.core.migrate import upgrade
 from tuan.orders.models import Order, OrderLine
 
 Progress = Callable[[int], None]
+RESENDS = 3  # how often a buyer resends a request whose connection dropped
 NO_LOGIN = "!"  # not a password hash: nothing verifies against it, so nobody can log in
 
 
@@ -59,6 +60,7 @@ class FlashSaleResult:
     sell_out_seconds: float
     raw_sell_out_seconds: float
     server_cpu_ms_per_order: float | None  # where the time goes (Linux only)
+    resent_requests: int = 0  # dropped connections the buyers' client resent (idempotently)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -202,42 +204,66 @@ async def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) ->
 
 async def _run_buyers(
     base: str, seeded: _Seeded, concurrency: int, progress: Progress | None
-) -> tuple[Counter[str], float]:
-    """Every buyer checks out one unit and pays; returns the answers and the sell-out time."""
+) -> tuple[Counter[str], float, int]:
+    """Every buyer checks out one unit and pays; returns the answers, the sell-out time and how
+    many requests were resent after a dropped connection."""
     answers: Counter[str] = Counter()
     gate = asyncio.Semaphore(concurrency)
     last_paid = 0.0
+    resends = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http:
         started = time.perf_counter()
 
+        async def resend_on_drop(send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+            """What a real client does when a keep-alive connection drops under load: send again.
+            Checkout carries an idempotency key, so a resend returns the same order."""
+            nonlocal resends
+            for attempt in range(RESENDS + 1):
+                try:
+                    return await send()
+                except httpx.TransportError:
+                    if attempt == RESENDS:
+                        raise
+                    resends += 1
+            raise AssertionError("unreachable")
+
         async def buyer(token: str) -> None:
             nonlocal last_paid
             headers = {"Authorization": f"Bearer {token}"}
+            checkout = {**headers, "Idempotency-Key": uuid.uuid4().hex}
+            body = {"items": [{"sku_id": seeded.sku_id, "quantity": 1}]}
             async with gate:
-                placed = await http.post(
-                    "/api/v1/orders",
-                    headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
-                    json={"items": [{"sku_id": seeded.sku_id, "quantity": 1}]},
+                placed = await resend_on_drop(
+                    lambda: http.post("/api/v1/orders", headers=checkout, json=body)
                 )
                 if placed.status_code != 201:
                     code = placed.json().get("error", {}).get("code", str(placed.status_code))
                     answers[code] += 1
                 else:
-                    paid = await http.post(
-                        f"/api/v1/orders/{placed.json()['id']}/payments", headers=headers, json={}
-                    )
-                    outcome = (
-                        paid.json().get("order", {}).get("status") if paid.is_success else None
-                    )
-                    answers["paid" if outcome == "paid" else f"payment_{paid.status_code}"] += 1
+                    order_id = placed.json()["id"]
+                    try:
+                        paid = await http.post(
+                            f"/api/v1/orders/{order_id}/payments", headers=headers, json={}
+                        )
+                        outcome = (
+                            paid.json().get("order", {}).get("status") if paid.is_success else None
+                        )
+                        answer = f"payment_{paid.status_code}"
+                    except httpx.TransportError:
+                        # The answer was lost, not necessarily the payment: read the order.
+                        order = await resend_on_drop(
+                            lambda: http.get(f"/api/v1/orders/{order_id}", headers=headers)
+                        )
+                        outcome, answer = order.json().get("status"), "payment_lost"
+                    answers["paid" if outcome == "paid" else answer] += 1
                     if outcome == "paid":
                         last_paid = time.perf_counter() - started
             if progress:
                 progress(1)
 
         await asyncio.gather(*(buyer(t) for t in seeded.tokens))
-    return answers, last_paid
+    return answers, last_paid, resends
 
 
 async def _raw_updates(url: str, sku_id: int, concurrency: int) -> tuple[int, float]:
@@ -305,7 +331,7 @@ async def run_flash_sale(
         await _wait_ready(base, server, log)
         say(f"{buyers} buyers, {concurrency} at a time, through {base}")
         cpu_before = _cpu_seconds(server.pid)
-        answers, sell_out = await _run_buyers(base, seeded, concurrency, progress)
+        answers, sell_out, resends = await _run_buyers(base, seeded, concurrency, progress)
         cpu_after = _cpu_seconds(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
@@ -333,6 +359,7 @@ async def run_flash_sale(
         other_answers=sum(n for k, n in answers.items() if k not in ("paid", "SOLD_OUT")),
         sell_out_seconds=round(sell_out, 3),
         raw_sell_out_seconds=round(raw_time, 3),
+        resent_requests=resends,
         server_cpu_ms_per_order=round(1000 * (cpu_after - cpu_before) / max(1, paid), 1)
         if cpu_before is not None and cpu_after is not None
         else None,
