@@ -4,10 +4,17 @@ A product is a TF-IDF vector over its derived search terms (:mod:`tuan.core.sear
 characters and pairs, folded Latin words) plus its category; neighbours are the most cosine-similar
 active products. Listings are public, so this model carries nobody's behaviour. It is retrained in
 full by the scheduler and extended for a single product when it is listed.
+
+The arithmetic runs in a worker thread, so the server keeps answering while it runs. Its cost
+grows with the catalogue (measured: 0.03 s for 1,000 active products, 0.5 s for 5,000, 5 s for
+20,000, for the full retrain); a listing re-derives the term weights of the whole catalogue, which
+is fine for a community's shops but would want the last retrain's weights kept for a large one.
+On SQLite the retrain's transaction holds the process's write lock while it computes.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -71,6 +78,10 @@ def nearest(
     return found
 
 
+def _all_nearest(documents: list[list[str]], ids: list[int]) -> dict[int, list[tuple[int, float]]]:
+    return nearest(content_vectors(documents), range(len(ids)), ids) if ids else {}
+
+
 async def _active_documents(session: AsyncSession) -> tuple[list[int], list[list[str]]]:
     rows = (
         await session.execute(
@@ -86,7 +97,7 @@ async def retrain(session: AsyncSession, now: datetime) -> int:
     """Recompute every active product's neighbours (in the caller's transaction); returns how
     many products have any."""
     ids, documents = await _active_documents(session)
-    found = nearest(content_vectors(documents), range(len(ids)), ids) if ids else {}
+    found = await asyncio.to_thread(_all_nearest, documents, ids)
     await session.execute(delete(ProductNeighbour))
     await _store(session, found, now)
     return sum(1 for neighbours in found.values() if neighbours)
@@ -98,7 +109,7 @@ async def add_product(session: AsyncSession, product_id: int, now: datetime) -> 
     if product_id not in ids:
         return
     row = ids.index(product_id)
-    found = nearest(content_vectors(documents), [row], ids)
+    found = await asyncio.to_thread(lambda: nearest(content_vectors(documents), [row], ids))
     await session.execute(
         delete(ProductNeighbour).where(
             or_(
