@@ -11,30 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.models import User
 from tuan.cards.domain import PURCHASED_STATUSES
-from tuan.catalog.models import Product, Sku
+from tuan.catalog.models import Product
+from tuan.catalog.queries import ProductCard, product_cards
 from tuan.chat.models import Member
 from tuan.foryou import domain
 from tuan.foryou.domain import Entry, GroupView, Person, Signals
 from tuan.foryou.neighbours import neighbours_of
 from tuan.groups.models import Group
-from tuan.norms import domain as norms_domain
-from tuan.norms.models import NormOverride
-from tuan.norms.service import norms_of
+from tuan.norms.service import disputed_items
 from tuan.orders.models import Order, OrderLine
 from tuan.privacy.queries import visible_owners_by_kind
 from tuan.reviews.models import Review
 from tuan.social.queries import friend_ids
 from tuan.trust import domain as trust_domain
 from tuan.trust.models import TrustEdge
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    id: int
-    name: str
-    shop_id: int
-    currency: str
-    price: int  # the lowest SKU price, minor units
 
 
 @dataclass(frozen=True)
@@ -122,41 +112,6 @@ async def _ratings(session: AsyncSession, authors: set[int]) -> dict[int, dict[i
     return dict(found)
 
 
-async def _disputed(session: AsyncSession, groups: list[GroupView], products: set[int]) -> set[int]:
-    """Items disputed in one of the viewer's groups by its norms (reviews posted into the group,
-    which its members have seen), unless the group's admins allowed them."""
-    if not groups or not products:
-        return set()
-    stars: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for group_id, product, rating in await session.execute(
-        select(Review.conversation_id, Review.product_id, Review.stars).where(
-            Review.conversation_id.in_([g.id for g in groups]), Review.product_id.in_(products)
-        )
-    ):
-        if group_id is not None:
-            stars[(group_id, product)].append(rating)
-    allowed = set(
-        (
-            await session.execute(
-                select(NormOverride.group_id, NormOverride.product_id).where(
-                    NormOverride.group_id.in_([g.id for g in groups])
-                )
-            )
-        ).all()
-    )
-    disputed = set()
-    for group_id in sorted({g for g, _ in stars}):
-        norms = await norms_of(session, group_id)
-        disputed |= {
-            product
-            for (g, product), ratings in stars.items()
-            if g == group_id
-            and (g, product) not in allowed
-            and norms_domain.is_disputed(ratings, norms)
-        }
-    return disputed
-
-
 async def signals_for(session: AsyncSession, viewer_id: int, now: datetime) -> Signals:
     groups = await _groups(session, viewer_id)
     people = await _people(session, viewer_id, groups, now)
@@ -182,7 +137,7 @@ async def signals_for(session: AsyncSession, viewer_id: int, now: datetime) -> S
             names[product_id] = name
             if status == "active":
                 active.add(product_id)
-    candidates = active - own - await _disputed(session, groups, active - own)
+    candidates = active - own - await disputed_items(session, [g.id for g in groups], active - own)
     return Signals(
         viewer_id=viewer_id,
         people=people,
@@ -196,32 +151,15 @@ async def signals_for(session: AsyncSession, viewer_id: int, now: datetime) -> S
     )
 
 
-async def _cards(session: AsyncSession, product_ids: list[int]) -> dict[int, ProductCard]:
-    if not product_ids:
-        return {}
-    prices: dict[int, int] = {}
-    for product_id, price in await session.execute(
-        select(Sku.product_id, Sku.price).where(Sku.product_id.in_(product_ids))
-    ):
-        prices[product_id] = min(price, prices.get(product_id, price))
-    cards = {}
-    for product in await session.scalars(select(Product).where(Product.id.in_(product_ids))):
-        cards[product.id] = ProductCard(
-            id=product.id,
-            name=product.name,
-            shop_id=product.shop_id,
-            currency=product.currency,
-            price=prices.get(product.id, 0),
-        )
-    return cards
-
-
 async def for_you(
     session: AsyncSession, viewer_id: int, now: datetime, limit: int = 20
 ) -> list[FeedItem]:
     """The viewer's feed, best first, each item with the reasons to show beside it."""
     entries: list[Entry] = domain.rank(await signals_for(session, viewer_id, now), limit)
-    cards = await _cards(session, [e.product_id for e in entries])
+    products = await session.scalars(
+        select(Product).where(Product.id.in_([e.product_id for e in entries]))
+    )
+    cards = {card.id: card for card in await product_cards(session, list(products), now)}
     return [
         FeedItem(cards[e.product_id], e.score, e.reasons) for e in entries if e.product_id in cards
     ]

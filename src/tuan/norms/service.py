@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -120,6 +122,41 @@ async def disputed_in(session: AsyncSession, group_id: int, product_id: int, nor
         )
     )
     return domain.is_disputed(list(stars), norms)
+
+
+async def disputed_items(
+    session: AsyncSession, group_ids: Sequence[int], product_ids: set[int]
+) -> set[int]:
+    """Which of ``product_ids`` are disputed in at least one of ``group_ids`` and not allowed
+    there by its admins: :func:`disputed_in` and :func:`overridden` for many at once."""
+    if not group_ids or not product_ids:
+        return set()
+    stars: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for group_id, product, rating in await session.execute(
+        select(Review.conversation_id, Review.product_id, Review.stars).where(
+            Review.conversation_id.in_(group_ids), Review.product_id.in_(product_ids)
+        )
+    ):
+        if group_id is not None:
+            stars[(group_id, product)].append(rating)
+    allowed = set(
+        (
+            await session.execute(
+                select(NormOverride.group_id, NormOverride.product_id).where(
+                    NormOverride.group_id.in_(group_ids)
+                )
+            )
+        ).all()
+    )
+    disputed = set()
+    for group_id in sorted({g for g, _ in stars}):
+        norms = await norms_of(session, group_id)
+        disputed |= {
+            product
+            for (g, product), ratings in stars.items()
+            if g == group_id and (g, product) not in allowed and domain.is_disputed(ratings, norms)
+        }
+    return disputed
 
 
 async def overridden(session: AsyncSession, group_id: int, product_id: int) -> bool:

@@ -29,6 +29,26 @@ def social(links: list[tuple[int, int]], n_users: int) -> SocialGraph:
     )
 
 
+def friend_cliques(
+    seed: int, *, cliques: int, size: int, own_items: int, picks: int
+) -> tuple[set[tuple[int, int, float]], list[tuple[int, int]]]:
+    """``cliques`` groups of ``size`` friends, each group with ``own_items`` items of its own;
+    every member consumes ``picks`` of them plus 2 random items from anywhere. Returns the
+    (user, item, 1.0) rows and the friendship links; callers add their own extra people."""
+    rng = np.random.default_rng(seed)
+    rows: set[tuple[int, int, float]] = set()
+    links = []
+    for clique in range(cliques):
+        members = list(range(clique * size, clique * size + size))
+        links += [(a, b) for a in members for b in members if a < b]
+        for user in members:
+            for item in rng.choice(own_items, size=picks, replace=False):
+                rows.add((user, clique * own_items + int(item), 1.0))
+            for item in rng.choice(cliques * own_items, size=2, replace=False):
+                rows.add((user, int(item), 1.0))
+    return rows, links
+
+
 def two_taste_ratings(seed: int = 0, n_users: int = 40, n_items: int = 30) -> Interactions:
     """Two user groups with opposite tastes on two item groups, plus a little noise.
 

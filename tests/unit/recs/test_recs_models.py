@@ -6,7 +6,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from recs_synthetic import interactions, social, two_taste_implicit, two_taste_ratings
+from recs_synthetic import (
+    friend_cliques,
+    interactions,
+    social,
+    two_taste_implicit,
+    two_taste_ratings,
+)
 
 from tuan.recs.data import Interactions, SocialGraph
 from tuan.recs.evaluation import full_ranking
@@ -126,17 +132,7 @@ def _friend_cliques(seed: int) -> tuple[Interactions, SocialGraph]:
     of them (plus 2 random items from anywhere). Items rarely co-occur, so what a user's friends
     consumed predicts their held-out items better than co-occurrence alone. User 72 is a member
     of clique 0 with no history at all."""
-    rng = np.random.default_rng(seed)
-    rows: set[tuple[int, int, float]] = set()
-    links = []
-    for clique in range(12):
-        members = list(range(clique * 6, clique * 6 + 6))
-        links += [(a, b) for a in members for b in members if a < b]
-        for user in members:
-            for item in rng.choice(20, size=3, replace=False):
-                rows.add((user, clique * 20 + int(item), 1.0))
-            for item in rng.choice(240, size=2, replace=False):
-                rows.add((user, int(item), 1.0))
+    rows, links = friend_cliques(seed, cliques=12, size=6, own_items=20, picks=3)
     links += [(72, member) for member in range(6)]
     return interactions(sorted(rows), 73, 240), social(links, 73)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from recs_synthetic import interactions, social, two_taste_ratings
+from recs_synthetic import friend_cliques, interactions, social, two_taste_ratings
 
 from tuan.recs.data import Dataset, Interactions, SocialGraph
 from tuan.recs.evaluation import evaluate
@@ -21,17 +21,7 @@ TASTE = COMPONENTS.index("friends_taste")
 def _cliques(seed: int) -> tuple[Interactions, SocialGraph]:
     """8 cliques of 5 friends, each with 15 items of its own; members consume 4 of them plus 2
     random items. User 40 has friends in clique 0 and no history."""
-    rng = np.random.default_rng(seed)
-    rows: set[tuple[int, int, float]] = set()
-    links = []
-    for clique in range(8):
-        members = list(range(clique * 5, clique * 5 + 5))
-        links += [(a, b) for a in members for b in members if a < b]
-        for user in members:
-            for item in rng.choice(15, size=4, replace=False):
-                rows.add((user, clique * 15 + int(item), 1.0))
-            for item in rng.choice(120, size=2, replace=False):
-                rows.add((user, int(item), 1.0))
+    rows, links = friend_cliques(seed, cliques=8, size=5, own_items=15, picks=4)
     links += [(40, member) for member in range(5)] + [(3, 12), (17, 30)]
     return interactions(sorted(rows), 41, 120), social(links, 41)
 

@@ -16,12 +16,13 @@ router = APIRouter(prefix="/api/v1", tags=["for you"])
 
 
 class FeedProductOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
     id: int
     name: str
     shop_id: int
     currency: str
-    price: int = Field(description="The lowest SKU price, in minor units")
+    price: int = Field(
+        description="The lowest price one unit costs now (deals included), minor units"
+    )
 
 
 class ReasonOut(BaseModel):
@@ -57,7 +58,13 @@ async def for_you(
     return FeedOut(
         items=[
             FeedItemOut(
-                product=FeedProductOut.model_validate(item.product),
+                product=FeedProductOut(
+                    id=item.product.id,
+                    name=item.product.name,
+                    shop_id=item.product.shop_id,
+                    currency=item.product.currency,
+                    price=item.product.price_from,
+                ),
                 score=item.score,
                 reasons=[ReasonOut.model_validate(r) for r in item.reasons],
                 explanation=domain.explain(item.reasons, lang),

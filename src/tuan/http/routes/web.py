@@ -258,7 +258,7 @@ async def for_you_page(request: Request) -> Response:
         {
             "id": item.product.id,
             "name": item.product.name,
-            "price": _money(item.product.price, item.product.currency),
+            "price": _money(item.product.price_from, item.product.currency),
             "explanation": explain(item.reasons, locale),
         }
         for item in feed
