@@ -22,12 +22,13 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
@@ -206,23 +207,36 @@ async def _run_buyers(
     base: str, seeded: _Seeded, concurrency: int, progress: Progress | None
 ) -> tuple[Counter[str], float, int]:
     """Every buyer checks out one unit and pays; returns the answers, the sell-out time and how
-    many requests were resent after a dropped connection."""
+    many requests were resent after a dropped connection.
+
+    The buyers speak through aiohttp, not httpx: on this 2-core machine httpx's client tops out
+    near 260 requests/s at 64 connections against an endpoint that does nothing, aiohttp near
+    5,000, and the load generator shares the cores with the server it measures."""
     answers: Counter[str] = Counter()
     gate = asyncio.Semaphore(concurrency)
     last_paid = 0.0
     resends = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
         started = time.perf_counter()
 
-        async def resend_on_drop(send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+        async def send(
+            method: str, path: str, headers: dict[str, str], body: Any = None
+        ) -> tuple[int, Any]:
+            async with http.request(method, path, headers=headers, json=body) as response:
+                return response.status, await response.json(content_type=None)
+
+        async def resend_on_drop(
+            method: str, path: str, headers: dict[str, str], body: Any = None
+        ) -> tuple[int, Any]:
             """What a real client does when a keep-alive connection drops under load: send again.
             Checkout carries an idempotency key, so a resend returns the same order."""
             nonlocal resends
             for attempt in range(RESENDS + 1):
                 try:
-                    return await send()
-                except httpx.TransportError:
+                    return await send(method, path, headers, body)
+                except aiohttp.ClientConnectionError:
                     if attempt == RESENDS:
                         raise
                     resends += 1
@@ -234,28 +248,23 @@ async def _run_buyers(
             checkout = {**headers, "Idempotency-Key": uuid.uuid4().hex}
             body = {"items": [{"sku_id": seeded.sku_id, "quantity": 1}]}
             async with gate:
-                placed = await resend_on_drop(
-                    lambda: http.post("/api/v1/orders", headers=checkout, json=body)
-                )
-                if placed.status_code != 201:
-                    code = placed.json().get("error", {}).get("code", str(placed.status_code))
-                    answers[code] += 1
+                status, placed = await resend_on_drop("POST", "/api/v1/orders", checkout, body)
+                if status != 201:
+                    answers[placed.get("error", {}).get("code", str(status))] += 1
                 else:
-                    order_id = placed.json()["id"]
+                    order_id = placed["id"]
                     try:
-                        paid = await http.post(
-                            f"/api/v1/orders/{order_id}/payments", headers=headers, json={}
+                        status, paid = await send(
+                            "POST", f"/api/v1/orders/{order_id}/payments", headers, {}
                         )
-                        outcome = (
-                            paid.json().get("order", {}).get("status") if paid.is_success else None
-                        )
-                        answer = f"payment_{paid.status_code}"
-                    except httpx.TransportError:
+                        ok = 200 <= status < 300
+                        outcome = paid.get("order", {}).get("status") if ok else None
+                        answer = f"payment_{status}"
+                    except aiohttp.ClientConnectionError:
                         # The answer was lost, not necessarily the payment: read the order.
-                        order = await resend_on_drop(
-                            lambda: http.get(f"/api/v1/orders/{order_id}", headers=headers)
-                        )
-                        outcome, answer = order.json().get("status"), "payment_lost"
+                        page = f"/api/v1/orders/{order_id}"
+                        _, order = await resend_on_drop("GET", page, headers)
+                        outcome, answer = order.get("status"), "payment_lost"
                     answers["paid" if outcome == "paid" else answer] += 1
                     if outcome == "paid":
                         last_paid = time.perf_counter() - started

@@ -1,5 +1,9 @@
 """FastAPI dependencies: the container, the caller, the read session.
 
+Every dependency is ``async def``, even where it awaits nothing: FastAPI runs a plain ``def``
+dependency in a worker thread, and that hand-off, on every request, cost a flash sale more CPU
+than the dependency's own work.
+
 The caller is named by a bearer token, or, for the web app, by the HttpOnly session cookie; a
 cookie-authenticated request that is not a read must carry the page's CSRF token (see
 ``tuan.web.security``).
@@ -24,7 +28,7 @@ from tuan.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ma
 bearer = HTTPBearer(auto_error=False, description="The token returned by POST /api/v1/sessions")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -40,7 +44,7 @@ async def get_reader(container: ContainerDep) -> AsyncIterator[AsyncSession]:
 ReaderDep = Annotated[AsyncSession, Depends(get_reader)]
 
 
-def get_token(
+async def get_token(
     request: Request,
     container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -73,4 +77,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-AddressDep = Annotated[str, Depends(client_address)]
+async def _client_address(request: Request) -> str:
+    return client_address(request)
+
+
+AddressDep = Annotated[str, Depends(_client_address)]
