@@ -133,7 +133,12 @@ async def _forever(name: str, run: Callable[[], Awaitable[None]]) -> None:
 def bootstrap(
     settings: Settings, *, clock: Clock | None = None, passwords: Passwords | None = None
 ) -> Container:
-    db = create_database(settings.database_url, background_checkpoints=True)
+    db = create_database(
+        settings.database_url,
+        background_checkpoints=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     bus = create_bus(settings.redis_url, settings.redis_channel)
     clock = clock or SystemClock()
 

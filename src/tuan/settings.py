@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     )
 
     database_url: str = DEFAULT_SQLITE_URL
+    # PostgreSQL connections per server process: the pool, and how many more a burst may open.
+    # Every process counts against the server's max_connections (100 by default), so several
+    # processes, a worker and psql must fit together.
+    database_pool_size: int = Field(default=10, ge=1, le=500)
+    database_max_overflow: int = Field(default=10, ge=0, le=500)
     redis_url: str | None = None
     redis_channel: str = Field(default="tuan:events", min_length=1, max_length=100)
     secret_key: str = INSECURE_SECRET

@@ -120,13 +120,21 @@ def _sqlite_engine(url: str, *, begin: str, autocheckpoint: bool) -> AsyncEngine
 
 
 def create_database(
-    url: str, *, echo: bool = False, background_checkpoints: bool = False
+    url: str,
+    *,
+    echo: bool = False,
+    background_checkpoints: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 10,
 ) -> Database:
     """Create the engines for ``url``; nothing connects until first use.
 
     With ``background_checkpoints`` (a long-running server on SQLite) commits never copy the WAL
     back into the database file themselves; the server calls :meth:`Database.checkpoint`
     periodically instead, so no message's commit pays for a checkpoint's fsyncs.
+
+    ``pool_size`` and ``max_overflow`` size the PostgreSQL pool (SQLite keeps its own: one
+    writer at a time whatever the pool).
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
@@ -136,7 +144,9 @@ def create_database(
         read = _sqlite_engine(url, begin="BEGIN", autocheckpoint=True)
         lock: asyncio.Lock | None = asyncio.Lock()
     else:
-        write = read = create_async_engine(url, pool_size=20, max_overflow=20, echo=echo)
+        write = read = create_async_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, echo=echo
+        )
         lock = None
     return Database(
         url=url,
