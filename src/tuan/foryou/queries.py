@@ -17,7 +17,7 @@ from tuan.chat.models import Member
 from tuan.foryou import domain
 from tuan.foryou.domain import Entry, GroupView, Person, Signals
 from tuan.foryou.neighbours import neighbours_of
-from tuan.groups.models import Group
+from tuan.groups.queries import groups_of
 from tuan.norms.service import disputed_items
 from tuan.orders.models import Order, OrderLine
 from tuan.privacy.queries import visible_owners_by_kind
@@ -35,14 +35,7 @@ class FeedItem:
 
 
 async def _groups(session: AsyncSession, viewer_id: int) -> list[GroupView]:
-    groups = list(
-        await session.scalars(
-            select(Group)
-            .join(Member, Member.conversation_id == Group.id)
-            .where(Member.user_id == viewer_id, Group.dissolved_at.is_(None))
-            .order_by(Group.id)
-        )
-    )
+    groups = await groups_of(session, viewer_id)
     members: dict[int, set[int]] = defaultdict(set)
     if groups:
         for group_id, user_id in await session.execute(

@@ -23,6 +23,18 @@ async def visible_group(
     return (row[0], row[1]) if row else None
 
 
+async def groups_of(session: AsyncSession, user_id: int) -> list[Group]:
+    """The groups ``user_id`` is a member of and that still exist, oldest first."""
+    return list(
+        await session.scalars(
+            select(Group)
+            .join(Member, Member.conversation_id == Group.id)
+            .where(Member.user_id == user_id, Group.dissolved_at.is_(None))
+            .order_by(Group.id)
+        )
+    )
+
+
 async def subgroups(session: AsyncSession, parent_id: int) -> list[Group]:
     return list(
         await session.scalars(

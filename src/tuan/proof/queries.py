@@ -20,7 +20,7 @@ from tuan.cards.domain import PURCHASED_STATUSES
 from tuan.catalog.errors import ProductNotFound
 from tuan.catalog.models import Product
 from tuan.chat.models import Member
-from tuan.groups.models import Group
+from tuan.groups.queries import groups_of
 from tuan.orders.models import Order, OrderLine
 from tuan.privacy.queries import visible_owners
 from tuan.reviews import domain as reviews_domain
@@ -91,17 +91,6 @@ async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return dict(rows.all())
 
 
-async def _my_groups(session: AsyncSession, viewer_id: int) -> list[Group]:
-    return list(
-        await session.scalars(
-            select(Group)
-            .join(Member, Member.conversation_id == Group.id)
-            .where(Member.user_id == viewer_id, Group.dissolved_at.is_(None))
-            .order_by(Group.id)
-        )
-    )
-
-
 async def _members_by_group(
     session: AsyncSession, group_ids: list[int], user_ids: set[int]
 ) -> dict[int, set[int]]:
@@ -128,7 +117,7 @@ async def social_proof(session: AsyncSession, product_id: int, viewer_id: int) -
     bought_friends = (visible_buyers & friends) - {viewer_id}
     reviewing_friends = [r for r in reviews if r.author_id in friends]
     names = await _names(session, bought_friends | {r.author_id for r in reviewing_friends})
-    groups = await _my_groups(session, viewer_id)
+    groups = await groups_of(session, viewer_id)
     group_ids = [g.id for g in groups]
     buyers_in = await _members_by_group(session, group_ids, visible_buyers)
     reviewers_in = await _members_by_group(session, group_ids, {r.author_id for r in reviews})
