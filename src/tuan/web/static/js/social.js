@@ -14,6 +14,7 @@ export function cardPreview(message) {
   if (message.kind === "purchase_report") return t("js.bought_preview", { product: data.product_name ?? "" });
   if (message.kind === "review_card") return t("js.review_preview", { stars: data.stars ?? "", product: data.product_name ?? "" });
   if (message.kind === "purchase_digest") return t("js.digest", { count: (data.reports ?? []).length });
+  if (message.kind === "recommendation_ask") return t("js.ask_preview", { text: message.text });
   return message.text;
 }
 
@@ -199,6 +200,7 @@ export function productCardMessage(message) {
     h("a", { class: "name", href: productHref(data.product_id, data.share_id) }, data.product_name ?? ""),
     data.paid_share ? h("div", {}, h("span", { class: "paid-label" }, t("js.paid_share_plain"))) : null);
   const card = h("div", { class: "product-card chat-card", dataset: { shareId: data.share_id } },
+    data.ask_id ? h("div", { class: "hint ask-reply" }, t("js.ask_answer_card")) : null,
     message.text ? h("p", { class: "text card-words" }, message.text) : null,
     photoStrip(data.photos),
     body);
@@ -242,31 +244,192 @@ export function digestMessage(message) {
       h("a", { href: productHref(item.product_id) }, item.product_name ?? "")))));
 }
 
+// A request for a recommendation, as its card in the chat. Everyone it was posted to sees the
+// answers so far (each links to the product through the answer's share, so a purchase credits
+// the person who recommended it). Others may answer while it is open: a small search, an
+// optional reason, one button per product. The asker may choose an answer (and change their
+// mind), and sees the members most likely to answer well. The request is read when its card is
+// shown, after an answer or a choice made here, and when an answer to it arrives in the chat.
+const shownAsks = new Map(); // ask id → [{element, fill}] on this page
+const askReads = new Map(); // ask id → {started, applied}: a slower, older read never wins
+const ASK_REFRESH_MAX = 10;
+
+export async function refreshAsk(askId) {
+  const views = shownAsks.get(askId);
+  if (!views?.length) return;
+  const reads = askReads.get(askId) ?? { started: 0, applied: 0 };
+  askReads.set(askId, reads);
+  const mine = ++reads.started;
+  let ask;
+  try {
+    ask = await api("GET", `/asks/${askId}`);
+  } catch {
+    return; // what is shown stays; the next read shows the truth
+  }
+  if (mine < reads.applied) return;
+  reads.applied = mine;
+  for (const view of shownAsks.get(askId) ?? []) view.fill(ask);
+}
+
+// The requests shown (the newest few) may have new answers or a choice made elsewhere.
+export async function refreshAsks() {
+  for (const [askId, views] of shownAsks) {
+    const left = views.filter((view) => view.element.isConnected);
+    if (left.length) shownAsks.set(askId, left);
+    else shownAsks.delete(askId);
+  }
+  await Promise.all([...shownAsks.keys()].slice(-ASK_REFRESH_MAX).map(refreshAsk));
+}
+
+function say(line, kind, text) {
+  line.className = `${kind} ask-status`;
+  line.textContent = text ?? "";
+}
+
 // Under the asker's own request: the members most likely to answer well, with the reason the
 // server gives (worked out from what the asker may see; others are not shown it).
-function suggestedAnswerers(askId) {
-  const box = h("div", { class: "ask-suggestions" });
-  api("GET", `/asks/${askId}`).then((ask) => {
-    const people = ask.suggested_answerers ?? [];
-    if (!people.length) return;
-    const zh = locale.startsWith("zh");
-    box.replaceChildren(
-      h("div", { class: "hint" }, t("js.ask_suggested")),
-      h("ul", { class: "list" }, people.map((person) => h("li", {},
-        h("span", { class: "name" }, person.display_name), " · ",
-        h("span", { class: "hint" }, zh ? person.reason_zh : person.reason)))));
-  }, () => {
-    // no suggestions shown; the request itself is still there
+function suggestedAnswerers(ask) {
+  const people = ask.suggested_answerers ?? [];
+  if (!people.length) return null;
+  const zh = locale.startsWith("zh");
+  return h("div", { class: "ask-suggestions" },
+    h("div", { class: "hint" }, t("js.ask_suggested")),
+    h("ul", { class: "list" }, people.map((person) => h("li", {},
+      h("span", { class: "name" }, person.display_name), " · ",
+      h("span", { class: "hint" }, zh ? person.reason_zh : person.reason)))));
+}
+
+function answerLine(ask, answer, { asker, status }) {
+  const choose = asker && !answer.chosen
+    ? h("button", {
+      type: "button",
+      class: "secondary choose",
+      "aria-label": t("js.ask_choose_label", { product: answer.product_name }),
+    }, t("js.ask_choose"))
+    : null;
+  choose?.addEventListener("click", async () => {
+    choose.disabled = true;
+    try {
+      await api("PUT", `/asks/${ask.id}/choice`, { share_id: answer.share_id });
+      say(status, "ok", "");
+      await refreshAsk(ask.id);
+    } catch (error) {
+      say(status, "error", error.message);
+      choose.disabled = false;
+    }
   });
-  return box;
+  return h("li", { class: answer.chosen ? "ask-answer chosen" : "ask-answer", dataset: { shareId: answer.share_id } },
+    h("div", {},
+      h("a", { class: "name", href: productHref(answer.product_id, answer.share_id) }, answer.product_name),
+      answer.chosen ? [" ", h("span", { class: "chosen-mark" }, t("js.ask_chosen"))] : null),
+    h("div", { class: "ask-answer-by" },
+      h("span", { class: "hint" }, t("js.ask_answered_by", { name: answer.answerer_display_name })),
+      choose));
+}
+
+let recommendForms = 0;
+
+// For a member who did not ask: find a product, say why (optional), recommend it here.
+function recommendForm(askId, conversationId, status) {
+  const toggle = h("button", { type: "button", class: "secondary ask-recommend-toggle", "aria-expanded": "false" }, t("js.ask_recommend"));
+  const query = h("input", { type: "search", maxlength: "200", "aria-label": t("js.ask_search_label"), placeholder: t("js.ask_search_placeholder") });
+  const search = h("form", { class: "row ask-search", role: "search" }, query, h("button", { type: "submit" }, t("js.ask_search")));
+  const whyId = `ask-why-${askId}-${++recommendForms}`;
+  const why = h("input", { id: whyId, type: "text", maxlength: "4000", placeholder: t("js.ask_why_placeholder") });
+  const whyLabel = h("div", { class: "stack ask-why" }, h("label", { for: whyId }, t("js.ask_why")), why);
+  const results = h("ul", { class: "list ask-results", "aria-label": t("js.ask_results") });
+  const panel = h("div", { class: "ask-recommend", hidden: "" }, search, whyLabel, results);
+  let searches = 0;
+
+  const open = (opening) => {
+    panel.hidden = !opening;
+    toggle.setAttribute("aria-expanded", opening ? "true" : "false");
+    if (opening) query.focus();
+  };
+  toggle.addEventListener("click", () => open(panel.hidden));
+
+  async function recommend(product, button) {
+    for (const other of results.querySelectorAll("button")) other.disabled = true;
+    try {
+      await api("POST", `/asks/${askId}/answers`, { conversation_id: conversationId, product_id: product.id, text: why.value.trim() });
+      query.value = "";
+      why.value = "";
+      results.replaceChildren();
+      open(false);
+      say(status, "ok", t("js.ask_recommended", { product: product.name }));
+      toggle.focus();
+      await refreshAsk(askId);
+    } catch (error) {
+      say(status, "error", error.message);
+    } finally {
+      for (const other of results.querySelectorAll("button")) other.disabled = false;
+    }
+    if (button.isConnected) button.focus(); // refused: still there, to try again
+  }
+
+  const result = (product) => {
+    const button = h("button", { type: "button", class: "secondary", "aria-label": t("js.ask_recommend_label", { product: product.name }) }, t("js.ask_recommend_this"));
+    button.addEventListener("click", () => recommend(product, button));
+    return h("li", { class: "ask-result", dataset: { productId: product.id } },
+      h("span", {}, h("span", { class: "name" }, product.name), " ",
+        h("span", { class: "price" }, formatMoney(product.price_from, product.currency))),
+      button);
+  };
+
+  search.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const words = query.value.trim();
+    if (!words) {
+      query.focus();
+      return;
+    }
+    const mine = ++searches;
+    results.replaceChildren(h("li", { class: "hint" }, t("js.loading")));
+    try {
+      const found = await api("GET", `/products?${new URLSearchParams({ q: words, limit: "5" })}`);
+      if (mine !== searches) return;
+      results.replaceChildren(...(found.length ? found.map(result) : [h("li", { class: "hint" }, t("js.nothing_found"))]));
+    } catch (error) {
+      if (mine === searches) results.replaceChildren(h("li", { class: "error" }, error.message));
+    }
+  });
+  return { toggle, panel };
 }
 
 export function askMessage(message) {
   const askId = message.payload?.ask_id;
-  return h("div", { class: "report-card ask" },
+  const answers = h("div", { class: "ask-answers" });
+  const status = h("p", { class: "hint ask-status", role: "status" });
+  const element = h("div", { class: "report-card ask", dataset: { askId } },
     h("div", { class: "report-kind" }, t("js.ask_label")),
     h("p", { class: "text" }, message.text),
-    askId && message.sender_id === me?.id ? suggestedAnswerers(askId) : null);
+    answers);
+  if (!askId) return element;
+  const suggestions = h("div", {});
+  const closed = h("p", { class: "hint", hidden: "" }, t("js.ask_closed"));
+  let recommending = null;
+  const fill = (ask) => {
+    const asker = ask.asker_id === me?.id;
+    answers.replaceChildren(...(ask.answers.length
+      ? [h("div", { class: "hint" }, t("js.ask_answers", { count: ask.answers.length })),
+        h("ul", { class: "list ask-answer-list" }, ask.answers.map((answer) => answerLine(ask, answer, { asker, status })))]
+      : [h("div", { class: "hint" }, t("js.ask_no_answers"))]));
+    const people = asker ? suggestedAnswerers(ask) : null;
+    suggestions.replaceChildren(...(people ? [people] : []));
+    if (!asker && ask.status === "open" && !recommending) {
+      recommending = recommendForm(askId, message.conversation_id, status);
+      element.insertBefore(h("div", { class: "card-actions" }, recommending.toggle), status);
+      element.insertBefore(recommending.panel, status);
+    }
+    // Once the asker has chosen, no new answers are offered (one already being written stays).
+    if (recommending) recommending.toggle.hidden = ask.status !== "open" && recommending.panel.hidden;
+    closed.hidden = asker || ask.status === "open";
+  };
+  element.append(suggestions, closed, status);
+  if (!shownAsks.has(askId)) shownAsks.set(askId, []);
+  shownAsks.get(askId).push({ element, fill });
+  refreshAsk(askId);
+  return element;
 }
 
 export function cardBody(message, nameOf) {

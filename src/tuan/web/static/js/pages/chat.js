@@ -5,11 +5,13 @@
 // a reaction) replaces it. A message sent here appears at once as "sending", keyed by its
 // client_id; the server's copy takes its place, and a send that could not go out says so with a
 // Retry button (a retry reuses the client_id, so the server never stores it twice).
+// The composer's second action posts its text as a request for a recommendation instead; the
+// request's card then arrives through the socket like any message.
 import { formatWhen, me, t } from "../boot.js";
 import { api } from "../api.js";
 import { h, showStatus, thumb, timeElement } from "../dom.js";
 import { productLink, sharedProductCard } from "../cards.js";
-import { CARD_KINDS, cardBody, refreshCards } from "../social.js";
+import { CARD_KINDS, cardBody, refreshAsk, refreshAsks, refreshCards } from "../social.js";
 import { Live, showConnection } from "../live.js";
 
 const root = document.getElementById("chat");
@@ -18,6 +20,7 @@ const list = document.getElementById("messages");
 const status = document.getElementById("chat-status");
 const composer = document.getElementById("composer");
 const input = document.getElementById("composer-text");
+const askButton = document.getElementById("composer-ask");
 const typingLine = document.getElementById("typing");
 const loadEarlier = document.getElementById("load-earlier");
 
@@ -183,6 +186,8 @@ const live = new Live({
     }
     const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
     if (show(message)) {
+      // An answer to a request: the request's card lists it.
+      if (message.kind === "product_card" && message.payload?.ask_id) refreshAsk(message.payload.ask_id);
       typists.delete(message.sender_id);
       renderTyping();
       if (atBottom || message.sender_id === me.id) list.lastElementChild?.scrollIntoView({ block: "end" });
@@ -281,6 +286,27 @@ composer.addEventListener("submit", (event) => {
   input.focus();
 });
 
+// Ask the chat for a recommendation with what is in the composer.
+askButton.addEventListener("click", async () => {
+  const text = input.value.trim();
+  if (!text) {
+    showStatus(status, "error", t("err.ASK_EMPTY"));
+    input.focus();
+    return;
+  }
+  askButton.disabled = true;
+  try {
+    await api("POST", "/asks", { text, conversation_ids: [cid] });
+    if (input.value.trim() === text) input.value = "";
+    showStatus(status, "ready");
+  } catch (error) {
+    showStatus(status, "error", error.message);
+  } finally {
+    askButton.disabled = false;
+    input.focus();
+  }
+});
+
 // Enter sends, Shift+Enter starts a new line (as in every chat app).
 input.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -307,4 +333,9 @@ document.getElementById("composer-image").addEventListener("change", async (even
 document.addEventListener("visibilitychange", markReadSoon);
 await start();
 // Cards show live prices, deal time and team fill: keep the moving ones current.
-setInterval(() => { if (document.visibilityState === "visible") refreshCards().catch(() => {}); }, CARD_REFRESH_MS);
+// Requests show their answers and the asker's choice: read those again too.
+setInterval(() => {
+  if (document.visibilityState !== "visible") return;
+  refreshCards().catch(() => {});
+  refreshAsks().catch(() => {});
+}, CARD_REFRESH_MS);
