@@ -34,6 +34,8 @@ from tuan.core.wake import wait_for_kick
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[[UnitOfWork, "DueJob"], Awaitable[None]]
+Preparation = Callable[["DueJob"], Awaitable[Any]]
+PreparedHandler = Callable[[UnitOfWork, "DueJob", Any], Awaitable[None]]
 SWEEP_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 300
 
@@ -123,10 +125,25 @@ class Scheduler:
         self._new_uow = new_uow
         self._batch_size = batch_size
         self._claim = timedelta(seconds=claim_seconds)
-        self._handlers: dict[str, JobHandler] = {}
+        self._handlers: dict[str, Callable[..., Awaitable[None]]] = {}
+        self._preparations: dict[str, Preparation] = {}
         self._wake = asyncio.Event()
 
     def register(self, kind: str, handler: JobHandler) -> None:
+        self._add(kind, handler)
+
+    def register_prepared(self, kind: str, prepare: Preparation, handler: PreparedHandler) -> None:
+        """A job with heavy work that needs no transaction (a model to compute).
+
+        ``prepare`` runs once the job is claimed, before its transaction opens, so on SQLite it
+        does not hold the process's write lock and other writes go on meanwhile; ``handler`` then
+        writes what it returned, in the transaction that marks the job done. A claim lost while
+        preparing is found there as always, and the prepared result is dropped.
+        """
+        self._add(kind, handler)
+        self._preparations[kind] = prepare
+
+    def _add(self, kind: str, handler: Callable[..., Awaitable[None]]) -> None:
         if kind in self._handlers:
             raise ValueError(f"a handler for due job kind {kind!r} is already registered")
         self._handlers[kind] = handler
@@ -177,9 +194,11 @@ class Scheduler:
 
     async def _run(self, job: DueJob, token: str) -> bool:
         handler = self._handlers[job.kind]
+        prepare = self._preparations.get(job.kind)
         try:
+            prepared = () if prepare is None else (await prepare(job),)
             async with self._new_uow() as uow:
-                await handler(uow, job)
+                await handler(uow, job, *prepared)
                 finished = await uow.session.execute(
                     update(DueJob)
                     .where(

@@ -28,10 +28,13 @@ def slot_start(now: datetime) -> datetime:
 def register(container: Container) -> None:
     scheduler = scheduler_for(container)
 
-    async def retrain(uow: UnitOfWork, job: DueJob) -> None:
-        await neighbours.retrain(uow.session, uow.now)
+    async def compute(job: DueJob) -> neighbours.Computed:
+        return await neighbours.compute_all(container.db)
 
-    scheduler.register(RETRAIN_JOB, retrain)
+    async def store(uow: UnitOfWork, job: DueJob, computed: neighbours.Computed) -> None:
+        await neighbours.store_all(uow.session, computed, uow.now)
+
+    scheduler.register_prepared(RETRAIN_JOB, compute, store)
 
     async def ask_for_retrains() -> None:
         while True:
@@ -48,11 +51,11 @@ def register(container: Container) -> None:
     container.add_worker("for-you-retrain-slots", ask_for_retrains)
 
     async def on_listed(envelope: Envelope) -> None:
+        product_id = int(envelope.payload["product_id"])
+        found = await neighbours.compute_new(container.db, product_id)  # before the write lock
         async with container.uow() as uow:
             if await first_time(uow.session, "for_you.listed", envelope.id, uow.now):
-                await neighbours.add_product(
-                    uow.session, int(envelope.payload["product_id"]), uow.now
-                )
+                await neighbours.store_new(uow.session, product_id, found, uow.now)
                 await uow.commit()
 
     container.relay.register(ProductListed.topic, on_listed)

@@ -5,17 +5,19 @@ characters and pairs, folded Latin words) plus its category; neighbours are the 
 active products. Listings are public, so this model carries nobody's behaviour. It is retrained in
 full by the scheduler and extended for a single product when it is listed.
 
-The arithmetic runs in a worker thread, so the server keeps answering while it runs. Its cost
-grows with the catalogue (measured: 0.03 s for 1,000 active products, 0.5 s for 5,000, 5 s for
-20,000, for the full retrain); a listing re-derives the term weights of the whole catalogue, which
-is fine for a community's shops but would want the last retrain's weights kept for a large one.
-On SQLite the retrain's transaction holds the process's write lock while it computes.
+The arithmetic runs in a worker thread, on a snapshot read outside any write transaction, so the
+server keeps answering and, on SQLite, keeps writing while it runs; only storing the result takes
+a write transaction. Its cost grows with the catalogue (measured: 0.03 s for 1,000 active
+products, 0.5 s for 5,000, 5 s for 20,000, for the full retrain); a listing re-derives the term
+weights of the whole catalogue, which is fine for a community's shops but would want the last
+retrain's weights kept for a large one.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -24,6 +26,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.catalog.models import Product
+from tuan.core.db import Database
 from tuan.foryou.models import ProductNeighbour
 
 NEIGHBOURS_KEPT = 10
@@ -93,23 +96,58 @@ async def _active_documents(session: AsyncSession) -> tuple[list[int], list[list
     return [r[0] for r in rows], [_terms(r[1] or "", r[2]) for r in rows]
 
 
-async def retrain(session: AsyncSession, now: datetime) -> int:
-    """Recompute every active product's neighbours (in the caller's transaction); returns how
-    many products have any."""
-    ids, documents = await _active_documents(session)
+@dataclass(frozen=True)
+class Computed:
+    """Neighbours computed from a snapshot of the catalogue, not yet stored."""
+
+    found: dict[int, list[tuple[int, float]]]
+    newest_product_id: int  # the newest product the snapshot held
+
+
+async def compute_all(db: Database) -> Computed:
+    """Every active product's neighbours, read and computed outside any write transaction."""
+    async with db.read_sessions() as session:
+        ids, documents = await _active_documents(session)
     found = await asyncio.to_thread(_all_nearest, documents, ids)
-    await session.execute(delete(ProductNeighbour))
-    await _store(session, found, now)
-    return sum(1 for neighbours in found.values() if neighbours)
+    return Computed(found, max(ids, default=0))
 
 
-async def add_product(session: AsyncSession, product_id: int, now: datetime) -> None:
-    """Neighbours of one new product, both ways, without waiting for the next retrain."""
-    ids, documents = await _active_documents(session)
+async def store_all(session: AsyncSession, computed: Computed, now: datetime) -> int:
+    """Replace the model with a full retrain (in the caller's transaction); returns how many
+    products have any neighbours.
+
+    Rows about a product listed after the snapshot (its own neighbours, and its place in
+    others' lists, written when it was listed) are kept: the retrain never saw it.
+    """
+    newest = computed.newest_product_id
+    await session.execute(
+        delete(ProductNeighbour).where(
+            ProductNeighbour.product_id <= newest, ProductNeighbour.neighbour_id <= newest
+        )
+    )
+    await _store(session, computed.found, now)
+    return sum(1 for neighbours in computed.found.values() if neighbours)
+
+
+async def compute_new(db: Database, product_id: int) -> dict[int, list[tuple[int, float]]]:
+    """The neighbours of one newly listed product (none if it is not active)."""
+    async with db.read_sessions() as session:
+        ids, documents = await _active_documents(session)
     if product_id not in ids:
-        return
+        return {}
     row = ids.index(product_id)
-    found = await asyncio.to_thread(lambda: nearest(content_vectors(documents), [row], ids))
+    return await asyncio.to_thread(lambda: nearest(content_vectors(documents), [row], ids))
+
+
+async def store_new(
+    session: AsyncSession,
+    product_id: int,
+    found: dict[int, list[tuple[int, float]]],
+    now: datetime,
+) -> None:
+    """Store a new product's neighbours, both ways, without waiting for the next retrain."""
+    if product_id not in found:
+        return
     await session.execute(
         delete(ProductNeighbour).where(
             or_(

@@ -19,6 +19,7 @@ from tests.e2e.test_web_session import web_log_in
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 from tuan.core.scheduler import schedule_once, scheduler_for
+from tuan.foryou import neighbours
 from tuan.foryou.handlers import RETRAIN_JOB
 from tuan.foryou.models import ProductNeighbour
 
@@ -220,6 +221,32 @@ async def test_the_scheduler_retrains_the_content_model_once_per_slot(
     assert (fresh, again) == (True, False)
     await scheduler_for(container).sweep()
     assert "巴旦木 Almonds" in names(await feed(client, world.vera))
+
+
+async def test_a_product_listed_while_the_model_retrains_keeps_its_neighbours(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """The retrain computes on a snapshot outside its write transaction; a product listed
+    meanwhile (and given its neighbours on listing) is not wiped when the retrain stores."""
+    world = await build(client, container)
+    await buy(client, world.vera, world.sku("nuts"))
+    await settle(container)
+    snapshot = await neighbours.compute_all(container.db)  # the retrain, before it stores
+
+    late = await list_product(
+        client, world.owner, world.shop_id, name="坚果 Nuts trail mix", category="snacks"
+    )
+    await settle(container)  # its listing event gives it neighbours, both ways
+    async with container.uow() as uow:
+        await neighbours.store_all(uow.session, snapshot, uow.now)
+        await uow.commit()
+
+    async with container.db.read_sessions() as session:
+        own = await neighbours.neighbours_of(session, {late["id"]})
+        nuts = await neighbours.neighbours_of(session, {world.products["nuts"]["id"]})
+    assert own[late["id"]], "the late product lost its neighbours"
+    assert late["id"] in [n for n, _ in nuts[world.products["nuts"]["id"]]]
+    assert late["name"] in names(await feed(client, world.vera))
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten", "lang=fr", "lang=%00"])

@@ -147,3 +147,72 @@ async def test_a_job_whose_claim_was_taken_over_commits_nothing(
         assert await stalled == 0
         assert calls == ["job0"]
     assert await markers(container) == 1
+
+
+async def test_a_prepared_jobs_heavy_work_does_not_hold_up_other_writes(
+    container: Container,
+) -> None:
+    """A model computed for a job (the For-you retrain) is computed before the job's write
+    transaction opens: on SQLite, where a process writes one transaction at a time, a chat
+    message or an order written meanwhile does not wait for it."""
+    scheduler = Scheduler(container.db, container.clock, container.uow)
+    computing = asyncio.Event()
+    finish = asyncio.Event()
+    stored: list[str] = []
+
+    async def compute(job: DueJob) -> str:
+        computing.set()
+        await finish.wait()
+        return f"model for {job.key}"
+
+    async def store(uow: UnitOfWork, job: DueJob, model: str) -> None:
+        stored.append(model)
+        uow.session.add(
+            LedgerAccount(code=f"marker:{job.key}", kind="test", currency="CNY", created_at=uow.now)
+        )
+
+    scheduler.register_prepared(KIND, compute, store)
+    await add_jobs(container, 1)
+    sweep = asyncio.create_task(scheduler.sweep())
+
+    async def write_meanwhile() -> None:
+        async with container.uow() as uow:
+            uow.session.add(
+                LedgerAccount(
+                    code="marker:meanwhile", kind="test", currency="CNY", created_at=uow.now
+                )
+            )
+            await uow.commit()
+
+    try:
+        await asyncio.wait_for(computing.wait(), timeout=30)
+        await asyncio.wait_for(write_meanwhile(), timeout=30)  # would wait for the job
+        assert await markers(container) == 1 and stored == []
+    finally:
+        finish.set()
+    assert await sweep == 1
+    assert stored == ["model for job0"] and await markers(container) == 2
+    assert await scheduler.sweep() == 0  # done once
+
+
+async def test_a_prepared_job_that_fails_to_prepare_is_retried(
+    container: Container, clock: ShiftableClock
+) -> None:
+    scheduler = Scheduler(container.db, container.clock, container.uow)
+    attempts: list[int] = []
+    stored: list[int] = []
+
+    async def compute(job: DueJob) -> int:
+        attempts.append(len(attempts))
+        if len(attempts) == 1:
+            raise RuntimeError("out of memory (test)")
+        return len(attempts)
+
+    async def store(uow: UnitOfWork, job: DueJob, attempt: int) -> None:
+        stored.append(attempt)
+
+    scheduler.register_prepared(KIND, compute, store)
+    await add_jobs(container, 1)
+    assert await scheduler.sweep() == 0 and stored == []
+    clock.advance(seconds=3600)
+    assert await scheduler.sweep() == 1 and stored == [2]
