@@ -106,12 +106,14 @@ async def test_a_friend_recommends_a_product_on_a_request_and_the_asker_chooses_
     assert ask["chosen_share_id"] == ask["answers"][0]["share_id"]
     assert ask["answers"][0]["answerer_display_name"] == "王本"
 
-    # Back on the chat later, Ben sees the choice, and that the request no longer takes answers.
-    await ben_page.reload()
+    # Ben's open chat shows the choice at once, and that the request no longer takes answers.
     request = ben_page.locator(".message.kind-recommendation_ask")
     await expect(request.locator(".ask-answer .chosen-mark")).to_have_text("✓ 已选")
     await expect(request).to_contain_text("提问的人已经选好了。")
     await expect(request.get_by_role("button", name="推荐一个")).to_be_hidden()
+    await expect(request.locator(".meta")).not_to_contain_text("已编辑")
+    await ben_page.reload()  # and so does a fresh load of it
+    await expect(request.locator(".ask-answer .chosen-mark")).to_have_text("✓ 已选")
     for page in (mei_page, ben_page):
         await assert_nothing_ran(page)
 

@@ -19,7 +19,7 @@ from tuan.asks.errors import (
 from tuan.asks.events import AnswerChosen
 from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
 from tuan.cards import domain as cards_domain
-from tuan.cards.messages import post_server_message
+from tuan.cards.messages import post_server_message, rewrite_server_message
 from tuan.cards.service import CardPosted, share_into_chat_in
 from tuan.catalog.domain import check_category
 from tuan.chat.models import Member
@@ -159,4 +159,20 @@ async def choose(uow: UnitOfWork, *, ask_id: int, asker_id: int, share_id: int) 
                 share_id=share_id,
             )
         )
+        await _show_chosen(uow, found)
         await uow.commit()
+
+
+async def _show_chosen(uow: UnitOfWork, ask: RecommendationAsk) -> None:
+    """The request's message in each chat gets a new version saying it is settled, so everyone
+    following those chats sees it at once. Which answer was chosen is not in it: each reader
+    learns that from the ask, which shows only the answers they may see."""
+    targets = await uow.session.scalars(select(AskTarget).where(AskTarget.ask_id == ask.id))
+    for target in targets.all():
+        await rewrite_server_message(
+            uow,
+            conversation_id=target.conversation_id,
+            seq=target.message_seq,
+            text=ask.text,
+            payload={"ask_id": ask.id, "status": "chosen"},
+        )

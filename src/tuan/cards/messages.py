@@ -102,12 +102,15 @@ async def post_server_message(
 async def rewrite_server_message(
     uow: UnitOfWork, *, conversation_id: int, seq: int, text: str, payload: dict[str, Any]
 ) -> MessageView:
-    """Change a server-written message in place (a digest growing); it gets a new version, so
-    clients following the stream see the change."""
+    """Change a server-written message in place (a digest growing, a request settled); it gets a
+    new version, so clients following the stream see the change. A message its sender deleted
+    stays deleted (and unchanged)."""
     message = await uow.session.scalar(
         select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
     )
     assert message is not None
+    if message.deleted_at is not None:
+        return stream.render(message, {})
     message.text, message.payload, message.edited_at = text, dict(payload), uow.now
     await stream.bump(uow.session, message)
     await uow.session.flush()

@@ -93,6 +93,12 @@ async def test_ask_answer_with_cards_and_choose_one(
         f"/api/v1/asks/{ask_id}/choice", headers=mei.headers, json={"share_id": 999999}
     )
     assert not_an_answer.status_code == 422
+    # Everyone following the chats sees the request settled: its message has a new version.
+    # Which answer won is not in it (Cat may not see Dan's), only in the ask as each may see it.
+    settled = [m for m in await messages(client, cat, group) if m["kind"] == "recommendation_ask"]
+    assert settled[0]["payload"] == {"ask_id": ask_id, "status": "chosen"}
+    assert settled[0]["version"] > posted[0]["version"]
+    assert settled[0]["text"] == "求推荐：28寸行李箱，300以内"
     await settle(container)
     after = (await client.get(f"/api/v1/asks/{ask_id}", headers=cat.headers)).json()
     assert after["status"] == "chosen"

@@ -31,6 +31,8 @@ let oldestSeq = null;
 let newestSeq = 0;
 let conversation = null;
 const ACK_TIMEOUT_MS = 10000;
+// Kinds the server rewrites in place (a digest growing, a request settled): not "edited".
+const SERVER_REWRITTEN = new Set(["purchase_digest", "recommendation_ask"]);
 const CARD_REFRESH_MS = 30000;
 
 function newClientId() {
@@ -80,7 +82,7 @@ function render(message) {
   return h("li", { class: classes.filter(Boolean).join(" "), dataset: { seq: message.seq, kind: message.kind } },
     who, body(message),
     h("div", { class: "meta" },
-      message.edited_at && message.kind !== "purchase_digest" ? t("js.edited") : null,
+      message.edited_at && !SERVER_REWRITTEN.has(message.kind) ? t("js.edited") : null,
       timeElement(message.created_at, formatWhen(message.created_at))));
 }
 
