@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import ClassVar
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.fakes import FlakyBus, ShiftableClock
@@ -20,6 +21,14 @@ from tuan.core.uow import UnitOfWork
 class ThingHappened(DomainEvent):
     topic: ClassVar[str] = "test.thing_happened"
     number: int
+
+
+@pytest.fixture(autouse=True)
+async def _no_background_relay(container: Container) -> None:
+    """These tests drive relays by hand. The container's own relay, polling in the background,
+    would otherwise drain the same rows first whenever emitting takes longer than its poll (a
+    loaded machine once left the four test relays 1 event of 30)."""
+    await container.stop_workers()
 
 
 def relay_with(container: Container, bus: FlakyBus) -> OutboxRelay:
