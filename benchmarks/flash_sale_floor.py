@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +37,8 @@ import aiohttp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from tuan.bench.flash_sale import cpu_seconds, free_port
+
 SHAPES = ("client", "two statements", "one statement")
 CHECKOUT_TWO = "UPDATE floor_skus SET stock = stock - 1 WHERE id = 1 AND stock > 0"
 INSERT_ORDER = "INSERT INTO floor_orders (status) VALUES ('pending') RETURNING id"
@@ -48,6 +48,7 @@ CHECKOUT_ONE = (
 )
 PAY = "UPDATE floor_orders SET status = 'paid' WHERE id = :id AND status = 'pending'"
 RAW = "UPDATE floor_skus SET stock = stock - 1 WHERE id = 2 AND stock > 0"
+DROP = ("DROP TABLE IF EXISTS floor_skus", "DROP TABLE IF EXISTS floor_orders")
 
 
 def _app(url: str, shape: str) -> Any:
@@ -88,8 +89,7 @@ async def _reset(url: str, stock: int) -> None:
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         for statement in (
-            "DROP TABLE IF EXISTS floor_skus",
-            "DROP TABLE IF EXISTS floor_orders",
+            *DROP,
             "CREATE TABLE floor_skus (id integer PRIMARY KEY, stock integer NOT NULL)",
             "CREATE TABLE floor_orders (id serial PRIMARY KEY, status text NOT NULL)",
         ):
@@ -103,8 +103,8 @@ async def _reset(url: str, stock: int) -> None:
 async def _drop(url: str) -> None:
     engine = create_async_engine(url)
     async with engine.begin() as connection:
-        await connection.execute(text("DROP TABLE IF EXISTS floor_skus"))
-        await connection.execute(text("DROP TABLE IF EXISTS floor_orders"))
+        for statement in DROP:
+            await connection.execute(text(statement))
     await engine.dispose()
 
 
@@ -151,17 +151,6 @@ async def _raw(engine: AsyncEngine, concurrency: int) -> float:
     return done / last if last else 0.0
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _wait_ready(base: str) -> None:
     async with aiohttp.ClientSession(base) as http:
         for _ in range(200):
@@ -176,16 +165,16 @@ async def _wait_ready(base: str) -> None:
 
 def _measure(url: str, shape: str, buyers: int, stock: int, concurrency: int) -> dict[str, Any]:
     asyncio.run(_reset(url, stock))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603 (this very script, with our own arguments)
         [sys.executable, __file__, "--serve", shape, "--port", str(port), "--database-url", url]
     )
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(_wait_ready(base))
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         rate = asyncio.run(_buyers(base, buyers, concurrency))
-        cpu = _cpu_seconds(server.pid) - cpu_before
+        cpu_after = cpu_seconds(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)
@@ -203,7 +192,9 @@ def _measure(url: str, shape: str, buyers: int, stock: int, concurrency: int) ->
         "orders_per_s": round(rate, 1),
         "raw_updates_per_s": round(raw_rate, 1),
         "ratio": round(rate / raw_rate, 3) if raw_rate else 0.0,
-        "server_cpu_ms_per_buyer": round(1000 * cpu / buyers, 2),
+        "server_cpu_ms_per_buyer": round(1000 * (cpu_after - cpu_before) / buyers, 2)
+        if cpu_before is not None and cpu_after is not None
+        else None,
     }
 
 
@@ -230,7 +221,7 @@ def main() -> None:
             print(
                 f"{shape:>15}: {row['orders_per_s']:7.1f} paid orders/s, raw "
                 f"{row['raw_updates_per_s']:6.1f}/s, ratio {row['ratio']:.3f}, server CPU "
-                f"{row['server_cpu_ms_per_buyer']:.2f} ms per buyer",
+                f"{row['server_cpu_ms_per_buyer']} ms per buyer",
                 flush=True,
             )
             rows.append(row)

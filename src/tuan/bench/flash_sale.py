@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import httpx
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
@@ -158,7 +157,7 @@ async def _seed(url: str, buyers: int, stock: int) -> _Seeded:
     return _Seeded(sku_id=skus[0], raw_sku_id=skus[1], tokens=tokens)
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far, from /proc (None where there is no /proc)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -167,7 +166,7 @@ def _cpu_seconds(pid: int) -> float | None:
         return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -190,14 +189,15 @@ def _start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 
 async def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    async with httpx.AsyncClient() as http:
+    async with aiohttp.ClientSession(base) as http:
         for _ in range(600):
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited; its log is {log}")
             try:
-                if (await http.get(base + "/readyz", timeout=1)).status_code == 200:
-                    return
-            except httpx.HTTPError:
+                async with http.get("/readyz", timeout=aiohttp.ClientTimeout(total=1)) as ready:
+                    if ready.status == 200:
+                        return
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.1)
     raise RuntimeError("the server did not become ready within 60 s")
@@ -332,16 +332,16 @@ async def run_flash_sale(
     await upgrade(database_url)
     say(f"seeding a shop, one hot SKU with {stock} units and {buyers} buyers")
     seeded = await _seed(database_url, buyers, stock)
-    port = _free_port()
+    port = free_port()
     log = Path(tempfile.mkdtemp(prefix="tuan-flash-sale-server-")) / "server.log"
     server = _start_server(database_url, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         await _wait_ready(base, server, log)
         say(f"{buyers} buyers, {concurrency} at a time, through {base}")
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         answers, sell_out, resends = await _run_buyers(base, seeded, concurrency, progress)
-        cpu_after = _cpu_seconds(server.pid)
+        cpu_after = cpu_seconds(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
         try:

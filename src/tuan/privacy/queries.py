@@ -14,7 +14,8 @@ from tuan.chat.models import Member
 from tuan.groups.models import Group
 from tuan.privacy.domain import DEFAULT, KINDS, Audience, Kind, Relationship, may_see
 from tuan.privacy.models import PrivacyGroup, PrivacySetting
-from tuan.social.models import Block, Friendship
+from tuan.social.models import Friendship
+from tuan.social.queries import blocked_among
 
 
 async def settings_of(
@@ -86,19 +87,7 @@ async def visible_owners_by_kind(
 async def _relationships(
     session: AsyncSession, viewer_id: int, owners: set[int]
 ) -> dict[int, Relationship]:
-    blocked = set(
-        await session.scalars(
-            select(Block.blocker_id).where(
-                Block.blocker_id.in_(owners), Block.blocked_id == viewer_id
-            )
-        )
-    ) | set(
-        await session.scalars(
-            select(Block.blocked_id).where(
-                Block.blocker_id == viewer_id, Block.blocked_id.in_(owners)
-            )
-        )
-    )
+    blocked = await blocked_among(session, viewer_id, owners)
     friends: set[int] = set()
     for low, high in await session.execute(
         select(Friendship.user_low, Friendship.user_high).where(

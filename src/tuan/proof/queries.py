@@ -28,8 +28,7 @@ from tuan.reviews.domain import Rating
 from tuan.reviews.models import Review
 from tuan.reviews.queries import visible_reviews
 from tuan.shares.models import Share
-from tuan.social.models import Block
-from tuan.social.queries import blocked_either_way, friend_ids
+from tuan.social.queries import blocked_among, blocked_either_way, friend_ids
 from tuan.trust.domain import GOOD_STARS, ReputationRecord, explain_reputation
 from tuan.trust.models import Reputation
 from tuan.trust.queries import reputation
@@ -257,19 +256,7 @@ async def visible_reputations(
     others = set(person_ids) - {viewer_id}
     if not others:
         return {}
-    blocked = set(
-        await session.scalars(
-            select(Block.blocker_id).where(
-                Block.blocker_id.in_(others), Block.blocked_id == viewer_id
-            )
-        )
-    ) | set(
-        await session.scalars(
-            select(Block.blocked_id).where(
-                Block.blocker_id == viewer_id, Block.blocked_id.in_(others)
-            )
-        )
-    )
+    blocked = await blocked_among(session, viewer_id, others)
     others -= blocked
     if not others:
         return {}

@@ -41,6 +41,19 @@ async def blocked_either_way(session: AsyncSession, a: int, b: int) -> bool:
     return bool(found)
 
 
+async def blocked_among(session: AsyncSession, user_id: int, others: set[int]) -> set[int]:
+    """Those of ``others`` who blocked ``user_id`` or whom ``user_id`` blocked."""
+    if not others:
+        return set()
+    blockers = await session.scalars(
+        select(Block.blocker_id).where(Block.blocker_id.in_(others), Block.blocked_id == user_id)
+    )
+    blocked = await session.scalars(
+        select(Block.blocked_id).where(Block.blocker_id == user_id, Block.blocked_id.in_(others))
+    )
+    return set(blockers) | set(blocked)
+
+
 async def share_a_group(session: AsyncSession, a: int, b: int) -> bool:
     mine, theirs = aliased(Member), aliased(Member)
     found = await session.scalar(
