@@ -132,3 +132,31 @@ def test_same_seed_gives_the_same_evaluation_report_for_tuan_predictor() -> None
     # Compared as JSON text, as the CLI writes it (NaN, for an empty cold subset, is not == NaN).
     assert json.dumps(strip(first)) == json.dumps(strip(second))
     assert json.dumps(first["cold_start_comparison"]) == json.dumps(second["cold_start_comparison"])
+
+
+class _FixedScores:
+    """A candidate whose score for every user is a fixed item vector."""
+
+    def __init__(self, item_scores: FloatArray) -> None:
+        self.item_scores = item_scores
+
+    def score(self, user_ids: IntArray, item_ids: IntArray | None = None) -> FloatArray:
+        return np.tile(self.item_scores, (len(user_ids), 1))
+
+
+def test_a_candidate_never_inherits_the_validation_score_of_a_freed_one() -> None:
+    """Candidates are remembered by id(); a freed one's id can be handed to the next model
+    built, which must then be scored on its own (this once gave EASE settings an ALS score and
+    made the same seed pick other settings in another process)."""
+    everyone_elses = [(6, 2, 1.0), (7, 3, 1.0)]
+    train = interactions([(u, u % 2, 1.0) for u in range(6)] + everyone_elses, 8, 4)
+    validation = interactions([(u, 3, 1.0) for u in range(6)], 8, 4)
+    ranker = TuanRanker(seed=0)
+    good, bad = np.array([0.0, 0.0, 0.0, 1.0]), np.array([0.0, 0.0, 1.0, 0.0])
+    for _ in range(20):  # a freed object's address is usually reused at once
+        first, second = _FixedScores(bad), _FixedScores(good)
+        ranker._pick([({}, first), ({}, second)], train, validation)  # type: ignore[list-item]
+        del first, second
+        newcomer, rival = _FixedScores(good), _FixedScores(bad)
+        picked = ranker._pick([({}, rival), ({"new": True}, newcomer)], train, validation)  # type: ignore[list-item]
+        assert picked[0] == {"new": True}

@@ -223,7 +223,9 @@ class TuanRanker:
         self.seed = seed
         self.weights = np.zeros((2, len(COMPONENTS)))
         self.chosen: dict[str, dict[str, Any]] = {}
-        self._validation_scores: dict[int, float] = {}  # by id() of models alive during fit
+        # Validation NDCG of each candidate, by id(); the entry holds the model, so no other
+        # model can be given its id (and its score) while the entry exists.
+        self._validation_scores: dict[int, tuple[ALS | EASE, float]] = {}
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -239,8 +241,9 @@ class TuanRanker:
         key = f"ndcg@{m.TOP_K}"
         scores = []
         for _, model in candidates:
-            if id(model) in self._validation_scores:
-                scores.append(self._validation_scores[id(model)])
+            cached = self._validation_scores.get(id(model))
+            if cached is not None and cached[0] is model:
+                scores.append(cached[1])
                 continue
             if self.objective == "sampled":
                 known = train.concat(validation).to_csr(binary=True)
@@ -250,7 +253,7 @@ class TuanRanker:
             else:
                 per_user, _, _, _ = full_ranking(model, train, validation)
                 scores.append(float(per_user[key].mean()))
-            self._validation_scores[id(model)] = scores[-1]
+            self._validation_scores[id(model)] = (model, scores[-1])
         return candidates[int(np.argmax(scores))]
 
     def _build(self, name: str, params: dict[str, Any]) -> ALS | EASE:
@@ -325,6 +328,7 @@ class TuanRanker:
         self._validation_scores.clear()
         inner_train, inner_validation = carve_validation(interactions, self.seed + 17)
         als, ease = self._fit_collaborative(inner_train, social, inner_validation)
+        self._validation_scores.clear()  # lets the candidates that were not chosen go
         components = self._components(inner_train, social, als, ease)
         problem = _validation_problem(
             components, inner_train, inner_validation, self.objective, self.seed
