@@ -9,6 +9,10 @@ the per-user cold-start figures the report only averages, and measures:
 * **sampling noise**: the standard deviation of each fold's gain over a bootstrap of that
   fold's cold-start test users (all of a user's test rows move together). If the observed
   fold-to-fold spread is about this size, the spread *is* the noise of the few cold users;
+* **a ceiling** (ranking, ``--ceiling``): the blend weights of Tuan's ranker fitted on each
+  fold's cold-start *test* users themselves, ranking within the union of every component's top
+  100 items. No honest model can choose weights that way; it bounds what re-weighting the
+  signals the ranker already has could gain for cold users;
 * **power**: with per-fold gains drawn around a true gain δ with that noise, the chance that
   five folds pass the 2σ test, for a range of δ; and the δ needed for a 50 % and an 80 % chance.
 
@@ -34,6 +38,12 @@ from tuan.recs import metrics as m
 from tuan.recs.data import load_dataset
 from tuan.recs.evaluation import build_context, full_ranking
 from tuan.recs.models.base import FloatArray, IntArray
+from tuan.recs.models.tuan_ranker import (
+    TuanRanker,
+    _coordinate_ascent,
+    _objective,
+    _validation_problem,
+)
 from tuan.recs.registry import select
 from tuan.recs.splits import RANKING_COLD_THRESHOLD, RATING_COLD_THRESHOLD, Fold, cold_start_users
 
@@ -66,6 +76,15 @@ def _rating_units(model: Any, fold: Fold, cold: np.ndarray) -> tuple[IntArray, F
     keep = cold[fold.test.users]
     predictions = model.predict(fold.test.users[keep], fold.test.items[keep])
     return fold.test.users[keep], (predictions - fold.test.values[keep]) ** 2
+
+
+def ceiling_ndcg(model: TuanRanker, fold: Fold, cold: np.ndarray) -> float:
+    """Cold-start NDCG@10 of the ranker's components blended with weights chosen on the
+    cold-start test users themselves (an upper bound for re-weighting, not a result)."""
+    test = fold.test.subset(cold[fold.test.users])
+    problem = _validation_problem(model.fitted, fold.train, test, "full", model.seed)
+    weights = _coordinate_ascent(problem, model.components)
+    return float(_objective(problem, weights))
 
 
 def fold_gain(task: str, ours: FloatArray, theirs: FloatArray) -> float:
@@ -123,10 +142,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             params = base_params[fold.index] if base_params else dict(base_spec.grid[0])
             cold = cold_start_users(fold.train, threshold)
             scored = []
+            ceiling = None
             for spec, chosen in ((social_spec, {}), (base_spec, params)):
                 model = spec.build(dict(chosen), fold_seed)
                 model.fit(fold.train, dataset.social)
                 scored.append(units(model, fold, cold))
+                if args.ceiling and isinstance(model, TuanRanker):
+                    ceiling = ceiling_ndcg(model, fold, cold)
             (users, ours), (_, theirs) = scored
             folds.append(
                 {
@@ -138,6 +160,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         theirs.mean() if args.task == "ranking" else np.sqrt(theirs.mean())
                     ),
                     "gain": fold_gain(args.task, ours, theirs),
+                    "ceiling_gain": None if ceiling is None else ceiling - float(theirs.mean()),
                     "bootstrap_std": bootstrap_std(
                         args.task, users, ours, theirs, args.bootstrap, args.seed + fold.index
                     ),
@@ -199,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bootstrap", type=int, default=2000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--ceiling", action="store_true", help="ranking: also the cold-start weights ceiling"
+    )
     args = parser.parse_args(argv)
     if not (args.dataset / "ratings.tsv").exists():
         print(f"{args.dataset}: no ratings.tsv (is ../shared/datasets there?)", file=sys.stderr)
@@ -215,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         f" (sampling noise alone: {result['mean_bootstrap_std']:.4f});"
         f" passes: {result['passes']}"
     )
+    ceilings = [f["ceiling_gain"] for f in result["folds"] if f["ceiling_gain"] is not None]
+    if ceilings:
+        print(
+            "ceiling (weights fitted on the test cold users): gains "
+            + ", ".join(f"{gain:+.4f}" for gain in ceilings)
+            + f"; mean {np.mean(ceilings):+.4f} ± {np.std(ceilings, ddof=1):.4f}"
+        )
     print(
         f"true gain needed for a 50 % chance to pass: {result['needed_gain_50']:.4f},"
         f" for 80 %: {result['needed_gain_80']:.4f}"

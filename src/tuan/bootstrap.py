@@ -95,15 +95,22 @@ class Container:
 
     async def stop_workers(self) -> None:
         """Stop the background workers (relay, poster, sweepers); the database stays open."""
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:
-            # Bounded: a worker that ignores its cancel is reported, never allowed to hang shutdown.
-            _done, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT_SECONDS)
-            for task in stuck:
-                log.error(
-                    "worker %s did not stop within %s s", task.get_name(), CLOSE_TIMEOUT_SECONDS
-                )
+        # Cancel again until each worker has ended: on Python 3.11 asyncio.wait_for (redis-py
+        # wraps every send in it) drops a cancel that lands just as its inner future completes
+        # (CPython gh-86296). A worker cancelled once would then run on unseen after close(),
+        # still draining the outbox of a database it no longer owns.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLOSE_TIMEOUT_SECONDS
+        running = set(self._tasks)
+        while running and loop.time() < deadline:
+            for task in running:
+                task.cancel()
+            _done, running = await asyncio.wait(
+                running, timeout=min(0.1, max(0.0, deadline - loop.time()))
+            )
+        # Bounded: a worker that ignores every cancel is reported, never allowed to hang shutdown.
+        for task in running:
+            log.error("worker %s did not stop within %s s", task.get_name(), CLOSE_TIMEOUT_SECONDS)
         self._tasks.clear()
 
     async def readiness(self) -> dict[str, bool]:
