@@ -202,7 +202,8 @@ def plot(result: dict[str, Any], path: Path) -> None:
     axes.plot([p["true_gain"] for p in curve], [p["pass_probability"] for p in curve], lw=2)
     axes.axvline(result["mean_gain"], color="tab:green", ls="--", label="measured mean gain")
     axes.axvline(result["needed_gain_50"], color="tab:red", ls=":", label="gain for a 50 % chance")
-    axes.set_xlabel("true cold-start gain of " + result["model"] + " over " + result["baseline"])
+    unit = "NDCG@10 gain" if result["task"] == "ranking" else "RMSE reduction"
+    axes.set_xlabel(f"true cold-start {unit} of {result['model']} over {result['baseline']}")
     axes.set_ylabel("chance of passing the 2σ test (5 folds)")
     axes.set_title(f"{result['dataset']}: power of the cold-start test")
     axes.set_ylim(0, 1)
