@@ -123,16 +123,18 @@ async def _wipe(container: Container) -> None:
     """
     lock = container.db.write_lock or contextlib.nullcontext()
     async with lock:  # SQLite: a writer still in its transaction finishes first
-        await container.stop_workers()
+        stuck = await container.stop_workers()
         for attempt in range(5):
             try:
                 async with container.db.write_engine.begin() as conn:
                     await _delete_all(conn, is_sqlite=container.db.is_sqlite)
-                return
+                break
             except DBAPIError:
                 if attempt == 4:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
+    # Reported after the wipe: a worker left running would use the shared database in later tests.
+    assert not stuck, f"workers still running after the test: {stuck}"
 
 
 async def _delete_all(conn: AsyncConnection, *, is_sqlite: bool) -> None:

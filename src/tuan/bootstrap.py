@@ -93,8 +93,11 @@ class Container:
             await self.db.checkpoint()
         await self.db.dispose()
 
-    async def stop_workers(self) -> None:
-        """Stop the background workers (relay, poster, sweepers); the database stays open."""
+    async def stop_workers(self) -> list[str]:
+        """Stop the background workers (relay, poster, sweepers); the database stays open.
+
+        Returns the names of workers that ignored every cancel until the close timeout.
+        """
         # Cancel again until each worker has ended: on Python 3.11 asyncio.wait_for (redis-py
         # wraps every send in it) drops a cancel that lands just as its inner future completes
         # (CPython gh-86296). A worker cancelled once would then run on unseen after close(),
@@ -112,6 +115,7 @@ class Container:
         for task in running:
             log.error("worker %s did not stop within %s s", task.get_name(), CLOSE_TIMEOUT_SECONDS)
         self._tasks.clear()
+        return sorted(task.get_name() for task in running)
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": False, "bus": await self.bus.ping()}

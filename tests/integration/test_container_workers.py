@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+import tuan.bootstrap
 from tests.conftest import TEST_PASSWORDS
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import bootstrap
@@ -35,10 +38,35 @@ async def test_a_worker_that_swallowed_its_first_cancel_is_still_stopped(
     try:
         while len(ticks) < 3:
             await asyncio.sleep(0.005)
-        await container.stop_workers()
+        assert await container.stop_workers() == []
         stopped_at = len(ticks)
         await asyncio.sleep(0.05)
         assert swallowed == [1]
         assert len(ticks) == stopped_at  # it no longer runs
     finally:
+        await container.close()
+
+
+async def test_a_worker_that_ignores_every_cancel_is_named_and_shutdown_does_not_hang(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tuan.bootstrap, "CLOSE_TIMEOUT_SECONDS", 0.3)
+    released, running = asyncio.Event(), asyncio.Event()
+
+    async def obstinate() -> None:
+        running.set()
+        while not released.is_set():
+            try:
+                await asyncio.sleep(0.005)
+            except asyncio.CancelledError:
+                continue
+
+    container = bootstrap(settings, clock=ShiftableClock(), passwords=TEST_PASSWORDS)
+    container.add_worker("obstinate", obstinate)
+    await container.start()
+    try:
+        await running.wait()
+        assert await container.stop_workers() == ["obstinate"]
+    finally:
+        released.set()  # let it end, so it does not outlive this test
         await container.close()
