@@ -36,7 +36,7 @@ from rich.progress import Progress
 
 from tuan.recs import metrics as m
 from tuan.recs.data import load_dataset
-from tuan.recs.evaluation import build_context, full_ranking
+from tuan.recs.evaluation import build_context, cold_threshold, fold_seed, full_ranking
 from tuan.recs.models.base import FloatArray, IntArray
 from tuan.recs.models.tuan_ranker import (
     TuanRanker,
@@ -45,7 +45,7 @@ from tuan.recs.models.tuan_ranker import (
     _validation_problem,
 )
 from tuan.recs.registry import select
-from tuan.recs.splits import RANKING_COLD_THRESHOLD, RATING_COLD_THRESHOLD, Fold, cold_start_users
+from tuan.recs.splits import Fold, cold_start_users
 
 N_SIMULATIONS = 20_000
 
@@ -87,11 +87,15 @@ def ceiling_ndcg(model: TuanRanker, fold: Fold, cold: np.ndarray) -> float:
     return float(_objective(problem, weights))
 
 
+def fold_figure(task: str, units: FloatArray) -> float:
+    """The fold's cold-start figure: mean NDCG@10, or RMSE from the squared errors."""
+    return float(units.mean() if task == "ranking" else np.sqrt(units.mean()))
+
+
 def fold_gain(task: str, ours: FloatArray, theirs: FloatArray) -> float:
     """The report's gain: NDCG difference, or RMSE reduction (positive: ours is better)."""
-    if task == "ranking":
-        return float(ours.mean() - theirs.mean())
-    return float(np.sqrt(theirs.mean()) - np.sqrt(ours.mean()))
+    gain = fold_figure(task, ours) - fold_figure(task, theirs)
+    return gain if task == "ranking" else -gain
 
 
 def bootstrap_std(
@@ -132,19 +136,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     context = build_context(dataset, args.task, "cv5", args.seed)
     social_spec, base_spec = select(args.task, "cv5", [args.model, args.baseline])
     base_params = _chosen_params(args.params_from, args.baseline, len(context.folds))
-    threshold = RATING_COLD_THRESHOLD if args.task == "rating" else RANKING_COLD_THRESHOLD
+    threshold = cold_threshold(args.task)
     units = _ranking_units if args.task == "ranking" else _rating_units
     folds = []
     with Progress() as progress:
         bar = progress.add_task("fitting both models per fold", total=len(context.folds))
         for fold in context.folds:
-            fold_seed = args.seed * 1000 + fold.index
             params = base_params[fold.index] if base_params else dict(base_spec.grid[0])
             cold = cold_start_users(fold.train, threshold)
             scored = []
             ceiling = None
             for spec, chosen in ((social_spec, {}), (base_spec, params)):
-                model = spec.build(dict(chosen), fold_seed)
+                model = spec.build(dict(chosen), fold_seed(args.seed, fold.index))
                 model.fit(fold.train, dataset.social)
                 scored.append(units(model, fold, cold))
                 if args.ceiling and isinstance(model, TuanRanker):
@@ -155,10 +158,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     "fold": fold.index,
                     "cold_users": len(np.unique(users)),
                     "cold_rows": len(users),
-                    "ours": float(ours.mean() if args.task == "ranking" else np.sqrt(ours.mean())),
-                    "theirs": float(
-                        theirs.mean() if args.task == "ranking" else np.sqrt(theirs.mean())
-                    ),
+                    "ours": fold_figure(args.task, ours),
+                    "theirs": fold_figure(args.task, theirs),
                     "gain": fold_gain(args.task, ours, theirs),
                     "ceiling_gain": None if ceiling is None else ceiling - float(theirs.mean()),
                     "bootstrap_std": bootstrap_std(

@@ -79,13 +79,8 @@ async def test_rolled_back_work_publishes_nothing(container: Container) -> None:
 async def test_concurrent_drains_publish_each_event_once(container: Container) -> None:
     bus = FlakyBus()
     relays = [relay_with(container, bus) for _ in range(4)]
-    # One commit, so the relays race each other only for the drains (the poller that once took
-    # rows here was an earlier test's relay that outlived its container; see
-    # test_container_workers.py).
-    async with UnitOfWork(container.db, bus, container.clock, relays[0]) as uow:
-        for number in range(30):
-            uow.emit(ThingHappened(number=number))
-        await uow.commit()
+    for number in range(30):
+        await emit(container, relays[0], bus, number)
     counts = await asyncio.gather(*(relay.drain() for relay in relays))
     assert sum(counts) == 30
     assert sorted(e.payload["number"] for e in bus.published) == list(range(30))

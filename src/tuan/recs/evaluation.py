@@ -266,19 +266,29 @@ def tune(
 # -- the run ----------------------------------------------------------------------------------
 
 
+def fold_seed(seed: int, fold_index: int) -> int:
+    """The seed a model is built with for one fold of a run."""
+    return seed * 1000 + fold_index
+
+
+def cold_threshold(task: Task) -> int:
+    """Users with fewer training interactions than this are cold-start users."""
+    return RATING_COLD_THRESHOLD if task == "rating" else RANKING_COLD_THRESHOLD
+
+
 def evaluate_model(
     spec: ModelSpec, context: EvaluationContext, progress: ProgressCallback | None = None
 ) -> ModelRun:
     run = ModelRun(spec)
     social = context.dataset.social
-    threshold = RATING_COLD_THRESHOLD if spec.task == "rating" else RANKING_COLD_THRESHOLD
+    threshold = cold_threshold(spec.task)
     for fold in context.folds:
-        fold_seed = context.seed * 1000 + fold.index
+        seed = fold_seed(context.seed, fold.index)
         started = time.perf_counter()
-        params, _ = tune(spec, context, fold, fold_seed)
+        params, _ = tune(spec, context, fold, seed)
         run.tune_seconds.append(time.perf_counter() - started)
         run.params.append(params)
-        model = spec.build(dict(params), fold_seed)
+        model = spec.build(dict(params), seed)
         started = time.perf_counter()
         model.fit(fold.train, social)
         run.train_seconds.append(time.perf_counter() - started)
