@@ -11,26 +11,40 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from sqlalchemy import text
 
 from tuan.accounts.passwords import Passwords
 from tuan.accounts.service import LoginPolicy
+from tuan.catalog.stock import StockHolds
 from tuan.chat.poster import MessagePoster
 from tuan.chat.queries import changes_since
-from tuan.chat.stream import MessageView
 from tuan.core.bus import EventBus, create_bus
 from tuan.core.clock import Clock, SystemClock
 from tuan.core.db import Database, create_database
 from tuan.core.media import LocalMediaStorage, MediaStorage
 from tuan.core.outbox import OutboxRelay
-from tuan.core.uow import UnitOfWork
+from tuan.core.scheduler import Scheduler
+from tuan.core.uow import Transactions, UnitOfWork
+from tuan.core.wiring import (
+    EventHandler,
+    EventPreparation,
+    PreparedEventHandler,
+    Wiring,
+    exactly_once,
+)
 from tuan.discovery import domain_modules
+from tuan.payments.provider import PaymentProviders
 from tuan.realtime.hub import Hub
+from tuan.realtime.topics import MessageView
 from tuan.settings import Settings
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT_SECONDS = 10.0
+P = ParamSpec("P")
+T = TypeVar("T")
+A = TypeVar("A")
 
 
 @dataclass
@@ -45,6 +59,9 @@ class Container:
     login_policy: LoginPolicy
     hub: Hub
     poster: MessagePoster
+    transactions: Transactions
+    scheduler: Scheduler
+    adapters: dict[type, object] = field(default_factory=dict)
     _unsubscribe_hub: Callable[[], None] | None = None
     _workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -55,7 +72,31 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (not yet entered)."""
-        return UnitOfWork(self.db, self.bus, self.clock, self.relay)
+        return self.transactions.uow()
+
+    async def run(
+        self,
+        use_case: Callable[Concatenate[UnitOfWork, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run a service function in one transaction (see :class:`tuan.core.uow.Transactions`)."""
+        return await self.transactions.run(use_case, *args, **kwargs)
+
+    def on_event(self, topic: str, name: str, handler: EventHandler) -> None:
+        async def ignore_preparation(uow: UnitOfWork, envelope: Any, _prepared: Any) -> None:
+            await handler(uow, envelope)
+
+        self.relay.register(topic, exactly_once(self.transactions, name, ignore_preparation))
+
+    def on_event_prepared(
+        self, topic: str, name: str, prepare: EventPreparation, handler: PreparedEventHandler
+    ) -> None:
+        self.relay.register(topic, exactly_once(self.transactions, name, handler, prepare))
+
+    def adapter(self, kind: type[A]) -> A:
+        return cast(A, self.adapters[kind])
 
     async def start(self, *, background: bool = True) -> None:
         """Connect the bus, drain what a previous process left in the outbox, start workers."""
@@ -158,12 +199,14 @@ def bootstrap(
             return await changes_since(session, conversation_id, after)
 
     media = LocalMediaStorage(settings.media_dir)
+    relay = OutboxRelay(db, bus, clock)
+    transactions = Transactions(db, bus, clock, relay)
     container = Container(
         settings=settings,
         db=db,
         bus=bus,
         clock=clock,
-        relay=OutboxRelay(db, bus, clock),
+        relay=relay,
         passwords=passwords or Passwords(),
         media=media,
         login_policy=LoginPolicy(
@@ -173,8 +216,16 @@ def bootstrap(
             failure_window=timedelta(seconds=settings.login_failure_window_seconds),
         ),
         hub=Hub(fetch_after),
-        poster=MessagePoster(lambda: container.uow(), media),
+        poster=MessagePoster(transactions.uow, media),
+        transactions=transactions,
+        scheduler=Scheduler(db, clock, transactions.uow),
+        adapters={
+            PaymentProviders: PaymentProviders.for_deployment(settings.secret_key),
+            StockHolds: StockHolds(db, clock),
+        },
     )
+    container.add_worker("due-job-scheduler", container.scheduler.run)
+    wiring: Wiring = container  # what handlers see of the container: a small window in core
     for module in domain_modules("handlers"):
-        module.register(container)
+        module.register(wiring)
     return container

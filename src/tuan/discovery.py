@@ -1,9 +1,10 @@
 """Find each domain's pieces by convention, so adding a domain touches no shared file.
 
 A domain package ``tuan.<name>`` may have ``models`` (persistence), ``handlers`` (with
-``register(container)``: durable event handlers, bus subscribers, background workers) and ``cli``
+``register(wiring)``, see ``tuan.core.wiring``: durable event handlers, due-job kinds,
+background workers) and ``cli``
 (with a typer ``app``, mounted as ``tuan <name>``). HTTP routers live in ``tuan.http.routes.<name>``
-and expose ``router``.
+and expose ``router`` (``tuan.http.app`` finds them the same way).
 """
 
 from __future__ import annotations
@@ -27,10 +28,3 @@ def domain_modules(suffix: str) -> Iterator[ModuleType]:
         name = f"tuan.{info.name}.{suffix}"
         if importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
-
-
-def route_modules() -> Iterator[ModuleType]:
-    import tuan.http.routes as routes
-
-    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda i: i.name):
-        yield importlib.import_module(f"tuan.http.routes.{info.name}")

@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 from tuan.accounts import domain as accounts_domain
 from tuan.accounts.models import Session, User
 from tuan.catalog.models import Product, Shop, Sku
-from tuan.core.db import create_database, write_session
+from tuan.core.db import changed_one, create_database, write_session
 from tuan.core.migrate import upgrade
 from tuan.orders.models import Order, OrderLine
 
@@ -291,7 +291,7 @@ async def _raw_updates(url: str, sku_id: int, concurrency: int) -> tuple[int, fl
                 async with write_session(db) as session:
                     result = await session.execute(statement, {"id": sku_id})
                     await session.commit()
-                if int(getattr(result, "rowcount", 0)) != 1:
+                if not changed_one(result):
                     return
                 done += 1
                 last = time.perf_counter() - started

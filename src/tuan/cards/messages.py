@@ -14,9 +14,10 @@ from sqlalchemy import select
 from tuan.chat import stream
 from tuan.chat.errors import BlockedByRecipient, ConversationClosed, ConversationNotFound
 from tuan.chat.models import Conversation, Member, Message
-from tuan.chat.stream import MessageView
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.service import notify_users
+from tuan.realtime import topics
+from tuan.realtime.topics import MessageView
 from tuan.social.queries import blocked_either_way
 
 
@@ -86,7 +87,7 @@ async def post_server_message(
         ],
     )
     view = stream.render_row(row, {})
-    uow.notify(stream.EVENT_TOPIC, view)
+    uow.notify(topics.CONVERSATION_CHANGED, view)
     await notify_users(
         uow,
         awake,
@@ -115,5 +116,5 @@ async def rewrite_server_message(
     await stream.bump(uow.session, message)
     await uow.session.flush()
     view = stream.render(message, {})
-    uow.notify(stream.EVENT_TOPIC, view)
+    uow.notify(topics.CONVERSATION_CHANGED, view)
     return view

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tuan.bootstrap import Container
 from tuan.catalog.stock import StockHolds
+from tuan.core.wiring import Wiring
 
 
-def register(container: Container) -> None:
-    holds = StockHolds(container.db, container.clock)
+def register(wiring: Wiring) -> None:
+    holds = wiring.adapter(StockHolds)
     if holds.enabled:
-        container.add_worker("stale-stock-holds", holds.run)
+        wiring.add_worker("stale-stock-holds", holds.run)

@@ -42,6 +42,7 @@ from tuan.catalog.models import (
     Shop,
     Sku,
 )
+from tuan.core.db import changed_one
 from tuan.core.media import StoredImage
 from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
@@ -56,10 +57,6 @@ class SkuSpec:
     price: int
     stock: int = 0
     team_price: int | None = None
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 # --- merchants and shops ---------------------------------------------------------------------
@@ -328,7 +325,7 @@ async def change_sku(
                 )
                 .values(stock=Sku.stock + add_stock)
             )
-            if _rowcount(changed) != 1:
+            if not changed_one(changed):
                 raise StockWouldGoNegative(field="add_stock")
             await uow.session.refresh(sku)
         await uow.commit()

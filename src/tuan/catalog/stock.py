@@ -23,14 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from tuan.catalog.models import Deal, DealPurchase, Sku, StockHold
 from tuan.core.clock import Clock
-from tuan.core.db import Database
+from tuan.core.db import Database, changed_one, rows_changed
 
 HOLD_FOR = timedelta(minutes=2)
 STALE_HOLD_SWEEP_SECONDS = 30.0
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 async def take_stock(session: AsyncSession, sku_id: int, quantity: int) -> bool:
@@ -41,7 +37,7 @@ async def take_stock(session: AsyncSession, sku_id: int, quantity: int) -> bool:
         .values(stock=Sku.stock - quantity)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return changed_one(result)
 
 
 async def return_stock(session: AsyncSession, sku_id: int, quantity: int) -> None:
@@ -68,7 +64,7 @@ async def take_deal_units(
         .values(sold=Deal.sold + quantity)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return changed_one(result)
 
 
 async def take_customer_allowance(
@@ -91,7 +87,7 @@ async def take_customer_allowance(
         .values(quantity=DealPurchase.quantity + quantity)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return changed_one(result)
 
 
 async def return_deal_units(
@@ -145,7 +141,7 @@ async def _give_back(connection: AsyncConnection, which: object) -> int:
         .values(stock=Sku.stock + per_sku.c.quantity)
         .add_cte(gone)
     )
-    return _rowcount(result)
+    return rows_changed(result)
 
 
 class StockHolds:

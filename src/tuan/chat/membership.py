@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.chat.models import Conversation, Member
+from tuan.core.db import rows_changed
 
 ROLES = ("owner", "admin", "member")
 
@@ -48,7 +49,7 @@ async def remove_member(session: AsyncSession, conversation_id: int, user_id: in
     result = await session.execute(
         delete(Member).where(Member.conversation_id == conversation_id, Member.user_id == user_id)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_changed(result) > 0
 
 
 async def member_ids(session: AsyncSession, conversation_id: int) -> list[int]:

@@ -15,6 +15,7 @@ from tuan.chat import stream
 from tuan.chat.errors import ConversationNotFound
 from tuan.chat.models import ChatPreferences, Conversation, Member, Message
 from tuan.groups.models import Group
+from tuan.realtime.topics import MessageView
 
 
 async def membership(session: AsyncSession, conversation_id: int, user_id: int) -> Member:
@@ -26,7 +27,7 @@ async def membership(session: AsyncSession, conversation_id: int, user_id: int) 
 
 @dataclass(frozen=True)
 class Page:
-    messages: list[stream.MessageView]
+    messages: list[MessageView]
     position: int  # the highest version included (or the one asked from)
     has_more: bool
 
@@ -56,7 +57,7 @@ async def changes_after(
 
 async def changes_since(
     session: AsyncSession, conversation_id: int, after: int
-) -> list[stream.MessageView]:
+) -> list[MessageView]:
     """Every change after ``after`` regardless of viewer (the hub filling a gap)."""
     rows = list(
         await session.scalars(
@@ -103,7 +104,7 @@ async def history_before(
     return Page(await _views(session, rows), int(position or 0), has_more)
 
 
-async def _views(session: AsyncSession, rows: list[Message]) -> list[stream.MessageView]:
+async def _views(session: AsyncSession, rows: list[Message]) -> list[MessageView]:
     reactions = await stream.reactions_of(session, [m.id for m in rows])
     return [stream.render(m, reactions.get(m.id, {})) for m in rows]
 

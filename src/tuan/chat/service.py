@@ -26,10 +26,11 @@ from tuan.chat.errors import (
 )
 from tuan.chat.events import MessagePosted, ReactionAdded
 from tuan.chat.models import ChatPreferences, Conversation, Member, Message, Reaction
-from tuan.chat.stream import MessageView
 from tuan.core.errors import TuanError
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.service import notify_users
+from tuan.realtime import topics
+from tuan.realtime.topics import MessageView
 from tuan.social.queries import blocked_either_way, connected
 
 FOREVER = datetime(domain.FOREVER_YEAR, 12, 31, tzinfo=UTC)
@@ -144,7 +145,7 @@ async def _store(
     views = [stream.render_row(row, {}) for row in placed]
     await _notify_recipients(uow, conversation, members, placed)
     for view in views:
-        uow.notify(stream.EVENT_TOPIC, view)
+        uow.notify(topics.CONVERSATION_CHANGED, view)
     return views
 
 
@@ -338,7 +339,7 @@ async def _changed(uow: UnitOfWork, message: Message) -> MessageView:
     await uow.session.flush()
     reactions = (await stream.reactions_of(uow.session, [message.id])).get(message.id, {})
     view = stream.render(message, reactions)
-    uow.notify(stream.EVENT_TOPIC, view)
+    uow.notify(topics.CONVERSATION_CHANGED, view)
     return view
 
 
@@ -426,7 +427,7 @@ async def mark_read(uow: UnitOfWork, *, conversation_id: int, user_id: int, seq:
             prefs = await uow.session.get(ChatPreferences, user_id)
             if prefs is not None and prefs.share_read_receipts:
                 uow.notify(
-                    stream.READ_TOPIC,
+                    topics.READ_UP_TO,
                     {"conversation_id": conversation_id, "user_id": user_id, "read_seq": target},
                 )
         marker = member.read_seq
@@ -494,7 +495,7 @@ async def open_direct(uow: UnitOfWork, *, user_id: int, other_id: int) -> int:
         for uid in (user_id, other_id):
             await add_member(uow.session, conversation.id, uid, role="member", now=uow.now)
             uow.notify(
-                stream.MEMBERSHIP_TOPIC,
+                topics.MEMBERSHIP_CHANGED,
                 {"conversation_id": conversation.id, "user_id": uid, "joined": True},
             )
         await uow.commit()

@@ -15,12 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.chat.models import Conversation, Message, Reaction
-
-MessageView = dict[str, Any]
-EVENT_TOPIC = "chat.changed"
-MEMBERSHIP_TOPIC = "chat.membership"
-READ_TOPIC = "chat.read"
-TYPING_TOPIC = "chat.typing"
+from tuan.realtime.topics import MessageView
 
 
 async def allocate(session: AsyncSession, conversation_id: int, count: int) -> int:

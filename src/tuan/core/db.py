@@ -215,3 +215,14 @@ def dialect_insert(session_or_dialect: Any, table: Any) -> Any:
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
     return pg_insert(table)
+
+
+def rows_changed(result: object) -> int:
+    """How many rows an ``UPDATE`` or ``DELETE`` changed (its cursor's rowcount)."""
+    return int(getattr(result, "rowcount", 0))
+
+
+def changed_one(result: object) -> bool:
+    """True if a conditional ``UPDATE``/``DELETE`` changed exactly one row: the compare-and-set
+    won. Every "did I win the row" check in Tuan asks this one function."""
+    return rows_changed(result) == 1

@@ -19,15 +19,25 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, cast
 
-from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint, select, update
+from sqlalchemy import (
+    JSON,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuan.core.clock import Clock
-from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
+from tuan.core.db import Base, BigId, Database, UTCDateTime, changed_one, write_session
 from tuan.core.uow import UnitOfWork
 from tuan.core.wake import wait_for_kick
 
@@ -65,7 +75,10 @@ class ClaimLost(Exception):
     """Another sweeper took the job over (our claim expired); our work is rolled back."""
 
 
-def schedule(
+_INSERT_JOB = insert(cast(Table, DueJob.__table__))
+
+
+async def schedule(
     session: AsyncSession,
     *,
     kind: str,
@@ -74,9 +87,25 @@ def schedule(
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    """Add a job in the caller's transaction. The key must be new (see :func:`schedule_once`)."""
-    session.add(
-        DueJob(kind=kind, key=key, run_at=run_at, payload=payload or {}, created_at=now, attempts=0)
+    """Add a job in the caller's transaction. The key must be new (see :func:`schedule_once`).
+
+    One prebuilt Core ``INSERT``, not an ORM flush: a checkout schedules its reservation's expiry
+    with it, so every paid order pays for this statement.
+    """
+    await session.execute(
+        _INSERT_JOB,
+        {
+            "kind": kind,
+            "key": key,
+            "run_at": run_at,
+            "payload": payload or {},
+            "claim_token": None,
+            "claimed_until": None,
+            "done_at": None,
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+        },
     )
 
 
@@ -90,24 +119,12 @@ async def schedule_once(
     payload: dict[str, Any] | None = None,
 ) -> bool:
     """Add a job unless one with the same kind and key exists; False if it already did."""
-    async with session.begin_nested():
-        try:
-            schedule(session, kind=kind, key=key, run_at=run_at, now=now, payload=payload)
-            await session.flush()
-        except IntegrityError:
-            return False
+    try:
+        async with session.begin_nested():
+            await schedule(session, kind=kind, key=key, run_at=run_at, now=now, payload=payload)
+    except IntegrityError:
+        return False
     return True
-
-
-class SchedulerHost(Protocol):
-    """What the scheduler needs from the composition root (``tuan.bootstrap.Container``)."""
-
-    db: Database
-    clock: Clock
-
-    def uow(self) -> UnitOfWork: ...
-
-    def add_worker(self, name: str, run: Callable[[], Awaitable[None]]) -> None: ...
 
 
 class Scheduler:
@@ -208,7 +225,7 @@ class Scheduler:
                     )
                     .values(done_at=uow.now, claimed_until=None)
                 )
-                if finished.rowcount != 1:  # type: ignore[attr-defined]
+                if not changed_one(finished):
                     raise ClaimLost()
                 await uow.commit()
             return True
@@ -247,22 +264,3 @@ class Scheduler:
             except Exception:
                 log.exception("due job sweep failed")
             await wait_for_kick(self._wake, poll_seconds)
-
-
-_ATTRIBUTE = "_tuan_due_job_scheduler"
-
-
-def scheduler_for(host: SchedulerHost) -> Scheduler:
-    """The one scheduler of a container, created with its sweeping worker on first use.
-
-    Domains call this from their ``handlers.register(container)`` to register job kinds; tests call
-    ``scheduler_for(container).sweep()``. (The container keeps it as an attribute until the
-    composition root grows a ``scheduler`` field of its own.)
-    """
-    existing = getattr(host, _ATTRIBUTE, None)
-    if isinstance(existing, Scheduler):
-        return existing
-    created = Scheduler(host.db, host.clock, host.uow)
-    setattr(host, _ATTRIBUTE, created)
-    host.add_worker("due-job-scheduler", created.run)
-    return created

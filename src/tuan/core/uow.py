@@ -1,22 +1,28 @@
 """The unit of work: one write transaction, its durable events and its live notifications.
 
-Service functions own their transaction::
+The transaction rule (ADR 0007): a service function *takes* an open unit of work and never opens,
+commits or rolls back one. Whoever calls it from outside (the HTTP edge, the outbox relay, the
+scheduler, the CLI) opens it with :meth:`Transactions.run`, which commits when the use case
+returns and rolls back when it raises::
 
-    async with container.uow() as uow:
-        uow.session.add(thing)
-        uow.emit(ThingCreated(...))       # durable: outbox row, same transaction
-        uow.notify("chat.message", {...})  # live: bus, after commit, recoverable from positions
-        await uow.commit()
+    order = await transactions.run(lifecycle.ship_order, order_id=7, actor_id=3)
 
-Leaving the block without ``commit`` rolls everything back; nothing is published.
+    async def ship_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> Order:
+        ...
+        uow.emit(OrderShipped(...))         # durable: outbox row, same transaction
+        uow.notify("orders.changed", {...})  # live: bus, after commit, recoverable from positions
+
+A domain that must change another in the same transaction calls that domain's ``commands`` with
+the unit of work it was given.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +34,8 @@ from tuan.core.events import DomainEvent, Envelope
 from tuan.core.outbox import OutboxRelay, OutboxRow
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 _INSERT_OUTBOX = insert(cast(Table, OutboxRow.__table__))
 
 
@@ -41,6 +49,7 @@ class UnitOfWork:
         self._relay = relay
         self._events: list[DomainEvent] = []
         self._notifications: list[Envelope] = []
+        self._on_commit: list[Callable[[], None]] = []
         self._committed = False
         self._session_cm: AbstractAsyncContextManager[AsyncSession] | None = None
 
@@ -57,6 +66,11 @@ class UnitOfWork:
     def notify(self, topic: str, payload: dict[str, Any]) -> None:
         """Announce something live after commit; subscribers recover a miss from positions."""
         self._notifications.append(Envelope.wrap(topic, payload, self.now))
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the transaction has committed (never if it rolls back): e.g.
+        wake the scheduler for a job this transaction added."""
+        self._on_commit.append(callback)
 
     async def commit(self) -> None:
         if self._events:
@@ -98,6 +112,8 @@ class UnitOfWork:
     async def _after_commit(self) -> None:
         if self._events:
             self._relay.kick()
+        for callback in self._on_commit:
+            callback()
         if not self._notifications:
             return
         try:
@@ -106,3 +122,41 @@ class UnitOfWork:
             log.warning(
                 "%d live notifications not published; clients resync", len(self._notifications)
             )
+
+
+class Transactor(Protocol):
+    """What opens transactions: given to the few functions that must commit between steps (a
+    payment provider is asked between two transactions; heavy work runs before the write)."""
+
+    async def run(
+        self,
+        use_case: Callable[Concatenate[UnitOfWork, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T: ...
+
+
+class Transactions:
+    """The one place a unit of work is opened and committed."""
+
+    def __init__(self, db: Database, bus: EventBus, clock: Clock, relay: OutboxRelay) -> None:
+        self._db, self._bus, self._clock, self._relay = db, bus, clock, relay
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work, not yet entered (for :meth:`run` and tests)."""
+        return UnitOfWork(self._db, self._bus, self._clock, self._relay)
+
+    async def run(
+        self,
+        use_case: Callable[Concatenate[UnitOfWork, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run ``use_case`` in one transaction: committed if it returns, rolled back if it raises;
+        events and notifications go out only after the commit."""
+        async with self.uow() as uow:
+            result = await use_case(uow, *args, **kwargs)
+            await uow.commit()
+        return result

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from tuan.bootstrap import Container
 from tuan.catalog.events import ProductListed
 from tuan.core.events import Envelope
-from tuan.core.outbox import first_time
-from tuan.core.scheduler import DueJob, schedule_once, scheduler_for
+from tuan.core.scheduler import DueJob, schedule_once
 from tuan.core.uow import UnitOfWork
+from tuan.core.wiring import Wiring
 from tuan.foryou import neighbours
 
 RETRAIN_JOB = "for_you.retrain"
@@ -25,37 +24,39 @@ def slot_start(now: datetime) -> datetime:
     return epoch + slots * RETRAIN_EVERY
 
 
-def register(container: Container) -> None:
-    scheduler = scheduler_for(container)
+def register(wiring: Wiring) -> None:
+    scheduler = wiring.scheduler
 
     async def compute(job: DueJob) -> neighbours.Computed:
-        return await neighbours.compute_all(container.db)
+        return await neighbours.compute_all(wiring.db)
 
     async def store(uow: UnitOfWork, job: DueJob, computed: neighbours.Computed) -> None:
         await neighbours.store_all(uow.session, computed, uow.now)
 
     scheduler.register_prepared(RETRAIN_JOB, compute, store)
 
+    async def ask_for_retrain(uow: UnitOfWork) -> datetime:
+        slot = slot_start(uow.now)
+        if await schedule_once(
+            uow.session, kind=RETRAIN_JOB, key=slot.isoformat(), run_at=slot, now=uow.now
+        ):
+            uow.on_commit(scheduler.kick)
+        return slot
+
     async def ask_for_retrains() -> None:
         while True:
-            async with container.uow() as uow:
-                slot = slot_start(uow.now)
-                if await schedule_once(
-                    uow.session, kind=RETRAIN_JOB, key=slot.isoformat(), run_at=slot, now=uow.now
-                ):
-                    await uow.commit()
-                    scheduler.kick()
+            slot = await wiring.run(ask_for_retrain)
             next_slot = slot + RETRAIN_EVERY
-            await asyncio.sleep(max(1.0, (next_slot - container.clock.now()).total_seconds()))
+            await asyncio.sleep(max(1.0, (next_slot - wiring.clock.now()).total_seconds()))
 
-    container.add_worker("for-you-retrain-slots", ask_for_retrains)
+    wiring.add_worker("for-you-retrain-slots", ask_for_retrains)
 
-    async def on_listed(envelope: Envelope) -> None:
-        product_id = int(envelope.payload["product_id"])
-        found = await neighbours.compute_new(container.db, product_id)  # before the write lock
-        async with container.uow() as uow:
-            if await first_time(uow.session, "for_you.listed", envelope.id, uow.now):
-                await neighbours.store_new(uow.session, product_id, found, uow.now)
-                await uow.commit()
+    async def compute_new(envelope: Envelope) -> dict[int, list[tuple[int, float]]]:
+        return await neighbours.compute_new(wiring.db, int(envelope.payload["product_id"]))
 
-    container.relay.register(ProductListed.topic, on_listed)
+    async def store_new(
+        uow: UnitOfWork, envelope: Envelope, found: dict[int, list[tuple[int, float]]]
+    ) -> None:
+        await neighbours.store_new(uow.session, int(envelope.payload["product_id"]), found, uow.now)
+
+    wiring.on_event_prepared(ProductListed.topic, "for_you.listed", compute_new, store_new)

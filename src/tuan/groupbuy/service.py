@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tuan.catalog.errors import NoTeamPrice, ProductArchived, SkuNotFound
 from tuan.catalog.models import Product, Sku
+from tuan.core.db import changed_one
 from tuan.core.scheduler import schedule
 from tuan.core.uow import UnitOfWork
 from tuan.groupbuy.errors import AlreadyInTeam, TeamClosed, TeamFull, TeamNotFound
@@ -49,10 +50,6 @@ class TeamOrder:
     team_id: int
     order_id: int
     replayed: bool
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 async def _team_order(
@@ -169,7 +166,7 @@ async def join_team(
             .values(held=Team.held + 1)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(taken) != 1:
+        if not changed_one(taken):
             await uow.session.refresh(team)
             if team.status == "open" and team.deadline_at and team.deadline_at > uow.now:
                 raise TeamFull()
@@ -224,8 +221,8 @@ async def count_member_payment_in(uow: UnitOfWork, *, team_id: int, buyer_id: in
             .values(status="open", paid_count=1, opened_at=now, deadline_at=deadline)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(opened) == 1:
-            schedule(
+        if changed_one(opened):
+            await schedule(
                 session,
                 kind=TEAM_DEADLINE,
                 key=f"team:{team_id}",
@@ -246,7 +243,7 @@ async def count_member_payment_in(uow: UnitOfWork, *, team_id: int, buyer_id: in
         .values(paid_count=Team.paid_count + 1)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(counted) != 1:
+    if not changed_one(counted):
         return PaymentCount.REFUSED
     filled = await session.execute(
         update(Team)
@@ -254,7 +251,7 @@ async def count_member_payment_in(uow: UnitOfWork, *, team_id: int, buyer_id: in
         .values(status="filled", closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(filled) == 1:
+    if changed_one(filled):
         uow.emit(TeamFilled(team_id=team_id))
         return PaymentCount.FILLED
     return PaymentCount.COUNTED
@@ -268,7 +265,7 @@ async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:
         .values(status="expired", closed_at=uow.now)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(expired) != 1:
+    if not changed_one(expired):
         return False
     uow.emit(TeamExpired(team_id=team_id))
     return True
@@ -277,7 +274,7 @@ async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:
 async def release_place(uow: UnitOfWork, *, order_id: int, team_id: int) -> None:
     """An unpaid member's order lapsed: free their place (or drop a team whose opener left)."""
     removed = await uow.session.execute(delete(TeamMember).where(TeamMember.order_id == order_id))
-    if _rowcount(removed) != 1:
+    if not changed_one(removed):
         return  # already released (the event was delivered twice)
     await uow.session.execute(
         update(Team)

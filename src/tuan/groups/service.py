@@ -18,6 +18,7 @@ from tuan.accounts.models import User
 from tuan.chat import stream
 from tuan.chat.membership import add_member, member_of, remove_member
 from tuan.chat.models import Conversation, Member
+from tuan.core.db import rows_changed
 from tuan.core.uow import UnitOfWork
 from tuan.groups.errors import (
     AlreadyMember,
@@ -39,6 +40,7 @@ from tuan.groups.errors import (
 from tuan.groups.events import MemberJoined, MemberLeft
 from tuan.groups.models import Group, InviteLink, JoinRequest
 from tuan.notifications.service import notify_users
+from tuan.realtime import topics
 from tuan.social.queries import blocked_either_way
 
 JoinPolicy = Literal["open", "approval", "introduced", "verified"]
@@ -109,7 +111,7 @@ async def _announce(uow: UnitOfWork, group_id: int, text: str, data: dict[str, o
     view = await stream.system_message(
         uow.session, group_id, text=text, data=dict(data), now=uow.now
     )
-    uow.notify(stream.EVENT_TOPIC, view)
+    uow.notify(topics.CONVERSATION_CHANGED, view)
 
 
 async def _admit(
@@ -133,13 +135,13 @@ async def _admit(
         .values(member_count=Group.member_count + 1)
         .execution_options(synchronize_session=False)
     )
-    if not getattr(seated, "rowcount", 0):
+    if not rows_changed(seated):
         raise GroupFull(f"The group is full ({group.member_cap} members).")
     await add_member(
         uow.session, group.id, user_id, role=role, now=uow.now, introduced_by=introduced_by
     )
     uow.notify(
-        stream.MEMBERSHIP_TOPIC, {"conversation_id": group.id, "user_id": user_id, "joined": True}
+        topics.MEMBERSHIP_CHANGED, {"conversation_id": group.id, "user_id": user_id, "joined": True}
     )
     name = await _name_of(uow, user_id)
     data: dict[str, object] = {"event": "joined", "user_id": user_id}
@@ -161,7 +163,8 @@ async def _release(uow: UnitOfWork, group: Group, user_id: int, *, by: int | Non
         .execution_options(synchronize_session=False)
     )
     uow.notify(
-        stream.MEMBERSHIP_TOPIC, {"conversation_id": group.id, "user_id": user_id, "joined": False}
+        topics.MEMBERSHIP_CHANGED,
+        {"conversation_id": group.id, "user_id": user_id, "joined": False},
     )
     name = await _name_of(uow, user_id)
     text = f"{name} left" if by is None else f"{name} was removed"
@@ -398,7 +401,7 @@ async def _use_link(uow: UnitOfWork, link: InviteLink) -> None:
         .values(uses=InviteLink.uses + 1)
         .execution_options(synchronize_session=False)
     )
-    if not getattr(used, "rowcount", 0):
+    if not rows_changed(used):
         raise InviteUsedUp()
 
 

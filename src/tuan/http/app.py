@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import importlib
+import pkgutil
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from types import ModuleType
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import tuan
 from tuan.bootstrap import Container
-from tuan.discovery import route_modules
 from tuan.http.errors import install_error_handlers
 from tuan.http.limits import BodySizeLimit, RefuseNulInUrl
 from tuan.http.realtime import CaptureWebSocketProtocol
 
 # Routes that take images get the upload limit; every other body gets the small one.
 UPLOAD_SUFFIXES = ("/avatar", "/images")
+
+
+def route_modules() -> Iterator[ModuleType]:
+    """Every ``tuan.http.routes.<name>`` module (each exposes ``router``), in name order."""
+    import tuan.http.routes as routes
+
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda i: i.name):
+        yield importlib.import_module(f"tuan.http.routes.{info.name}")
 
 
 def create_app(container: Container, *, manage_container: bool = True) -> FastAPI:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from tuan.bootstrap import Container
 from tuan.core.events import Envelope
+from tuan.core.uow import UnitOfWork
+from tuan.core.wiring import Wiring
 from tuan.ledger.service import settle_commission
 from tuan.orders.events import OrderCompleted, OrderRefunded
 
 
-def register(container: Container) -> None:
-    async def settle(envelope: Envelope) -> None:
-        # The event id is the ledger transaction's key: a redelivered event posts nothing.
+def register(wiring: Wiring) -> None:
+    async def settle(uow: UnitOfWork, envelope: Envelope) -> None:
+        # The event id is also the ledger transaction's key: a redelivered event posts nothing.
         await settle_commission(
-            container.uow(),
-            order_id=int(envelope.payload["order_id"]),
-            cause=f"event:{envelope.id}",
+            uow, order_id=int(envelope.payload["order_id"]), cause=f"event:{envelope.id}"
         )
 
-    container.relay.register(OrderCompleted.topic, settle)
-    container.relay.register(OrderRefunded.topic, settle)
+    wiring.on_event(OrderCompleted.topic, "ledger.settle_completed", settle)
+    wiring.on_event(OrderRefunded.topic, "ledger.settle_refunded", settle)

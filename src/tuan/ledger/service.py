@@ -107,62 +107,59 @@ async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> in
     A completed order earns ``rate × (total − refunded)``; an order that never completed earns
     nothing; buying through one's own share earns nothing (the rate was fixed at 0 at checkout).
     """
-    async with uow:
-        order = await uow.session.get(Order, order_id)
-        if order is None or order.sharer_id is None or order.sharer_id == order.buyer_id:
-            await uow.commit()
-            return 0
-        sharer = domain.account_code(domain.SHARER, order.sharer_id, order.currency)
-        await lock_account(
-            uow.session,
-            sharer,
-            kind=domain.SHARER,
-            owner_id=order.sharer_id,
-            currency=order.currency,
-            now=uow.now,
-        )
-        shop_account = domain.account_code(domain.SHOP_COMMISSION, order.shop_id, order.currency)
-        await ensure_account(
-            uow.session,
-            shop_account,
-            kind=domain.SHOP_COMMISSION,
-            owner_id=order.shop_id,
-            currency=order.currency,
-            now=uow.now,
-        )
-        earned = order.completed_at is not None
-        target = (
-            domain.commission_for(order.total - order.refunded_amount, order.commission_rate_bp)
-            if earned
-            else 0
-        )
-        credited = await commission_credited(uow.session, order_id, sharer)
-        postings = domain.commission_adjustment(
-            sharer_id=order.sharer_id,
-            shop_id=order.shop_id,
-            currency=order.currency,
-            credited=credited,
-            target=target,
-        )
-        delta = target - credited
-        if postings and await post(
-            uow.session,
-            key=cause,
-            kind="commission" if delta > 0 else "clawback",
-            postings=postings,
-            now=uow.now,
-            order_id=order_id,
-            memo=f"order {order_id}",
-        ):
-            uow.emit(
-                CommissionAdjusted(
-                    order_id=order_id,
-                    sharer_id=order.sharer_id,
-                    currency=order.currency,
-                    amount=delta,
-                )
+    order = await uow.session.get(Order, order_id)
+    if order is None or order.sharer_id is None or order.sharer_id == order.buyer_id:
+        return 0
+    sharer = domain.account_code(domain.SHARER, order.sharer_id, order.currency)
+    await lock_account(
+        uow.session,
+        sharer,
+        kind=domain.SHARER,
+        owner_id=order.sharer_id,
+        currency=order.currency,
+        now=uow.now,
+    )
+    shop_account = domain.account_code(domain.SHOP_COMMISSION, order.shop_id, order.currency)
+    await ensure_account(
+        uow.session,
+        shop_account,
+        kind=domain.SHOP_COMMISSION,
+        owner_id=order.shop_id,
+        currency=order.currency,
+        now=uow.now,
+    )
+    earned = order.completed_at is not None
+    target = (
+        domain.commission_for(order.total - order.refunded_amount, order.commission_rate_bp)
+        if earned
+        else 0
+    )
+    credited = await commission_credited(uow.session, order_id, sharer)
+    postings = domain.commission_adjustment(
+        sharer_id=order.sharer_id,
+        shop_id=order.shop_id,
+        currency=order.currency,
+        credited=credited,
+        target=target,
+    )
+    delta = target - credited
+    if postings and await post(
+        uow.session,
+        key=cause,
+        kind="commission" if delta > 0 else "clawback",
+        postings=postings,
+        now=uow.now,
+        order_id=order_id,
+        memo=f"order {order_id}",
+    ):
+        uow.emit(
+            CommissionAdjusted(
+                order_id=order_id,
+                sharer_id=order.sharer_id,
+                currency=order.currency,
+                amount=delta,
             )
-        else:
-            delta = 0
-        await uow.commit()
+        )
+    else:
+        delta = 0
     return delta

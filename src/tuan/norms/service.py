@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tuan.catalog.errors import ProductNotFound
 from tuan.catalog.models import Product
 from tuan.chat.models import Member
-from tuan.core.db import dialect_insert
+from tuan.core.db import changed_one, dialect_insert
 from tuan.core.uow import UnitOfWork
 from tuan.groups.errors import GroupNotFound
 from tuan.groups.models import Group
@@ -198,7 +198,7 @@ async def enforce_in(uow: UnitOfWork, *, group_id: int, member: Member, product_
         .values(count=ShareQuota.count + 1)
         .execution_options(synchronize_session=False)
     )
-    if int(getattr(counted, "rowcount", 0)) != 1:
+    if not changed_one(counted):
         wait = int((domain.next_day_starts(uow.now) - uow.now).total_seconds())
         raise PromotionCapReached(domain.cap_message(norms.promotion_cap), retry_after=wait)
 

@@ -10,8 +10,9 @@ from sqlalchemy import insert, update
 
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.models import Notification
+from tuan.realtime import topics
 
-TOPIC = "notifications.created"
+TOPIC = topics.NOTIFICATION_CREATED
 
 
 def view(n: Notification | dict[str, Any]) -> dict[str, Any]:

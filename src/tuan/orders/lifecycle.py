@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tuan.catalog import stock
 from tuan.catalog.models import Shop
+from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
 from tuan.orders.errors import (
@@ -77,7 +78,7 @@ async def move(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if not changed_one(result):
         raise OrderChanged()
     uow.session.add(
         OrderTransition(
@@ -232,7 +233,7 @@ async def record_refund_in(
         .values(refunded_amount=Order.refunded_amount + amount, updated_at=uow.now)
         .execution_options(synchronize_session=False)
     )
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if not changed_one(result):
         raise OrderChanged()
     set_committed_value(order, "refunded_amount", order.refunded_amount + amount)
     if full:

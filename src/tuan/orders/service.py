@@ -30,7 +30,7 @@ from tuan.catalog.errors import (
 from tuan.catalog.models import Deal, Product, Sku
 from tuan.catalog.queries import buyables
 from tuan.catalog.stock import StockHolds
-from tuan.core.scheduler import DueJob
+from tuan.core.scheduler import schedule
 from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
 from tuan.orders.errors import IdempotencyKeyReused, InvalidQuantity, MixedShops
@@ -67,10 +67,6 @@ class CheckoutResult:
     placed: PlacedOrder | None = None  # the new order as written (not for a replay)
 
 
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
-
-
 # --- idempotency -------------------------------------------------------------------------------
 
 
@@ -95,7 +91,6 @@ _ORDERS = cast(Table, Order.__table__)
 _INSERT_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
 _INSERT_LINES = insert(cast(Table, OrderLine.__table__))
 _INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
-_INSERT_JOB = insert(cast(Table, DueJob.__table__))
 
 
 async def earlier_order(session: AsyncSession, claim: IdempotencyClaim) -> int | None:
@@ -310,20 +305,13 @@ async def place_order_in(
             "at": now,
         },
     )
-    await session.execute(  # the reservation's deadline (see tuan.core.scheduler.schedule)
-        _INSERT_JOB,
-        {
-            "kind": EXPIRE_RESERVATION,
-            "key": f"order:{order_id}",
-            "run_at": order.reserved_until,
-            "payload": {"order_id": order_id},
-            "claim_token": None,
-            "claimed_until": None,
-            "done_at": None,
-            "attempts": 0,
-            "last_error": None,
-            "created_at": now,
-        },
+    await schedule(  # the reservation's deadline
+        session,
+        kind=EXPIRE_RESERVATION,
+        key=f"order:{order_id}",
+        run_at=order.reserved_until,
+        now=now,
+        payload={"order_id": order_id},
     )
     uow.emit(
         OrderPlaced(

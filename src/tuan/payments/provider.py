@@ -9,7 +9,6 @@ derived from ``TUAN_SECRET_KEY``; a signature older than five minutes is refused
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import uuid
@@ -143,12 +142,16 @@ class SandboxProvider:
             raise MalformedWebhook() from None
 
 
-@functools.lru_cache(maxsize=8)
-def _providers(secret_key: str) -> tuple[tuple[str, PaymentProvider], ...]:
-    return (("sandbox", SandboxProvider(secret_key)),)
+class PaymentProviders(dict[str, PaymentProvider]):
+    """The providers this deployment offers, by payment method; the composition root makes one
+    set at start and every route and job uses it."""
 
+    @classmethod
+    def for_deployment(cls, secret_key: str) -> PaymentProviders:
+        return cls(sandbox=SandboxProvider(secret_key))  # only the sandbox, for now
 
-def providers_for(secret_key: str) -> dict[str, PaymentProvider]:
-    """The providers this deployment offers (only the sandbox, for now). They hold no state but
-    their key, so one set per key is made and reused."""
-    return dict(_providers(secret_key))
+    @property
+    def sandbox(self) -> SandboxProvider:
+        found = self["sandbox"]
+        assert isinstance(found, SandboxProvider)
+        return found

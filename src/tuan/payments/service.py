@@ -64,10 +64,6 @@ class PaymentAttempt:
     outcome: str  # what it did to the order: paid | failed | pending | refunded
 
 
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
-
-
 async def pay_order(
     new_uow: UowFactory,
     providers: dict[str, PaymentProvider],
@@ -321,7 +317,7 @@ async def _apply_answer_in(uow: UnitOfWork, reference: str, result: ChargeResult
     """What the provider said about a charge: pending (its webhook comes later) or settled."""
     if result.status == "pending":
         assert result.answer_after is not None and result.late_outcome is not None
-        schedule(
+        await schedule(
             uow.session,
             kind=SANDBOX_ANSWER,
             key=reference,
@@ -433,7 +429,7 @@ async def issue_refund_in(
             await uow.session.flush()
     except IntegrityError:
         return None
-    schedule(
+    await schedule(
         uow.session,
         kind=SEND_REFUND,
         key=f"refund:{refund.id}",
@@ -646,7 +642,7 @@ async def request_payout(
             now=uow.now,
             memo=f"payout {payout.id}",
         )
-        schedule(
+        await schedule(
             uow.session,
             kind=SEND_PAYOUT,
             key=f"payout:{payout.id}",

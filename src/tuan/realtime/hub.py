@@ -20,19 +20,19 @@ from typing import Any
 
 import orjson
 
-from tuan.chat import stream
 from tuan.core.bus import EventBus
 from tuan.core.events import Envelope
-from tuan.notifications.service import TOPIC as NOTIFICATION_TOPIC
+from tuan.realtime import topics
 from tuan.realtime.connection import Connection, text_frame
+from tuan.realtime.topics import MessageView
 
 log = logging.getLogger(__name__)
 
-FetchAfter = Callable[[int, int], Awaitable[list[stream.MessageView]]]
+FetchAfter = Callable[[int, int], Awaitable[list[MessageView]]]
 MembersOf = Callable[[int], Awaitable[list[int]]]
 
 
-def message_frame(view: stream.MessageView) -> bytes:
+def message_frame(view: MessageView) -> bytes:
     return orjson.dumps(
         {"type": "message", "conversation_id": view["conversation_id"], "message": view}
     )
@@ -45,7 +45,7 @@ class Hub:
         self.by_conversation: dict[int, set[Connection]] = defaultdict(set)
         self.by_user: dict[int, set[Connection]] = defaultdict(set)
         self._cursor: dict[int, int] = {}
-        self._parked: dict[int, dict[int, stream.MessageView]] = defaultdict(dict)
+        self._parked: dict[int, dict[int, MessageView]] = defaultdict(dict)
         self._gap_timers: dict[int, asyncio.TimerHandle] = {}
         self.delivered = 0
 
@@ -82,29 +82,29 @@ class Hub:
 
     async def on_envelope(self, envelope: Envelope) -> None:
         topic = envelope.topic
-        if topic == stream.EVENT_TOPIC:
+        if topic == topics.CONVERSATION_CHANGED:
             self._on_change(envelope.payload)
-        elif topic == stream.MEMBERSHIP_TOPIC:
+        elif topic == topics.MEMBERSHIP_CHANGED:
             self._on_membership(envelope.payload)
-        elif topic == NOTIFICATION_TOPIC:
+        elif topic == topics.NOTIFICATION_CREATED:
             self._to_user(
                 envelope.payload["user_id"],
                 {"type": "notification", "notification": envelope.payload["notification"]},
             )
-        elif topic == stream.TYPING_TOPIC:
+        elif topic == topics.TYPING:
             self._to_conversation(
                 envelope.payload["conversation_id"],
                 {"type": "typing", **envelope.payload},
                 skip_user=envelope.payload["user_id"],
             )
-        elif topic == stream.READ_TOPIC:
+        elif topic == topics.READ_UP_TO:
             self._to_conversation(
                 envelope.payload["conversation_id"],
                 {"type": "read", **envelope.payload},
                 skip_user=envelope.payload["user_id"],
             )
 
-    def _on_change(self, view: stream.MessageView) -> None:
+    def _on_change(self, view: MessageView) -> None:
         cid, version = view["conversation_id"], view["version"]
         cursor = self._cursor.get(cid)
         if cid not in self.by_conversation:  # nobody here follows it: just keep the cursor
@@ -122,7 +122,7 @@ class Hub:
                 )
         # else: at or below the cursor, already delivered
 
-    def _deliver(self, view: stream.MessageView) -> None:
+    def _deliver(self, view: MessageView) -> None:
         cid = view["conversation_id"]
         self._cursor[cid] = max(self._cursor.get(cid, 0), view["version"])
         followers = self.by_conversation.get(cid)

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from tuan.bootstrap import Container
 from tuan.catalog.models import Product
 from tuan.core.events import Envelope
-from tuan.core.outbox import first_time
+from tuan.core.uow import UnitOfWork
+from tuan.core.wiring import Wiring
 from tuan.orders.events import OrderPaid
 from tuan.orders.models import Order
 from tuan.reviews import domain
@@ -27,78 +27,62 @@ from tuan.trust import service as trust
 from tuan.trust.domain import GOOD_STARS, Interaction
 
 
-def register(container: Container) -> None:
-    relay = container.relay
+async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
+    at = datetime.fromisoformat(envelope.occurred_at)
+    order = await uow.session.get(Order, int(envelope.payload["order_id"]))
+    if (
+        order is None
+        or order.share_id is None
+        or order.sharer_id is None
+        or order.sharer_id == order.buyer_id
+    ):
+        return
+    category = await uow.session.scalar(
+        select(Product.category)
+        .join(Share, Share.product_id == Product.id)
+        .where(Share.id == order.share_id)
+    )
+    await trust.record(
+        uow.session, order.buyer_id, order.sharer_id, Interaction.BOUGHT_ON_SHARE, at
+    )
+    await trust.count_outcome(
+        uow.session,
+        user_id=order.sharer_id,
+        category=category or domain.UNCATEGORISED,
+        at=at,
+        purchases=1,
+    )
 
-    async def on_paid(envelope: Envelope) -> None:
-        at = datetime.fromisoformat(envelope.occurred_at)
-        async with container.uow() as uow:
-            if await first_time(uow.session, "loop.order_paid", envelope.id, uow.now):
-                order = await uow.session.get(Order, int(envelope.payload["order_id"]))
-                if (
-                    order is not None
-                    and order.share_id is not None
-                    and order.sharer_id is not None
-                    and order.sharer_id != order.buyer_id
-                ):
-                    category = await uow.session.scalar(
-                        select(Product.category)
-                        .join(Share, Share.product_id == Product.id)
-                        .where(Share.id == order.share_id)
-                    )
-                    await trust.record(
-                        uow.session,
-                        order.buyer_id,
-                        order.sharer_id,
-                        Interaction.BOUGHT_ON_SHARE,
-                        at,
-                    )
-                    await trust.count_outcome(
-                        uow.session,
-                        user_id=order.sharer_id,
-                        category=category or domain.UNCATEGORISED,
-                        at=at,
-                        purchases=1,
-                    )
-            await uow.commit()
 
-    async def on_shared(envelope: Envelope) -> None:
-        at = datetime.fromisoformat(envelope.occurred_at)
-        async with container.uow() as uow:
-            if await first_time(uow.session, "loop.product_shared", envelope.id, uow.now):
-                category = await uow.session.scalar(
-                    select(Product.category).where(
-                        Product.id == int(envelope.payload["product_id"])
-                    )
-                )
-                await trust.count_outcome(
-                    uow.session,
-                    user_id=int(envelope.payload["sharer_id"]),
-                    category=category or domain.UNCATEGORISED,
-                    at=at,
-                    shares=1,
-                )
-            await uow.commit()
+async def on_shared(uow: UnitOfWork, envelope: Envelope) -> None:
+    at = datetime.fromisoformat(envelope.occurred_at)
+    category = await uow.session.scalar(
+        select(Product.category).where(Product.id == int(envelope.payload["product_id"]))
+    )
+    await trust.count_outcome(
+        uow.session,
+        user_id=int(envelope.payload["sharer_id"]),
+        category=category or domain.UNCATEGORISED,
+        at=at,
+        shares=1,
+    )
 
-    async def on_review(envelope: Envelope) -> None:
-        p = envelope.payload
-        at = datetime.fromisoformat(envelope.occurred_at)
-        async with container.uow() as uow:
-            if (
-                await first_time(uow.session, "loop.review_posted", envelope.id, uow.now)
-                and p.get("sharer_id")
-                and p["sharer_id"] != p["author_id"]
-            ):
-                await trust.count_outcome(
-                    uow.session,
-                    user_id=int(p["sharer_id"]),
-                    category=p.get("category") or domain.UNCATEGORISED,
-                    at=at,
-                    rated=1,
-                    rated_good=1 if int(p["stars"]) >= GOOD_STARS else 0,
-                )
-            await uow.commit()
 
-    relay.register(OrderPaid.topic, on_paid)
-    relay.register(ProductShared.topic, on_shared)
-    relay.register(ReviewPosted.topic, on_review)
+async def on_review(uow: UnitOfWork, envelope: Envelope) -> None:
+    p = envelope.payload
+    if not p.get("sharer_id") or p["sharer_id"] == p["author_id"]:
+        return
+    await trust.count_outcome(
+        uow.session,
+        user_id=int(p["sharer_id"]),
+        category=p.get("category") or domain.UNCATEGORISED,
+        at=datetime.fromisoformat(envelope.occurred_at),
+        rated=1,
+        rated_good=1 if int(p["stars"]) >= GOOD_STARS else 0,
+    )
+
+
+def register(wiring: Wiring) -> None:
+    wiring.on_event(OrderPaid.topic, "loop.order_paid", on_paid)
+    wiring.on_event(ProductShared.topic, "loop.product_shared", on_shared)
+    wiring.on_event(ReviewPosted.topic, "loop.review_posted", on_review)

@@ -18,11 +18,11 @@ from tuan.cards import domain as cards_domain
 from tuan.cards.messages import post_server_message, rewrite_server_message
 from tuan.catalog.models import Product
 from tuan.chat.models import Conversation, Member, Message
-from tuan.chat.stream import MessageView
 from tuan.core.uow import UnitOfWork
 from tuan.norms.service import is_group
 from tuan.orders.errors import OrderNotFound
 from tuan.orders.models import Order, OrderLine
+from tuan.realtime.topics import MessageView
 from tuan.reviews import domain
 from tuan.reviews.errors import (
     AlreadyReported,

@@ -17,7 +17,7 @@ from tuan.accounts.models import Session, User
 from tuan.accounts.service import set_verified
 from tuan.bootstrap import Container
 from tuan.core.outbox import OutboxRow
-from tuan.core.scheduler import DueJob, scheduler_for
+from tuan.core.scheduler import DueJob
 
 
 async def merchant(client: httpx.AsyncClient, container: Container, username: str) -> Person:
@@ -171,7 +171,7 @@ async def stock_of(client: httpx.AsyncClient, who: Person, product_id: int) -> i
 
 async def settle(container: Container, rounds: int = 100) -> None:
     """Run what the change set in motion: outbox events and jobs that are due now."""
-    scheduler = scheduler_for(container)
+    scheduler = container.scheduler
     for _ in range(rounds):
         await container.relay.drain()
         await scheduler.sweep()

@@ -18,7 +18,7 @@ from tests.e2e.loop.test_norms_api import reviewed_in_group
 from tests.e2e.test_web_session import web_log_in
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
-from tuan.core.scheduler import schedule_once, scheduler_for
+from tuan.core.scheduler import schedule_once
 from tuan.foryou import neighbours
 from tuan.foryou.handlers import RETRAIN_JOB
 from tuan.foryou.models import ProductNeighbour
@@ -219,7 +219,7 @@ async def test_the_scheduler_retrains_the_content_model_once_per_slot(
         )
         await uow.commit()
     assert (fresh, again) == (True, False)
-    await scheduler_for(container).sweep()
+    await container.scheduler.sweep()
     assert "巴旦木 Almonds" in names(await feed(client, world.vera))
 
 

@@ -38,7 +38,7 @@ def scheduler_with(container: Container, calls: list[str], fail_first: int = 0) 
 async def add_jobs(container: Container, count: int, *, in_seconds: float = 0) -> None:
     async with container.uow() as uow:
         for n in range(count):
-            schedule(
+            await schedule(
                 uow.session,
                 kind=KIND,
                 key=f"job{n}",

@@ -24,7 +24,6 @@ from tests.e2e.commerce.kit import (
 from tests.factories import Person, person
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container, bootstrap
-from tuan.core.scheduler import scheduler_for
 from tuan.orders.models import OrderTransition
 from tuan.payments.models import Refund
 from tuan.payments.provider import SandboxProvider
@@ -328,7 +327,7 @@ async def test_the_last_payment_and_the_deadline_race_and_exactly_one_wins(
                 content=body,
                 headers={"X-Sandbox-Signature": signature, "content-type": "application/json"},
             ),
-            scheduler_for(sweeper).sweep(),
+            sweeper.scheduler.sweep(),
         )
         clock.advance(seconds=2)
         await settle(container)
@@ -378,8 +377,8 @@ async def test_two_processes_sweeping_at_once_refund_an_expired_team_once(
     other_clock.advance(hours=25)
 
     await asyncio.gather(
-        scheduler_for(container).sweep(),
-        scheduler_for(other).sweep(),
+        container.scheduler.sweep(),
+        other.scheduler.sweep(),
         other.relay.drain(),
         container.relay.drain(),
     )

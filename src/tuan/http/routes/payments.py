@@ -7,14 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Request, status
 from pydantic import BaseModel, Field
 
-from tuan.core.scheduler import scheduler_for
 from tuan.http.deps import ContainerDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.orders import OrderOut, order_out
 from tuan.http.routes.shops import Caller
 from tuan.http.schemas import IdPath, Input
 from tuan.payments import service
-from tuan.payments.provider import providers_for
+from tuan.payments.provider import PaymentProviders
 
 router = APIRouter(prefix="/api/v1", tags=["payments"])
 
@@ -53,7 +52,7 @@ async def pay(
     body = body or PayIn()
     attempt = await service.pay_order(
         container.uow,
-        providers_for(container.settings.secret_key),
+        container.adapter(PaymentProviders),
         order_id=order_id,
         buyer_id=user.id,
         method=body.method,
@@ -61,7 +60,7 @@ async def pay(
         answer_after_seconds=body.answer_after_seconds,
     )
     if attempt.outcome == "refunded":
-        scheduler_for(container).kick()  # the refund it scheduled is due now
+        container.scheduler.kick()  # the refund it scheduled is due now
     return PaymentResultOut(
         payment_id=attempt.payment_id,
         reference=attempt.reference,
@@ -107,10 +106,10 @@ async def sandbox_webhook(
 ) -> WebhookOut:
     """The sandbox provider's answer about a charge. The signature is checked over the raw body
     before anything is read from it; a forged or stale one is refused and changes nothing."""
-    provider = providers_for(container.settings.secret_key)["sandbox"]
+    provider = container.adapter(PaymentProviders).sandbox
     outcome = await service.receive_webhook(
         container.uow(), provider, body=await request.body(), signature=signature
     )
     if outcome == "refunded":
-        scheduler_for(container).kick()  # the refund it scheduled is due now
+        container.scheduler.kick()  # the refund it scheduled is due now
     return WebhookOut(outcome=outcome)

@@ -8,7 +8,6 @@ from typing import Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.core.scheduler import scheduler_for
 from tuan.http.deps import ContainerDep, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.shops import Caller, Currency, Money
@@ -72,5 +71,5 @@ async def request_payout(body: PayoutIn, user: Caller, container: ContainerDep) 
     payout = await service.request_payout(
         container.uow(), user_id=user.id, amount=body.amount, currency=body.currency
     )
-    scheduler_for(container).kick()
+    container.scheduler.kick()
     return PayoutOut.model_validate(payout)

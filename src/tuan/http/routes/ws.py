@@ -23,11 +23,12 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
-from tuan.chat import queries, service, stream
+from tuan.chat import queries, service
 from tuan.chat.service import PostRequest
 from tuan.core.errors import TuanError
 from tuan.http.realtime import PROTOCOL_KEY
 from tuan.http.schemas import Id, Input, Position
+from tuan.realtime import topics
 from tuan.realtime.connection import Connection, QueuedSocket, RawSocket, Socket, text_frame
 from tuan.web.security import SESSION_COOKIE, same_origin
 
@@ -227,7 +228,7 @@ class Session:
         self.last_typing[cid] = now
         self._spawn(
             self.container.bus.announce(
-                stream.TYPING_TOPIC,
+                topics.TYPING,
                 {"conversation_id": cid, "user_id": self.connection.user_id},
                 self.container.clock.now(),
             )
