@@ -70,3 +70,12 @@ def _iso_text(value: object) -> object:
 
 # A moment in time from a client: ISO 8601 text with an explicit zone (never a bare number).
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
+
+
+Money = Annotated[int, Field(gt=0, le=10**10, description="Minor units (fen, cents)")]
+Currency = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code", examples=["CNY"])
+]
+Rate = Annotated[
+    int, Field(ge=0, le=5000, description="Commission for sharers, basis points (500 = 5%)")
+]

@@ -10,11 +10,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.asks import queries, service
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.cards import CardOut, card_out
 from tuan.http.routes.products import Category
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, Id, IdPath, Input
 
 router = APIRouter(prefix="/api/v1", tags=["asks"])
@@ -97,7 +96,7 @@ class AskOut(BaseModel):
 
 
 @router.post("/asks", status_code=status.HTTP_201_CREATED, responses=WRITE)
-async def ask(body: AskIn, user: Caller, container: ContainerDep) -> AskOut:
+async def ask(body: AskIn, user: CurrentUser, container: ContainerDep) -> AskOut:
     """Ask a group, or chosen people, for a recommendation; the answer includes the members most
     likely to answer well."""
     ask_id = await service.ask(
@@ -112,12 +111,14 @@ async def ask(body: AskIn, user: Caller, container: ContainerDep) -> AskOut:
 
 
 @router.get("/asks/{ask_id}", responses=error_responses(400, 401, 404, 422))
-async def get_ask(ask_id: IdPath, user: Caller, reader: ReaderDep) -> AskOut:
+async def get_ask(ask_id: IdPath, user: CurrentUser, reader: ReaderDep) -> AskOut:
     return AskOut.model_validate(await queries.ask_page(reader, ask_id, user.id))
 
 
 @router.post("/asks/{ask_id}/answers", status_code=status.HTTP_201_CREATED, responses=WRITE)
-async def answer(ask_id: IdPath, body: AnswerIn, user: Caller, container: ContainerDep) -> CardOut:
+async def answer(
+    ask_id: IdPath, body: AnswerIn, user: CurrentUser, container: ContainerDep
+) -> CardOut:
     """Answer with a product card, posted where the request was (group norms apply)."""
     posted = await service.answer(
         container.uow(),
@@ -138,7 +139,9 @@ async def answer(ask_id: IdPath, body: AnswerIn, user: Caller, container: Contai
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(400, 401, 403, 404, 413, 422),
 )
-async def choose(ask_id: IdPath, body: ChoiceIn, user: Caller, container: ContainerDep) -> Response:
+async def choose(
+    ask_id: IdPath, body: ChoiceIn, user: CurrentUser, container: ContainerDep
+) -> Response:
     """The asker marks the answer they chose."""
     await service.choose(container.uow(), ask_id=ask_id, asker_id=user.id, share_id=body.share_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,9 +10,8 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.cards import queries, service
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
 
 router = APIRouter(prefix="/api/v1", tags=["cards"])
@@ -142,7 +141,7 @@ async def card_out(container: ContainerDep, share_id: int, viewer_id: int) -> Ca
     "/conversations/{conversation_id}/cards", status_code=status.HTTP_201_CREATED, responses=WRITE
 )
 async def share_card(
-    conversation_id: IdPath, body: CardIn, user: Caller, container: ContainerDep
+    conversation_id: IdPath, body: CardIn, user: CurrentUser, container: ContainerDep
 ) -> CardOut:
     """Share a product, a deal or a team into a chat as a card (the share and the card message
     are one transaction). Into a group, its norms apply and refusals say why."""
@@ -161,7 +160,7 @@ async def share_card(
 
 @router.post("/cards/{share_id}/forward", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def forward_card(
-    share_id: IdPath, body: ForwardIn, user: Caller, container: ContainerDep
+    share_id: IdPath, body: ForwardIn, user: CurrentUser, container: ContainerDep
 ) -> CardOut:
     """Forward a card I can see into another chat; the chain is kept for the share tree."""
     posted = await service.share_into_chat(
@@ -176,13 +175,13 @@ async def forward_card(
 
 
 @router.get("/cards/{share_id}", responses=READ)
-async def get_card(share_id: IdPath, user: Caller, container: ContainerDep) -> CardOut:
+async def get_card(share_id: IdPath, user: CurrentUser, container: ContainerDep) -> CardOut:
     """The live card: price now, deal time left, team fill, counts."""
     return await card_out(container, share_id, user.id)
 
 
 @router.get("/cards/{share_id}/tree", responses=READ)
-async def get_tree(share_id: IdPath, user: Caller, reader: ReaderDep) -> TreeOut:
+async def get_tree(share_id: IdPath, user: CurrentUser, reader: ReaderDep) -> TreeOut:
     """How a share spread and what each hop sold (original sharer and shop owner only)."""
     return TreeOut.model_validate(await queries.share_tree(reader, share_id, user.id))
 
@@ -196,14 +195,14 @@ async def _counts(container: ContainerDep, target: str, target_id: int, viewer: 
 
 
 async def _like(
-    container: ContainerDep, user: Caller, target: str, target_id: int, on: bool
+    container: ContainerDep, user: CurrentUser, target: str, target_id: int, on: bool
 ) -> CountsOut:
     await service.like(container.uow(), user_id=user.id, target=target, target_id=target_id, on=on)
     return await _counts(container, target, target_id, user.id)
 
 
 async def _comment(
-    container: ContainerDep, user: Caller, target: str, target_id: int, text: str
+    container: ContainerDep, user: CurrentUser, target: str, target_id: int, text: str
 ) -> CommentOut:
     row = await service.comment(
         container.uow(), user_id=user.id, target=target, target_id=target_id, text=text
@@ -218,57 +217,59 @@ async def _comment(
 
 
 @router.put("/cards/{share_id}/like", responses=WRITE)
-async def like_card(share_id: IdPath, user: Caller, container: ContainerDep) -> CountsOut:
+async def like_card(share_id: IdPath, user: CurrentUser, container: ContainerDep) -> CountsOut:
     return await _like(container, user, "card", share_id, True)
 
 
 @router.delete("/cards/{share_id}/like", responses=WRITE)
-async def unlike_card(share_id: IdPath, user: Caller, container: ContainerDep) -> CountsOut:
+async def unlike_card(share_id: IdPath, user: CurrentUser, container: ContainerDep) -> CountsOut:
     return await _like(container, user, "card", share_id, False)
 
 
 @router.put("/reports/{report_id}/like", responses=WRITE)
-async def like_report(report_id: IdPath, user: Caller, container: ContainerDep) -> CountsOut:
+async def like_report(report_id: IdPath, user: CurrentUser, container: ContainerDep) -> CountsOut:
     return await _like(container, user, "report", report_id, True)
 
 
 @router.delete("/reports/{report_id}/like", responses=WRITE)
-async def unlike_report(report_id: IdPath, user: Caller, container: ContainerDep) -> CountsOut:
+async def unlike_report(report_id: IdPath, user: CurrentUser, container: ContainerDep) -> CountsOut:
     return await _like(container, user, "report", report_id, False)
 
 
 @router.get("/reports/{report_id}/counts", responses=READ)
-async def report_counts(report_id: IdPath, user: Caller, container: ContainerDep) -> CountsOut:
+async def report_counts(report_id: IdPath, user: CurrentUser, container: ContainerDep) -> CountsOut:
     return await _counts(container, "report", report_id, user.id)
 
 
 @router.post("/cards/{share_id}/comments", status_code=201, responses=WRITE)
 async def comment_card(
-    share_id: IdPath, body: CommentIn, user: Caller, container: ContainerDep
+    share_id: IdPath, body: CommentIn, user: CurrentUser, container: ContainerDep
 ) -> CommentOut:
     return await _comment(container, user, "card", share_id, body.text)
 
 
 @router.post("/reports/{report_id}/comments", status_code=201, responses=WRITE)
 async def comment_report(
-    report_id: IdPath, body: CommentIn, user: Caller, container: ContainerDep
+    report_id: IdPath, body: CommentIn, user: CurrentUser, container: ContainerDep
 ) -> CommentOut:
     return await _comment(container, user, "report", report_id, body.text)
 
 
 @router.get("/cards/{share_id}/comments", responses=READ)
-async def card_comments(share_id: IdPath, user: Caller, reader: ReaderDep) -> list[CommentOut]:
+async def card_comments(share_id: IdPath, user: CurrentUser, reader: ReaderDep) -> list[CommentOut]:
     found = await queries.comments_on(reader, "card", share_id, user.id)
     return [CommentOut.model_validate(c) for c in found]
 
 
 @router.get("/reports/{report_id}/comments", responses=READ)
-async def report_comments(report_id: IdPath, user: Caller, reader: ReaderDep) -> list[CommentOut]:
+async def report_comments(
+    report_id: IdPath, user: CurrentUser, reader: ReaderDep
+) -> list[CommentOut]:
     found = await queries.comments_on(reader, "report", report_id, user.id)
     return [CommentOut.model_validate(c) for c in found]
 
 
 @router.get("/me/card-stats", responses=error_responses(401))
-async def card_stats(user: Caller, reader: ReaderDep) -> StatsOut:
+async def card_stats(user: CurrentUser, reader: ReaderDep) -> StatsOut:
     """Cards I shared and what people did with them (likes, comments, forwards)."""
     return StatsOut.model_validate(await queries.my_card_stats(reader, user.id))

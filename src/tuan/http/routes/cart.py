@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep
+from tuan.http.deps import ContainerDep, CurrentUser
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.orders import service
 from tuan.orders.queries import cart_page
@@ -45,13 +44,13 @@ async def _cart(container: ContainerDep, user_id: int) -> CartOut:
 
 
 @router.get("/cart", responses=error_responses(400, 401))
-async def get_cart(user: Caller, container: ContainerDep) -> CartOut:
+async def get_cart(user: CurrentUser, container: ContainerDep) -> CartOut:
     return await _cart(container, user.id)
 
 
 @router.put("/cart/items/{sku_id}", responses=error_responses(400, 401, 404, 410, 413, 422))
 async def put_item(
-    sku_id: IdPath, body: CartItemIn, user: Caller, container: ContainerDep
+    sku_id: IdPath, body: CartItemIn, user: CurrentUser, container: ContainerDep
 ) -> CartOut:
     """Set how many of a SKU are in the cart."""
     await service.put_in_cart(
@@ -65,6 +64,6 @@ async def put_item(
 
 
 @router.delete("/cart/items/{sku_id}", responses=error_responses(400, 401, 422))
-async def remove_item(sku_id: IdPath, user: Caller, container: ContainerDep) -> CartOut:
+async def remove_item(sku_id: IdPath, user: CurrentUser, container: ContainerDep) -> CartOut:
     await service.remove_from_cart(container.uow(), user_id=user.id, sku_id=sku_id)
     return await _cart(container, user.id)

@@ -10,11 +10,10 @@ from pydantic import AfterValidator, AwareDatetime, Field
 
 from tuan.catalog import service
 from tuan.catalog.queries import deal_page
-from tuan.http.deps import ContainerDep
+from tuan.http.deps import ContainerDep, CurrentUser
 from tuan.http.errors import error_responses
 from tuan.http.routes.products import DealOut
-from tuan.http.routes.shops import Caller, Money
-from tuan.http.schemas import IdPath, Input
+from tuan.http.schemas import IdPath, Input, Money
 
 router = APIRouter(prefix="/api/v1", tags=["deals"])
 
@@ -52,7 +51,7 @@ async def _deal(container: ContainerDep, deal_id: int) -> DealOut:
     responses=error_responses(400, 401, 403, 404, 409, 410, 413, 422),
 )
 async def schedule_deal(
-    sku_id: IdPath, body: DealIn, user: Caller, container: ContainerDep
+    sku_id: IdPath, body: DealIn, user: CurrentUser, container: ContainerDep
 ) -> DealOut:
     """Sell a SKU at ``price`` from ``starts_at`` to ``ends_at``; the normal price holds outside."""
     deal = await service.schedule_deal(
@@ -69,13 +68,13 @@ async def schedule_deal(
 
 
 @router.get("/deals/{deal_id}", responses=error_responses(400, 401, 404, 422))
-async def get_deal(deal_id: IdPath, container: ContainerDep, _user: Caller) -> DealOut:
+async def get_deal(deal_id: IdPath, container: ContainerDep, _user: CurrentUser) -> DealOut:
     """A deal, its state (upcoming, active, sold out, ended) and how many seconds are left."""
     return await _deal(container, deal_id)
 
 
 @router.post("/deals/{deal_id}/end", responses=error_responses(400, 401, 403, 404, 422))
-async def end_deal(deal_id: IdPath, user: Caller, container: ContainerDep) -> DealOut:
+async def end_deal(deal_id: IdPath, user: CurrentUser, container: ContainerDep) -> DealOut:
     """End a deal now; the normal price holds again."""
     await service.end_deal(container.uow(), actor_id=user.id, deal_id=deal_id)
     return await _deal(container, deal_id)

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.foryou import domain, queries
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 
 router = APIRouter(prefix="/api/v1", tags=["for you"])
 
@@ -46,7 +45,7 @@ class FeedOut(BaseModel):
 
 @router.get("/me/for-you", responses=error_responses(400, 401, 422))
 async def for_you(
-    user: Caller,
+    user: CurrentUser,
     reader: ReaderDep,
     container: ContainerDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -7,9 +7,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.groups.errors import GroupNotFound
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import IdPath, Input
 from tuan.norms import domain, service
 from tuan.norms.domain import Norms
@@ -41,7 +40,7 @@ def _out(norms: Norms) -> NormsOut:
 
 
 @router.get("/groups/{group_id}/norms", responses=error_responses(400, 401, 404, 422))
-async def get_norms(group_id: IdPath, user: Caller, reader: ReaderDep) -> NormsOut:
+async def get_norms(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> NormsOut:
     if not await service.is_group(reader, group_id) or (
         await service.member_role(reader, group_id, user.id) is None
     ):
@@ -51,7 +50,7 @@ async def get_norms(group_id: IdPath, user: Caller, reader: ReaderDep) -> NormsO
 
 @router.patch("/groups/{group_id}/norms", responses=error_responses(400, 401, 403, 404, 422))
 async def set_norms(
-    group_id: IdPath, body: NormsIn, user: Caller, container: ContainerDep
+    group_id: IdPath, body: NormsIn, user: CurrentUser, container: ContainerDep
 ) -> NormsOut:
     """Admins change some norms; fields left out keep their values."""
     changes = body.model_dump(exclude_unset=True, exclude={"no_promotion_cap"})
@@ -69,7 +68,7 @@ async def set_norms(
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def allow_item(
-    group_id: IdPath, product_id: IdPath, user: Caller, container: ContainerDep
+    group_id: IdPath, product_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
     """Admins allow a disputed item to be shared in the group again."""
     await service.set_override(
@@ -84,7 +83,7 @@ async def allow_item(
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def withdraw_override(
-    group_id: IdPath, product_id: IdPath, user: Caller, container: ContainerDep
+    group_id: IdPath, product_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
     await service.set_override(
         container.uow(), group_id=group_id, product_id=product_id, by=user.id, allowed=False

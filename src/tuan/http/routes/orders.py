@@ -13,10 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tuan.catalog.stock import StockHolds
 from tuan.core.db import latest_reads
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller, Currency, Money
-from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.http.schemas import MAX_ID, Currency, IdPath, Input, Money
 from tuan.orders import domain, lifecycle, service
 from tuan.orders.queries import (
     order_page,
@@ -196,7 +195,7 @@ async def order_out(container: ContainerDep, order_id: int, viewer_id: int) -> O
 async def checkout(
     body: CheckoutIn,
     key: IdempotencyKey,
-    user: Caller,
+    user: CurrentUser,
     container: ContainerDep,
     response: Response,
 ) -> OrderOut:
@@ -243,7 +242,7 @@ async def checkout(
 
 @router.get("/orders", responses=error_responses(400, 401, 422))
 async def my_orders(
-    user: Caller,
+    user: CurrentUser,
     reader: ReaderDep,
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Order id cursor")] = None,
@@ -257,7 +256,7 @@ async def my_orders(
 @router.get("/shops/{shop_id}/orders", responses=error_responses(400, 401, 403, 404, 422))
 async def shop_orders(
     shop_id: IdPath,
-    user: Caller,
+    user: CurrentUser,
     reader: ReaderDep,
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -271,14 +270,14 @@ async def shop_orders(
 
 
 @router.get("/orders/{order_id}", responses=error_responses(400, 401, 404, 422))
-async def get_order(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+async def get_order(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """The order page: lines, history of every transition, payments, refunds, and the
     commission the sharer earns from it."""
     return await order_out(container, order_id, user.id)
 
 
 @router.post("/orders/{order_id}/cancel", responses=error_responses(400, 401, 404, 409, 422))
-async def cancel(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+async def cancel(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Buyer: withdraw an unpaid order; the items go back on sale."""
     await lifecycle.cancel_order(container.uow(), order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
@@ -286,7 +285,7 @@ async def cancel(order_id: IdPath, user: Caller, container: ContainerDep) -> Ord
 
 @router.post("/orders/{order_id}/ship", responses=error_responses(400, 401, 404, 409, 413, 422))
 async def ship(
-    order_id: IdPath, user: Caller, container: ContainerDep, body: ShipIn | None = None
+    order_id: IdPath, user: CurrentUser, container: ContainerDep, body: ShipIn | None = None
 ) -> OrderOut:
     """Shop: the order is on its way."""
     await lifecycle.ship_order(
@@ -299,14 +298,14 @@ async def ship(
 
 
 @router.post("/orders/{order_id}/deliver", responses=error_responses(400, 401, 404, 409, 422))
-async def deliver(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+async def deliver(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Shop or buyer: the order arrived."""
     await lifecycle.mark_delivered(container.uow(), order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
 
 
 @router.post("/orders/{order_id}/complete", responses=error_responses(400, 401, 404, 409, 422))
-async def complete(order_id: IdPath, user: Caller, container: ContainerDep) -> OrderOut:
+async def complete(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Buyer: all is well. The sharer's commission is credited."""
     await lifecycle.complete_order(container.uow(), order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
@@ -318,7 +317,7 @@ async def complete(order_id: IdPath, user: Caller, container: ContainerDep) -> O
     responses=error_responses(400, 401, 404, 409, 413, 422),
 )
 async def refund(
-    order_id: IdPath, user: Caller, container: ContainerDep, body: RefundIn | None = None
+    order_id: IdPath, user: CurrentUser, container: ContainerDep, body: RefundIn | None = None
 ) -> OrderOut:
     """Shop: refund all of an order (the default) or part of it."""
     body = body or RefundIn()

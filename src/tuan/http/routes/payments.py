@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Request, status
 from pydantic import BaseModel, Field
 
-from tuan.http.deps import ContainerDep
+from tuan.http.deps import ContainerDep, CurrentUser
 from tuan.http.errors import error_responses
 from tuan.http.routes.orders import OrderOut, order_out
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import IdPath, Input
 from tuan.payments import service
 from tuan.payments.provider import PaymentProviders
@@ -45,7 +44,7 @@ class WebhookOut(BaseModel):
     responses=error_responses(400, 401, 404, 409, 410, 413, 422, 503),
 )
 async def pay(
-    order_id: IdPath, user: Caller, container: ContainerDep, body: PayIn | None = None
+    order_id: IdPath, user: CurrentUser, container: ContainerDep, body: PayIn | None = None
 ) -> PaymentResultOut:
     """Pay for my order. ``pending`` means the provider answers later (by webhook); a second
     payment while one is under way is refused (409), so an order is never charged twice."""

@@ -13,10 +13,10 @@ from tuan.catalog import service
 from tuan.catalog.domain import CATEGORIES
 from tuan.catalog.queries import ProductView, product_page, search_products
 from tuan.core.media import store_image
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller, Money, ShopOut
-from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.http.routes.shops import ShopOut
+from tuan.http.schemas import MAX_ID, IdPath, Input, Money
 
 router = APIRouter(prefix="/api/v1", tags=["products"])
 
@@ -149,7 +149,7 @@ async def _page(container: ContainerDep, product_id: int) -> ProductOut:
 
 
 @router.get("/categories", responses=error_responses(400, 401))
-async def categories(_user: Caller) -> list[CategoryOut]:
+async def categories(_user: CurrentUser) -> list[CategoryOut]:
     return [CategoryOut(slug=c.slug, name_zh=c.name_zh, name_en=c.name_en) for c in CATEGORIES]
 
 
@@ -159,7 +159,7 @@ async def categories(_user: Caller) -> list[CategoryOut]:
     responses=error_responses(400, 401, 403, 404, 409, 413, 422),
 )
 async def list_product(
-    shop_id: IdPath, body: ProductIn, user: Caller, container: ContainerDep
+    shop_id: IdPath, body: ProductIn, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     """Put a product on sale with its SKUs (prices in minor units of the shop's currency)."""
     product = await service.list_product(
@@ -180,7 +180,7 @@ async def list_product(
 async def find_products(
     reader: ReaderDep,
     container: ContainerDep,
-    _user: Caller,
+    _user: CurrentUser,
     q: Annotated[str | None, Query(max_length=200, description="Words, Chinese or not")] = None,
     category: Annotated[str | None, Query(pattern=r"^[a-z]{1,40}$")] = None,
     shop_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -201,7 +201,9 @@ async def find_products(
 
 
 @router.get("/products/{product_id}", responses=error_responses(400, 401, 404, 422))
-async def get_product(product_id: IdPath, container: ContainerDep, _user: Caller) -> ProductOut:
+async def get_product(
+    product_id: IdPath, container: ContainerDep, _user: CurrentUser
+) -> ProductOut:
     """A product with each SKU's price now, its running or next deal and how long is left."""
     return await _page(container, product_id)
 
@@ -210,7 +212,7 @@ async def get_product(product_id: IdPath, container: ContainerDep, _user: Caller
     "/products/{product_id}", responses=error_responses(400, 401, 403, 404, 410, 413, 422)
 )
 async def change_product(
-    product_id: IdPath, body: ProductPatch, user: Caller, container: ContainerDep
+    product_id: IdPath, body: ProductPatch, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     await service.change_product(
         container.uow(),
@@ -228,7 +230,9 @@ async def change_product(
 
 
 @router.delete("/products/{product_id}", responses=error_responses(400, 401, 403, 404, 422))
-async def remove_product(product_id: IdPath, user: Caller, container: ContainerDep) -> RemovedOut:
+async def remove_product(
+    product_id: IdPath, user: CurrentUser, container: ContainerDep
+) -> RemovedOut:
     """Delete a product; one that was ever ordered or shared is archived instead."""
     outcome = await service.remove_product(container.uow(), actor_id=user.id, product_id=product_id)
     return RemovedOut(id=product_id, outcome="deleted" if outcome == "deleted" else "archived")
@@ -240,7 +244,7 @@ async def remove_product(product_id: IdPath, user: Caller, container: ContainerD
     responses=error_responses(400, 401, 403, 404, 409, 410, 413, 422),
 )
 async def add_sku(
-    product_id: IdPath, body: SkuIn, user: Caller, container: ContainerDep
+    product_id: IdPath, body: SkuIn, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     await service.add_sku(
         container.uow(),
@@ -253,7 +257,7 @@ async def add_sku(
 
 @router.patch("/skus/{sku_id}", responses=error_responses(400, 401, 403, 404, 409, 413, 422))
 async def change_sku(
-    sku_id: IdPath, body: SkuPatch, user: Caller, container: ContainerDep
+    sku_id: IdPath, body: SkuPatch, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     """Change a SKU's label or prices, or its stock by a delta (never an absolute number, which
     would race with checkouts)."""
@@ -276,7 +280,7 @@ async def change_sku(
     responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422),
 )
 async def add_image(
-    product_id: IdPath, file: UploadFile, user: Caller, container: ContainerDep
+    product_id: IdPath, file: UploadFile, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     """Add a photo (JPEG, PNG, WebP or GIF); it is checked, stripped of metadata and resized."""
     async with container.db.read_sessions() as reader:
@@ -296,7 +300,7 @@ async def add_image(
     "/products/{product_id}/images/{image_id}", responses=error_responses(400, 401, 403, 404, 422)
 )
 async def remove_image(
-    product_id: IdPath, image_id: IdPath, user: Caller, container: ContainerDep
+    product_id: IdPath, image_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     await service.remove_image(
         container.uow(), actor_id=user.id, product_id=product_id, image_id=image_id

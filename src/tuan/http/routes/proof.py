@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ReaderDep
+from tuan.http.deps import CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.reviews import RatingOut
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import IdPath
 from tuan.proof import queries
 
@@ -64,14 +63,14 @@ class ReputationOut(BaseModel):
 
 
 @router.get("/products/{product_id}/social-proof", responses=error_responses(400, 401, 404, 422))
-async def social_proof(product_id: IdPath, user: Caller, reader: ReaderDep) -> SocialProofOut:
+async def social_proof(product_id: IdPath, user: CurrentUser, reader: ReaderDep) -> SocialProofOut:
     """Friends who bought it, friends' reviews, my groups that bought it, each group's rating —
     only what each person lets me see."""
     return SocialProofOut.model_validate(await queries.social_proof(reader, product_id, user.id))
 
 
 @router.get("/users/{user_id}/reputation", responses=error_responses(400, 401, 422))
-async def reputation(user_id: IdPath, user: Caller, reader: ReaderDep) -> list[ReputationOut]:
+async def reputation(user_id: IdPath, user: CurrentUser, reader: ReaderDep) -> list[ReputationOut]:
     """A recommender's record per category, explained ("4 of 5 … were rated good")."""
     lines = await queries.reputation_for(reader, user_id, user.id)
     return [ReputationOut.model_validate(line) for line in lines]

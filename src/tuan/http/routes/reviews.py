@@ -11,9 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.reviews import queries, service
 
@@ -98,7 +97,7 @@ class RatingsOut(BaseModel):
 
 @router.post("/orders/{order_id}/bought-it", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def bought_it(
-    order_id: IdPath, user: Caller, container: ContainerDep, body: BoughtIn | None = None
+    order_id: IdPath, user: CurrentUser, container: ContainerDep, body: BoughtIn | None = None
 ) -> ReportOut:
     """Tell the conversation the share came from that you bought it (mentions the sharer)."""
     done = await service.report_bought(
@@ -113,7 +112,7 @@ async def bought_it(
 
 @router.post("/orders/{order_id}/reviews", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def review(
-    order_id: IdPath, body: ReviewIn, user: Caller, container: ContainerDep
+    order_id: IdPath, body: ReviewIn, user: CurrentUser, container: ContainerDep
 ) -> ReviewedOut:
     """Review an item of a delivered order (buyers only): a verified-purchase review."""
     done = await service.write_review(
@@ -151,7 +150,7 @@ class OrderReportsOut(BaseModel):
 
 
 @router.get("/orders/{order_id}/my-reports", responses=error_responses(400, 401, 404, 422))
-async def my_reports(order_id: IdPath, user: Caller, reader: ReaderDep) -> OrderReportsOut:
+async def my_reports(order_id: IdPath, user: CurrentUser, reader: ReaderDep) -> OrderReportsOut:
     """What I already said about my order: "bought it" and my reviews (the buyer only)."""
     return OrderReportsOut.model_validate(await queries.my_reports(reader, order_id, user.id))
 
@@ -159,7 +158,7 @@ async def my_reports(order_id: IdPath, user: Caller, reader: ReaderDep) -> Order
 @router.get("/products/{product_id}/ratings", responses=error_responses(400, 401, 404, 422))
 async def product_ratings(
     product_id: IdPath,
-    user: Caller,
+    user: CurrentUser,
     container: ContainerDep,
     group_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> RatingsOut:

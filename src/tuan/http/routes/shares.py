@@ -8,9 +8,8 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.shares import service
 from tuan.shares.queries import share_page
@@ -47,7 +46,7 @@ class ShareOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 404, 410, 413, 422),
 )
-async def create_share(body: ShareIn, user: Caller, container: ContainerDep) -> ShareOut:
+async def create_share(body: ShareIn, user: CurrentUser, container: ContainerDep) -> ShareOut:
     created = await service.share(
         container.uow(),
         sharer_id=user.id,
@@ -62,5 +61,5 @@ async def create_share(body: ShareIn, user: Caller, container: ContainerDep) -> 
 
 
 @router.get("/shares/{share_id}", responses=error_responses(400, 401, 404, 422))
-async def get_share(share_id: IdPath, user: Caller, reader: ReaderDep) -> ShareOut:
+async def get_share(share_id: IdPath, user: CurrentUser, reader: ReaderDep) -> ShareOut:
     return ShareOut.model_validate(await share_page(reader, share_id, user.id))

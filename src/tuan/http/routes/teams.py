@@ -11,10 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.groupbuy import service
 from tuan.groupbuy.queries import TeamView, open_teams, team_by_code, team_page
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.orders import IdempotencyKey, OrderOut, order_out
-from tuan.http.routes.shops import Caller
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.orders.domain import fingerprint
 
@@ -84,7 +83,7 @@ RESPONSES = {
 async def open_team(
     body: OpenTeamIn,
     key: IdempotencyKey,
-    user: Caller,
+    user: CurrentUser,
     container: ContainerDep,
     response: Response,
 ) -> TeamOrderOut:
@@ -109,7 +108,7 @@ async def join_team(
     team_id: IdPath,
     body: JoinTeamIn,
     key: IdempotencyKey,
-    user: Caller,
+    user: CurrentUser,
     container: ContainerDep,
     response: Response,
 ) -> TeamOrderOut:
@@ -133,7 +132,7 @@ async def join_team(
 @router.get("/teams/{team_id}", responses=error_responses(400, 401, 404, 422))
 async def get_team(
     team_id: IdPath,
-    user: Caller,
+    user: CurrentUser,
     reader: ReaderDep,
     container: ContainerDep,
     code: Annotated[str | None, Query(min_length=8, max_length=32)] = None,
@@ -144,7 +143,7 @@ async def get_team(
 @router.get("/teams/by-code/{code}", responses=error_responses(400, 401, 404, 422))
 async def get_team_by_code(
     code: Annotated[str, Path(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9_\-]+$")],
-    user: Caller,
+    user: CurrentUser,
     reader: ReaderDep,
     container: ContainerDep,
 ) -> TeamOut:
@@ -154,7 +153,7 @@ async def get_team_by_code(
 
 @router.get("/products/{product_id}/teams", responses=error_responses(400, 401, 422))
 async def product_teams(
-    product_id: IdPath, user: Caller, reader: ReaderDep, container: ContainerDep
+    product_id: IdPath, user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> list[TeamOut]:
     """Open teams of a product that anyone may join from the product page."""
     teams = await open_teams(reader, product_id, user.id, container.clock.now())

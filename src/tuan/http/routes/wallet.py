@@ -8,10 +8,9 @@ from typing import Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep, ReaderDep
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import Caller, Currency, Money
-from tuan.http.schemas import Input
+from tuan.http.schemas import Currency, Input, Money
 from tuan.ledger.queries import wallet
 from tuan.payments import service
 
@@ -56,7 +55,7 @@ class PayoutOut(BaseModel):
 
 
 @router.get("/wallet", responses=error_responses(400, 401))
-async def get_wallet(user: Caller, reader: ReaderDep) -> WalletOut:
+async def get_wallet(user: CurrentUser, reader: ReaderDep) -> WalletOut:
     """Commission earned by sharing: credited when an order completes, clawed back on refunds."""
     return WalletOut.model_validate(await wallet(reader, user.id))
 
@@ -66,7 +65,7 @@ async def get_wallet(user: Caller, reader: ReaderDep) -> WalletOut:
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 409, 413, 422),
 )
-async def request_payout(body: PayoutIn, user: Caller, container: ContainerDep) -> PayoutOut:
+async def request_payout(body: PayoutIn, user: CurrentUser, container: ContainerDep) -> PayoutOut:
     """Move part of a balance out through the payment provider."""
     payout = await service.request_payout(
         container.uow(), user_id=user.id, amount=body.amount, currency=body.currency
