@@ -38,12 +38,8 @@ from tuan.recs import metrics as m
 from tuan.recs.data import load_dataset
 from tuan.recs.evaluation import build_context, cold_threshold, fold_seed, full_ranking
 from tuan.recs.models.base import FloatArray, IntArray
-from tuan.recs.models.tuan_ranker import (
-    TuanRanker,
-    _coordinate_ascent,
-    _objective,
-    _validation_problem,
-)
+from tuan.recs.models.tuan_ranker import TuanRanker, validation_problem
+from tuan.recs.models.weight_search import coordinate_ascent, objective
 from tuan.recs.registry import select
 from tuan.recs.splits import Fold, cold_start_users
 
@@ -82,9 +78,9 @@ def ceiling_ndcg(model: TuanRanker, fold: Fold, cold: np.ndarray) -> float:
     """Cold-start NDCG@10 of the ranker's components blended with weights chosen on the
     cold-start test users themselves (an upper bound for re-weighting, not a result)."""
     test = fold.test.subset(cold[fold.test.users])
-    problem = _validation_problem(model.fitted, fold.train, test, "full", model.seed)
-    weights = _coordinate_ascent(problem, model.components)
-    return float(_objective(problem, weights))
+    problem = validation_problem(model.fitted, fold.train, test, "full", model.seed)
+    weights = coordinate_ascent(problem, model.components)
+    return float(objective(problem, weights))
 
 
 def fold_figure(task: str, units: FloatArray) -> float:

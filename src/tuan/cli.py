@@ -43,6 +43,16 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _require_extra(extra: str, *modules: str) -> None:
+    from tuan.core.extras import MissingExtra, require_extra
+
+    try:
+        require_extra(extra, *modules)
+    except MissingExtra as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 def _fail(message: str) -> typer.Exit:
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(1)
@@ -118,6 +128,7 @@ def demo(
     size: Annotated[int, typer.Option(min=20, max=100_000, help="People in the community")] = 300,
 ) -> None:
     """Upgrade the database, seed a demo community (once) and serve it."""
+    _require_extra("demo", "httpx")  # the demo plays its activity out through the HTTP API
     from tuan.core.migrate import upgrade
     from tuan.demo.activity import seed_activity
     from tuan.demo.commerce import seed_demo_shops

@@ -67,13 +67,6 @@ def check_ready(options: ChatBenchOptions) -> None:
         raise BenchSetupError(
             "benchmarks/chat_adapter.py not found: run from a checkout installed with pip -e"
         )
-    for module in ("aiohttp", "psutil", "websockets"):
-        try:
-            __import__(module)
-        except ImportError:
-            raise BenchSetupError(
-                f"the harness needs {module}: pip install -e '.[bench]'"
-            ) from None
 
 
 @contextlib.contextmanager

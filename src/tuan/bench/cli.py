@@ -30,6 +30,7 @@ def flash_sale(
 ) -> None:
     """Many concurrent buyers at one hot SKU through the HTTP API, against the database's raw
     conditional-UPDATE rate at the same concurrency. Oversold must be 0."""
+    _require_bench("aiohttp")
     from tuan.bench.flash_sale import default_database_url, run_flash_sale
 
     url = database_url or default_database_url()
@@ -93,6 +94,7 @@ def chat(
 ) -> None:
     """Chat fan-out: the shared harness against a real `tuan serve` (and the baseline relay, and
     optionally Synapse) in one run; prints the harness's tables and the ratios."""
+    _require_bench("httpx", "aiohttp", "psutil", "websockets", *(["matplotlib"] if plot_to else []))
     from tuan.bench import chat as bench
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +130,7 @@ def chat_report(
     ] = None,
 ) -> None:
     """Summarise (and plot) an earlier chat benchmark run."""
+    _require_bench("httpx", *(["matplotlib"] if plot_to else []))
     from tuan.bench import chat as bench
 
     _print_ratios(results)
@@ -161,3 +164,13 @@ def _print_ratios(results: Path) -> None:
                 row.append(f"{best.get(('tuan', n), 0) / theirs:.2f}x" if theirs else "-")
         table.add_row(*row)
     console.print(table)
+
+
+def _require_bench(*modules: str) -> None:
+    from tuan.core.extras import MissingExtra, require_extra
+
+    try:
+        require_extra("bench", *modules)
+    except MissingExtra as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None

@@ -140,6 +140,13 @@ def plot_command(
     out: Annotated[Path | None, typer.Option(help="PNG path (default: next to the JSON)")] = None,
 ) -> None:
     """Bar chart with error bars comparing the models of RESULTS.json."""
+    from tuan.core.extras import MissingExtra, require_extra
+
+    try:
+        require_extra("recs", "matplotlib")
+    except MissingExtra as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     from tuan.recs.plot import plot_results
 
     report = json.loads(results.read_text())

@@ -34,13 +34,14 @@ from numpy.typing import NDArray
 from tuan.recs import metrics as m
 from tuan.recs.data import Interactions, SocialGraph
 from tuan.recs.evaluation import full_ranking, sampled_ranking
+from tuan.recs.models import weight_search
 from tuan.recs.models.base import FloatArray, IntArray, all_items
 from tuan.recs.models.grids import ALS_GRID, EASE_GRID, Grid
 from tuan.recs.models.implicit import ALS, EASE, SocialALS
+from tuan.recs.models.weight_search import COMPONENTS, ValidationProblem
 from tuan.recs.splits import carve_validation
 from tuan.recs.trust import bounded_trust, group_signals, tie_strengths
 
-COMPONENTS = ("als", "ease", "friends", "friends_taste", "group", "popularity")
 Objective = Literal["full", "sampled"]
 _CANDIDATES_PER_COMPONENT = 100
 _VALIDATION_NEGATIVES = 1000
@@ -330,12 +331,12 @@ class TuanRanker:
         als, ease = self._fit_collaborative(inner_train, social, inner_validation)
         self._validation_scores.clear()  # lets the candidates that were not chosen go
         components = self._components(inner_train, social, als, ease)
-        problem = _validation_problem(
+        problem = validation_problem(
             components, inner_train, inner_validation, self.objective, self.seed
         )
         if self.cold_weight > 0:
             problem.user_weight = 1.0 + self.cold_weight * problem.gate
-        self.weights = _coordinate_ascent(problem, self.components)
+        self.weights = weight_search.coordinate_ascent(problem, self.components)
         als, ease = self._fit_collaborative(interactions, social, None)
         self.fitted = self._components(interactions, social, als, ease)
 
@@ -355,26 +356,13 @@ class TuanRanker:
         return total
 
 
-@dataclass
-class _ValidationProblem:
-    """Component scores of each validation user's candidates, padded to a common width."""
-
-    features: NDArray[np.float32]  # users x candidates x components
-    is_positive: np.ndarray  # users x candidates (False on padding)
-    valid: np.ndarray  # users x candidates
-    gate: FloatArray  # users
-    n_positives: FloatArray  # users
-    sampled: bool
-    user_weight: FloatArray | None = None  # weights of the users in the mean NDCG (None: equal)
-
-
-def _validation_problem(
+def validation_problem(
     components: _Components,
     train: Interactions,
     validation: Interactions,
     objective: Objective,
     seed: int,
-) -> _ValidationProblem:
+) -> ValidationProblem:
     """Candidates per validation user and their component scores.
 
     ``full``: the union of every component's top items (the only items a blend of them can
@@ -434,7 +422,7 @@ def _validation_problem(
         wanted = positives.indices[positives.indptr[user] : positives.indptr[user + 1]]
         is_positive[row, : len(candidates)] = np.isin(candidates, wanted)
         valid[row, : len(candidates)] = True
-    return _ValidationProblem(
+    return ValidationProblem(
         features,
         is_positive,
         valid,
@@ -442,62 +430,3 @@ def _validation_problem(
         np.diff(positives.indptr)[users].astype(np.float64),
         objective == "sampled",
     )
-
-
-def _objective(problem: _ValidationProblem, weights: FloatArray) -> float:
-    per_user_weights = weights[0][None, :] + problem.gate[:, None] * weights[1][None, :]
-    blended = np.einsum("uck,uk->uc", problem.features, per_user_weights)
-    if problem.sampled:
-        positive_scores = np.where(problem.is_positive, blended, np.nan)
-        negative_scores = np.where(problem.valid & ~problem.is_positive, blended, -np.inf)
-        order = np.argsort(~problem.is_positive, axis=1, kind="stable")
-        ranks = m.sampled_ranks(
-            np.take_along_axis(positive_scores, order, axis=1)[:, : int(problem.n_positives.max())],
-            negative_scores,
-        )
-        per_user = m.sampled_metrics(ranks, problem.n_positives, m.TOP_K)
-    else:
-        blended = np.where(problem.valid, blended, -np.inf)
-        top = np.argpartition(-blended, m.TOP_K - 1, axis=1)[:, : m.TOP_K]
-        top_scores = np.take_along_axis(blended, top, axis=1)
-        top = np.take_along_axis(top, np.argsort(-top_scores, axis=1, kind="stable"), axis=1)
-        hits = np.take_along_axis(problem.is_positive, top, axis=1).astype(np.float64)
-        per_user = m.ranking_metrics_from_hits(hits, problem.n_positives)
-    ndcg = per_user[f"ndcg@{m.TOP_K}"]
-    if problem.user_weight is None:
-        return float(ndcg.mean())
-    return float(np.average(ndcg, weights=problem.user_weight))
-
-
-def _coordinate_ascent(
-    problem: _ValidationProblem, enabled: tuple[str, ...], passes: int = 3
-) -> FloatArray:
-    """Greedy search of the 2 x K weights of the enabled components, from plain ALS + EASE."""
-    weights = np.zeros((2, len(COMPONENTS)))
-    weights[0, 0] = weights[0, 1] = 1.0
-    best = _objective(problem, weights)
-    for _ in range(passes):
-        improved = False
-        for row in range(2):
-            for k in range(len(COMPONENTS)):
-                if (row == 0 and k == 0) or COMPONENTS[k] not in enabled:
-                    continue  # the ALS weight fixes the scale of the blend
-                current = weights[row, k]
-                trials = {
-                    0.0,
-                    current * 0.5,
-                    current * 2.0,
-                    current - 0.25,
-                    current + 0.25,
-                    current - 1.0,
-                    current + 1.0,
-                }
-                for value in sorted(trials):
-                    candidate = weights.copy()
-                    candidate[row, k] = value
-                    score = _objective(problem, candidate)
-                    if score > best + 1e-6:
-                        best, weights, improved = score, candidate, True
-        if not improved:
-            break
-    return weights

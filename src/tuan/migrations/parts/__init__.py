@@ -1,0 +1,1 @@
+"""Pieces of long revisions, imported by them (not revisions themselves)."""
