@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -273,6 +274,57 @@ def admin_create_user(
     except TuanError as exc:
         raise _fail(exc.message) from None
     console.print(f"created user {username} (id {user_id})")
+
+
+@admin_app.command("outbox")
+def admin_outbox(
+    retry: Annotated[int | None, typer.Option(help="Retry this failed or dead event now")] = None,
+    discard: Annotated[
+        int | None, typer.Option(help="Give up on this event for good (its handlers never run)")
+    ] = None,
+) -> None:
+    """List durable events that failed or died; retry or discard one by its id."""
+    from tuan.core import outbox_admin
+    from tuan.core.db import create_database
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> tuple[bool | None, outbox_admin.Backlog, list[outbox_admin.FailedEvent]]:
+        db = create_database(settings.database_url)
+        try:
+            changed = None
+            if retry is not None:
+                changed = await outbox_admin.retry(db, retry)
+            elif discard is not None:
+                changed = await outbox_admin.discard(db, discard, datetime.now(UTC))
+            return changed, await outbox_admin.backlog(db), await outbox_admin.failed_events(db)
+        finally:
+            await db.dispose()
+
+    if retry is not None and discard is not None:
+        raise _fail("give --retry or --discard, not both")
+    changed, counts, failed = asyncio.run(run())
+    if changed is False:
+        raise _fail(f"no undelivered event with id {retry or discard}")
+    if changed:
+        console.print(f"event {retry or discard} {'will be retried now' if retry else 'discarded'}")
+    console.print(
+        f"{counts.waiting} events waiting, {counts.retrying} retrying, {counts.dead} dead"
+    )
+    for event in failed:  # one line each: readable in a terminal, greppable in a pipe
+        state = (
+            f"dead since {event.dead_at.isoformat(timespec='seconds')}"
+            if event.dead_at
+            else f"next attempt {event.next_attempt_at.isoformat(timespec='seconds')}"
+            if event.next_attempt_at
+            else "due now"
+        )
+        console.print(
+            f"#{event.id} {event.topic}: {event.attempts} attempts, {state}: {event.last_error}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def main() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
+from datetime import timedelta
 
-from tuan.bootstrap import bootstrap
+import httpx
+from sqlalchemy import insert
+
+from tuan.bootstrap import Container, bootstrap
+from tuan.core.outbox import OutboxRow
 from tuan.http.app import create_app
 from tuan.settings import Settings
 
@@ -14,6 +18,30 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": True, "bus": True}
+    assert ready.json()["outbox"] == {"waiting": 0, "retrying": 0, "dead": 0}
+
+
+async def test_readiness_reports_events_that_failed_or_died(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    await container.stop_workers()  # nothing drains while the rows are set up
+    now = container.clock.now()
+    async with container.db.write_engine.begin() as conn:
+        for n, (attempts, dead) in enumerate(((0, None), (3, None), (10, now))):
+            await conn.execute(
+                insert(OutboxRow).values(
+                    event_id=f"{n:032d}",
+                    topic="test.anything",
+                    payload={},
+                    occurred_at=now,
+                    attempts=attempts,
+                    next_attempt_at=now + timedelta(hours=1) if attempts else None,
+                    dead_at=dead,
+                )
+            )
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200  # a dead event is for an operator, not a reason to stop serving
+    assert ready.json()["outbox"] == {"waiting": 2, "retrying": 1, "dead": 1}
 
 
 async def test_openapi_and_docs_are_served(client: httpx.AsyncClient) -> None:
@@ -47,6 +75,7 @@ async def test_readiness_fails_when_database_and_bus_are_unreachable(
     await container.close()
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": False, "bus": False}
+    assert response.json()["outbox"] is None
     assert (await http_alive(app)) == 200
 
 

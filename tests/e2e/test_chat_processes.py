@@ -4,13 +4,15 @@ processes sharing one database and one Redis."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.conftest import require_redis
 from tests.factories import PASSWORD, Person
-from tests.live import live_server
+from tests.live import live_server, private_redis
 from tests.wsclient import ChatClient
 
 
@@ -140,3 +142,41 @@ async def test_a_member_on_one_process_receives_what_was_sent_through_another(
                 assert versions == list(range(versions[0], versions[0] + 51)), "a gap"
             await on_a.close()
             await on_b.close()
+
+
+async def test_what_was_posted_while_redis_was_down_reaches_every_process_once_it_is_back(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    require_redis()  # two processes on one database: the PostgreSQL pass
+    with private_redis(tmp_path) as redis:
+        env = {**server_env, "TUAN_REDIS_URL": redis.url}
+        with live_server(env, cwd=tmp_path) as a, live_server(env, cwd=tmp_path) as b:
+            async with httpx.AsyncClient(base_url=a.url) as http:
+                mei, ben = await enrol(http, "mei"), await enrol(http, "ben")
+                cid = await open_group(http, mei, ben)
+                on_a = await ChatClient.open(host(a.url), mei.token)
+                on_b = await ChatClient.open(host(b.url), ben.token)
+
+                redis.stop()
+                for text in ("one", "two", "three"):
+                    sent = await http.post(
+                        f"/api/v1/conversations/{cid}/messages",
+                        headers=mei.headers,
+                        json={"text": text},
+                    )
+                    assert sent.status_code == 201, sent.text
+                # the poster's own process delivers without Redis
+                await on_a.wait_for(is_text("three"), timeout=5)
+
+                redis.start()  # and then the chat goes quiet: nobody posts again
+                await on_b.wait_for(is_text("three"), timeout=15)
+                got = [m for m in on_b.messages(cid) if m["kind"] == "text"]
+                assert [m["text"] for m in got] == ["one", "two", "three"]
+                versions = [m["version"] for m in on_b.messages(cid)]
+                assert versions == sorted(set(versions)), "out of order or duplicated"
+            await on_a.close()
+            await on_b.close()
+
+
+def is_text(text: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda f: f["type"] == "message" and f["message"]["text"] == text

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.live import TUAN, live_server, tuan_env
+from tuan.core.outbox import OutboxRow
 
 
 def run_tuan(
@@ -97,3 +101,39 @@ def test_the_demo_serves_a_community_people_can_log_in_to(
     assert server.url in banner and "mei" in banner and "tuan-demo-2026" in banner
     assert found.status_code == 200, found.text
     assert "每日坚果礼盒 Daily nuts gift box" in [p["name"] for p in found.json()]
+
+
+async def test_operator_lists_retries_and_discards_failed_events(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    engine = create_async_engine(server_env["TUAN_DATABASE_URL"])
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        for event_id, dead in (("a" * 32, True), ("b" * 32, False)):
+            await conn.execute(
+                insert(OutboxRow).values(
+                    event_id=event_id,
+                    topic="orders.order_completed",
+                    payload={"order_id": 1},
+                    occurred_at=now,
+                    attempts=10 if dead else 2,
+                    next_attempt_at=now + timedelta(minutes=5),
+                    last_error="KeyError: 'sharer_id'",
+                    dead_at=now if dead else None,
+                )
+            )
+        ids = list(await conn.scalars(select(OutboxRow.id).order_by(OutboxRow.id)))
+    await engine.dispose()
+
+    listed = run_tuan("admin", "outbox", env=server_env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "1 events waiting, 1 retrying, 1 dead" in listed.stdout
+    assert "KeyError" in listed.stdout and "orders.order_completed" in listed.stdout
+
+    retried = run_tuan("admin", "outbox", "--retry", str(ids[0]), env=server_env, cwd=tmp_path)
+    assert retried.returncode == 0 and "retried now" in retried.stdout
+    assert "2 events waiting" in retried.stdout and "0 dead" in retried.stdout
+    discarded = run_tuan("admin", "outbox", "--discard", str(ids[1]), env=server_env, cwd=tmp_path)
+    assert discarded.returncode == 0 and "1 events waiting" in discarded.stdout
+    unknown = run_tuan("admin", "outbox", "--discard", str(ids[1]), env=server_env, cwd=tmp_path)
+    assert unknown.returncode == 1 and f"no undelivered event with id {ids[1]}" in unknown.stderr

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import require_redis
-from tuan.core.bus import InProcessBus, RedisBus
+from tests.live import private_redis
+from tuan.core.bus import RESYNC_TOPIC, InProcessBus, RedisBus
 from tuan.core.clock import SystemClock
 from tuan.core.events import Envelope
 
@@ -88,3 +91,59 @@ async def test_redis_bus_ping_reports_reachability() -> None:
     dead = RedisBus("redis://127.0.0.1:1/0")
     assert await dead.ping() is False
     await dead.close()
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+async def test_a_process_delivers_its_own_envelopes_once_and_without_redis(
+    tmp_path: Path,
+) -> None:
+    with private_redis(tmp_path) as redis:
+        bus = RedisBus(redis.url)
+        got: list[int] = []
+
+        async def collect(e: Envelope) -> None:
+            got.append(e.payload["n"])
+
+        bus.subscribe(collect)
+        await bus.start()
+        try:
+            await bus.publish(_envelope(1))
+            assert got == [1]  # at once, not after a round trip through Redis
+            await asyncio.sleep(0.3)
+            assert got == [1]  # and its echo from the channel is not delivered again
+            redis.stop()
+            await bus.publish(_envelope(2))  # Redis is gone: no error, still delivered here
+            await bus.publish_many([_envelope(3), _envelope(4)])
+            assert got == [1, 2, 3, 4]
+        finally:
+            await bus.close()
+
+
+async def test_after_redis_comes_back_every_process_is_told_to_resync(tmp_path: Path) -> None:
+    with private_redis(tmp_path) as redis:
+        poster, follower = RedisBus(redis.url), RedisBus(redis.url)
+        seen: list[str] = []
+
+        async def record(e: Envelope) -> None:
+            seen.append(e.topic if e.topic == RESYNC_TOPIC else str(e.payload["n"]))
+
+        follower.subscribe(record)
+        await poster.start()
+        await follower.start()
+        try:
+            await poster.publish(_envelope(1))
+            await until(lambda: seen == ["1"])
+            redis.stop()
+            await poster.publish(_envelope(2))  # the follower cannot hear this one
+            await asyncio.sleep(0.5)
+            redis.start()  # same port, empty, nothing replayed
+            await until(lambda: RESYNC_TOPIC in seen)
+            assert "2" not in seen  # it must re-read from its positions: that is the point
+        finally:
+            await poster.close()
+            await follower.close()

@@ -4,6 +4,7 @@ when the first publish fails."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -12,8 +13,17 @@ from sqlalchemy import func, select
 
 from tests.fakes import FlakyBus, ShiftableClock
 from tuan.bootstrap import Container
+from tuan.core import outbox_admin
 from tuan.core.events import DomainEvent, Envelope
-from tuan.core.outbox import OutboxRelay, OutboxRow, first_time
+from tuan.core.outbox import (
+    MAX_ATTEMPTS,
+    Backlog,
+    DurableHandler,
+    OutboxRelay,
+    OutboxRow,
+    backlog,
+    first_time,
+)
 from tuan.core.uow import UnitOfWork
 
 
@@ -120,3 +130,100 @@ async def test_durable_handler_applies_an_event_once_even_if_delivered_twice(
     envelope = bus.published[0]
     await handler(envelope)
     assert applied == [3]
+
+
+def failing_on(*numbers: int) -> DurableHandler:
+    async def handler(envelope: Envelope) -> None:
+        if envelope.payload["number"] in numbers:
+            raise ValueError(f"cannot handle thing {envelope.payload['number']}")
+
+    return handler
+
+
+async def outbox_row(container: Container, number: int) -> OutboxRow:
+    async with container.db.read_sessions() as session:
+        rows = (await session.scalars(select(OutboxRow))).all()
+    return next(row for row in rows if row.payload["number"] == number)
+
+
+async def test_a_failing_event_does_not_hold_up_the_events_behind_it(
+    container: Container, clock: ShiftableClock
+) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    relay.register(ThingHappened.topic, failing_on(1))
+    for number in (1, 2, 3):
+        await emit(container, relay, bus, number)
+
+    assert await relay.drain() == 2
+    assert [e.payload["number"] for e in bus.published] == [2, 3]
+    failed = await outbox_row(container, 1)
+    assert failed.published_at is None and failed.attempts == 1
+    assert failed.last_error == "ValueError: cannot handle thing 1"
+    assert failed.next_attempt_at is not None and failed.next_attempt_at > clock.now()
+    # It waits out its back-off instead of being claimed first at every drain.
+    assert await relay.drain() == 0
+    assert (await outbox_row(container, 1)).attempts == 1
+
+
+async def test_an_event_that_keeps_failing_backs_off_then_dies_until_an_operator_acts(
+    container: Container, clock: ShiftableClock
+) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    relay.register(ThingHappened.topic, failing_on(9))
+    await emit(container, relay, bus, 9)
+    waits = []
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        await relay.drain()
+        row = await outbox_row(container, 9)
+        assert row.attempts == attempt
+        assert row.next_attempt_at is not None
+        waits.append(row.next_attempt_at - clock.now())
+        clock.advance(seconds=(row.next_attempt_at - clock.now()).total_seconds() + 1)
+    assert all(later > earlier for earlier, later in itertools.pairwise(waits[:6]))
+    dead = await outbox_row(container, 9)
+    assert dead.dead_at is not None
+    assert await relay.drain() == 0  # dead: never claimed again by itself
+    assert await backlog(container.db) == Backlog(waiting=0, retrying=0, dead=1)
+    listed = await outbox_admin.failed_events(container.db)
+    assert [(e.id, e.attempts, e.last_error) for e in listed] == [
+        (dead.id, MAX_ATTEMPTS, "ValueError: cannot handle thing 9")
+    ]
+
+    relay._handlers[ThingHappened.topic] = [failing_on()]  # the operator deployed a fix
+    assert await outbox_admin.retry(container.db, dead.id)
+    assert await relay.drain() == 1
+    assert [e.payload["number"] for e in bus.published] == [9]
+    assert await backlog(container.db) == Backlog(waiting=0, retrying=0, dead=0)
+
+
+async def test_an_operator_discards_an_event_that_cannot_be_handled(
+    container: Container, clock: ShiftableClock
+) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    relay.register(ThingHappened.topic, failing_on(4))
+    await emit(container, relay, bus, 4)
+    await relay.drain()
+    assert await backlog(container.db) == Backlog(waiting=1, retrying=1, dead=0)
+    row = await outbox_row(container, 4)
+    assert await outbox_admin.discard(container.db, row.id, clock.now())
+    assert not await outbox_admin.discard(container.db, row.id, clock.now())  # once
+    clock.advance(hours=2)
+    assert await relay.drain() == 0
+    assert await backlog(container.db) == Backlog(waiting=0, retrying=0, dead=0)
+    assert await outbox_admin.failed_events(container.db) == []
+
+
+async def test_a_bus_that_cannot_publish_is_not_counted_against_the_event(
+    container: Container,
+) -> None:
+    bus = FlakyBus(failures=3)
+    relay = relay_with(container, bus)
+    await emit(container, relay, bus, 6)
+    for _ in range(3):
+        assert await relay.drain() == 0
+    row = await outbox_row(container, 6)
+    assert row.attempts == 0 and row.dead_at is None
+    assert await relay.drain() == 1

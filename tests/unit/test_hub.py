@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from tuan.core.bus import RESYNC_TOPIC
 from tuan.core.clock import SystemClock
 from tuan.core.events import Envelope
 from tuan.realtime.connection import Connection
@@ -135,3 +136,20 @@ async def test_membership_changes_follow_and_unfollow() -> None:
     kinds = [f["type"] for f in socket.frames]
     assert kinds == ["conversation_added", "message", "conversation_removed"]
     assert 2 not in connection.positions
+
+
+async def test_after_a_bus_loss_a_quiet_conversation_catches_up_from_the_database() -> None:
+    stored = [view(1, v, f"m{v}") for v in range(1, 5)]
+
+    async def database(cid: int, after: int) -> list[dict[str, Any]]:
+        return [m for m in stored if m["conversation_id"] == cid and m["version"] > after]
+
+    hub = Hub(database)
+    socket = follower(hub)
+    await hub.on_envelope(change(1, 1))  # the last announcement before Redis went away
+    # versions 2-4 were posted on another process while Redis was down; nobody posts again
+    await hub.on_envelope(Envelope.wrap(RESYNC_TOPIC, {}, SystemClock().now()))
+    assert socket.versions() == [1, 2, 3, 4]
+    assert socket.frames[-1] == {"type": "resync"}  # clients re-read what has no position here
+    await hub.on_envelope(change(1, 3))  # a late duplicate changes nothing
+    assert socket.versions() == [1, 2, 3, 4]

@@ -3,10 +3,15 @@
 A change and the events it causes commit together: ``UnitOfWork.emit`` adds an ``outbox`` row in
 the same transaction. After commit the relay *claims* due rows with a conditional update (so two
 relays, in one process or in two, never take the same row), runs the durable handlers registered
-for the topic, publishes the envelope on the bus and marks the row published. If anything fails
-the claim is released and the next drain — periodic, and at start-up — tries again; a process
-that dies mid-way leaves a claim that expires. Handlers make their effects exactly-once with
-:func:`first_time`, which records ``(handler, event id)`` in the handler's own transaction.
+for the topic, publishes the envelope on the bus and marks the row published. Handlers make their
+effects exactly-once with :func:`first_time`, which records ``(handler, event id)`` in the
+handler's own transaction; a process that dies mid-way leaves a claim that expires.
+
+Each row fails on its own. A row whose handler raises is retried with growing back-off
+(``attempts``, ``next_attempt_at``, ``last_error``) while the rows behind it go on; after
+:data:`MAX_ATTEMPTS` it is *dead* (``dead_at``) until an operator retries or discards it
+(``tuan admin outbox``). A bus that cannot publish is not a row's fault: the batch is given back
+untouched and the next drain — periodic, and at start-up — tries again.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, func, select, update
+from sqlalchemy import JSON, ColumnElement, Index, Integer, String, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,6 +39,15 @@ from tuan.core.wake import wait_for_kick
 log = logging.getLogger(__name__)
 
 DurableHandler = Callable[[Envelope], Awaitable[None]]
+MAX_ATTEMPTS = 10
+FIRST_BACKOFF_SECONDS = 2
+MAX_BACKOFF_SECONDS = 3600
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a row waits after its ``attempts``-th failure: 2 s, 4 s, 8 s… at most an hour."""
+    exponent = min(max(attempts - 1, 0), 20)
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2**exponent))
 
 
 class OutboxRow(Base):
@@ -47,6 +62,10 @@ class OutboxRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     __table_args__ = (Index("ix_outbox_pending", "published_at", "id"),)
 
@@ -78,6 +97,29 @@ async def first_time(session: AsyncSession, handler: str, event_id: str, now: da
         except IntegrityError:
             return False
     return True
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int  # not yet published, not dead (due now or after a back-off)
+    retrying: int  # of those, failed at least once
+    dead: int  # gave up after MAX_ATTEMPTS; an operator decides
+
+
+async def backlog(db: Database) -> Backlog:
+    """How many events wait, retry after failing, or are dead."""
+    undelivered = OutboxRow.published_at.is_(None) & OutboxRow.discarded_at.is_(None)
+    async with db.read_sessions() as session:
+        waiting, retrying, dead = (
+            await session.execute(
+                select(
+                    func.count().filter(OutboxRow.dead_at.is_(None)),
+                    func.count().filter(OutboxRow.dead_at.is_(None), OutboxRow.attempts > 0),
+                    func.count().filter(OutboxRow.dead_at.is_not(None)),
+                ).where(undelivered)
+            )
+        ).one()
+    return Backlog(waiting=int(waiting), retrying=int(retrying), dead=int(dead))
 
 
 class OutboxRelay:
@@ -114,41 +156,49 @@ class OutboxRelay:
             if not rows:
                 return published
             done: list[int] = []
-            try:
-                for row in rows:
-                    envelope = row.envelope()
+            failed: list[tuple[OutboxRow, Exception]] = []
+            for row in rows:
+                envelope = row.envelope()
+                try:
                     for handler in self._handlers.get(row.topic, ()):
                         await handler(envelope)
+                except Exception as exc:
+                    log.exception("durable handler of %s %s failed", row.topic, row.event_id)
+                    failed.append((row, exc))
+                    continue
+                try:
                     await self._bus.publish(envelope)
-                    done.append(row.id)
-            except Exception:
-                log.exception("outbox publish failed; will retry on the next drain")
-                await self._settle(token, done, failed=True)
-                return published + len(done)
-            await self._settle(token, done, failed=False)
+                except Exception:
+                    log.warning("bus publish failed; the outbox retries on the next drain")
+                    await self._settle(token, done, failed)
+                    return published + len(done)
+                done.append(row.id)
+            await self._settle(token, done, failed)
             published += len(done)
 
     async def settle(self) -> None:
-        """Drain until nothing is pending, including rows another drain has claimed meanwhile
-        (a synchronisation point for tests and one-off commands; bound it with
-        ``asyncio.timeout``)."""
+        """Drain until no row is due, including rows another drain has claimed meanwhile (a
+        synchronisation point for tests and one-off commands; bound it with
+        ``asyncio.timeout``). Rows waiting out a back-off, and dead rows, are not due."""
         while True:
             await self.drain()
             async with self._db.read_sessions() as session:
-                pending = await session.scalar(
+                due = await session.scalar(
                     select(func.count())
                     .select_from(OutboxRow)
-                    .where(OutboxRow.published_at.is_(None))
+                    .where(_undelivered(), _retry_due(self._clock.now()))
                 )
-            if not pending:
+            if not due:
                 return
             await asyncio.sleep(0.02)
 
     async def _claim_batch(self) -> tuple[str, list[OutboxRow]]:
         now = self._clock.now()
         token = uuid.uuid4().hex
-        due = (OutboxRow.published_at.is_(None)) & (
-            OutboxRow.claimed_until.is_(None) | (OutboxRow.claimed_until < now)
+        due = (
+            _undelivered()
+            & _retry_due(now)
+            & (OutboxRow.claimed_until.is_(None) | (OutboxRow.claimed_until < now))
         )
         async with write_session(self._db) as session:
             candidates = (
@@ -171,7 +221,11 @@ class OutboxRelay:
             ).all()
         return token, list(rows)
 
-    async def _settle(self, token: str, published_ids: list[int], *, failed: bool) -> None:
+    async def _settle(
+        self, token: str, published_ids: list[int], failed: list[tuple[OutboxRow, Exception]]
+    ) -> None:
+        """Mark what was published, put each failed row on back-off (or dead), and give back the
+        rest of the batch untouched."""
         now = self._clock.now()
         async with write_session(self._db) as session:
             if published_ids:
@@ -180,13 +234,44 @@ class OutboxRelay:
                     .where(OutboxRow.id.in_(published_ids), OutboxRow.claim_token == token)
                     .values(published_at=now, claimed_until=None)
                 )
-            if failed:
+            for row, exc in failed:
+                attempts = row.attempts + 1
+                dead = attempts >= MAX_ATTEMPTS
                 await session.execute(
                     update(OutboxRow)
-                    .where(OutboxRow.claim_token == token, OutboxRow.published_at.is_(None))
-                    .values(claim_token=None, claimed_until=None, attempts=OutboxRow.attempts + 1)
+                    .where(OutboxRow.id == row.id, OutboxRow.claim_token == token)
+                    .values(
+                        claim_token=None,
+                        claimed_until=None,
+                        attempts=attempts,
+                        next_attempt_at=now + backoff(attempts),
+                        last_error=f"{type(exc).__name__}: {exc}"[:500],
+                        dead_at=now if dead else None,
+                    )
                 )
+                if dead:
+                    log.error(
+                        "outbox event %s (%s) is dead after %d attempts: %s; "
+                        "see `tuan admin outbox`",
+                        row.event_id,
+                        row.topic,
+                        attempts,
+                        exc,
+                    )
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.claim_token == token, OutboxRow.published_at.is_(None))
+                .values(claim_token=None, claimed_until=None)
+            )
             await session.commit()
+        if failed:
+            counts = await backlog(self._db)
+            log.warning(
+                "outbox: %d events waiting, %d of them retrying after a failure, %d dead",
+                counts.waiting,
+                counts.retrying,
+                counts.dead,
+            )
 
     async def run(self, poll_seconds: float) -> None:
         """Drain at start, then whenever kicked or every ``poll_seconds``; runs until cancelled."""
@@ -198,3 +283,11 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox drain failed")
             await wait_for_kick(self._wake, poll_seconds)
+
+
+def _undelivered() -> ColumnElement[bool]:
+    return OutboxRow.published_at.is_(None) & OutboxRow.dead_at.is_(None)
+
+
+def _retry_due(now: datetime) -> ColumnElement[bool]:
+    return OutboxRow.next_attempt_at.is_(None) | (OutboxRow.next_attempt_at <= now)

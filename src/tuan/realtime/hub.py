@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from tuan.core.bus import EventBus
+from tuan.core.bus import RESYNC_TOPIC, EventBus
 from tuan.core.events import Envelope
 from tuan.realtime import topics
 from tuan.realtime.connection import Connection, text_frame
@@ -97,6 +97,8 @@ class Hub:
                 {"type": "typing", **envelope.payload},
                 skip_user=envelope.payload["user_id"],
             )
+        elif topic == RESYNC_TOPIC:
+            await self.resync()
         elif topic == topics.READ_UP_TO:
             self._to_conversation(
                 envelope.payload["conversation_id"],
@@ -164,6 +166,25 @@ class Hub:
         for version in sorted(newest):
             if version > self._cursor.get(cid, 0):
                 self._deliver(newest[version])
+
+    async def resync(self) -> None:
+        """The bus may have lost announcements (Redis was away): deliver what each followed
+        conversation has beyond this process's cursor, from the database, and tell every client
+        to catch up on what has no position here (new conversations, notifications)."""
+        for cid in list(self.by_conversation):
+            try:
+                missing = await self._fetch_after(cid, self._cursor.get(cid, 0))
+            except Exception:
+                log.exception("could not resync conversation %s", cid)
+                continue
+            for view in sorted(missing, key=lambda v: int(v["version"])):
+                if view["version"] > self._cursor.get(cid, 0):
+                    self._deliver(view)
+            self._release_parked(cid)
+        frame = orjson.dumps({"type": "resync"})
+        for connections in list(self.by_user.values()):
+            for connection in list(connections):
+                connection.push_plain(frame, text_frame(frame))
 
     def _on_membership(self, payload: dict[str, Any]) -> None:
         cid, user_id, joined = payload["conversation_id"], payload["user_id"], payload["joined"]

@@ -92,6 +92,10 @@ export class Live {
       this.onState("live");
     } else if (frame.type === "gap") {
       await this.fill(frame.conversation_id, frame.after, frame.to);
+    } else if (frame.type === "resync") {
+      // The server's event bus was away: say hello again on a new socket, so the server reads
+      // this page's conversations afresh and sends whatever it is behind on.
+      this.connect();
     } else if (frame.type === "error" && frame.code === "NOT_AUTHENTICATED") {
       location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
     }
