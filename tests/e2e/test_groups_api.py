@@ -35,7 +35,10 @@ async def test_open_group_link_joins_at_once_and_the_group_sees_it(
     history = await client.get(
         f"/api/v1/conversations/{group_id}/messages?after=0", headers=mei.headers
     )
-    assert [m["text"] for m in history.json()["messages"]] == ["mei joined"]
+    # the line says what happened as a code and parameters; each reader's page words it
+    (line,) = history.json()["messages"]
+    assert (line["kind"], line["text"]) == ("system", "")
+    assert line["system"] == {"code": "member_joined", "params": {"user_id": mei.id, "name": "mei"}}
     again = await client.post(f"/api/v1/invites/{code}/join", headers=mei.headers, json={})
     assert again.status_code == 409 and again.json()["error"]["code"] == "ALREADY_MEMBER"
 
@@ -104,7 +107,10 @@ async def test_introduced_group_admits_only_people_a_member_vouches_for(
     history = await client.get(
         f"/api/v1/conversations/{group_id}/messages?after=0", headers=dan.headers
     )
-    assert history.json()["messages"][-1]["text"] == "dan joined, introduced by cat"
+    assert history.json()["messages"][-1]["system"] == {
+        "code": "member_joined_introduced",
+        "params": {"user_id": dan.id, "name": "dan", "introduced_by": cat.id, "introducer": "cat"},
+    }
 
 
 async def test_verified_only_group(client: httpx.AsyncClient, container: Container) -> None:
