@@ -393,3 +393,14 @@ async def test_renaming_a_group_renames_its_chat(client: httpx.AsyncClient) -> N
     assert renamed.status_code == 204
     chats = (await client.get("/api/v1/conversations", headers=mei.headers)).json()
     assert {c["id"]: c["title"] for c in chats}[group_id] == "四年级"
+
+
+async def test_an_admin_may_delete_a_line_the_server_wrote(client: httpx.AsyncClient) -> None:
+    owner, mei = await people(client, "owner", "mei")
+    group_id = await join_open_group(client, owner, mei)
+    base = f"/api/v1/conversations/{group_id}/messages"
+    lines = (await client.get(f"{base}?after=0", headers=owner.headers)).json()["messages"]
+    joined = next(m for m in lines if m["system"]["code"] == "member_joined")
+    deleted = await client.delete(f"{base}/{joined['seq']}", headers=owner.headers)
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["deleted"] is True and deleted.json()["system"] is None

@@ -244,37 +244,46 @@ async def my_conversations(
     partners = await _direct_partners(
         session, user_id, [c.id for _, c, _, _ in rows if c.kind == "direct"]
     )
-    out = []
-    for member, conversation, unread_count, last_message in rows:
-        partner = partners.get(conversation.id)
-        if conversation.kind == "direct":
-            title = partner.display_name if partner else "?"
-            avatar = avatar_url(partner.avatar_key) if partner else None
-        else:
-            title, avatar = conversation.title or "?", None
-        out.append(
-            ConversationSummary(
-                id=conversation.id,
-                kind=conversation.kind,
-                title=title,
-                avatar_url=avatar,
-                partner_id=partner.id if partner else None,
-                parent_group_id=conversation.parent_id,
-                role=member.role,
-                position=conversation.last_seq,
-                read_seq=member.read_seq,
-                unread=int(unread_count),
-                muted=member.muted_until is not None and member.muted_until > now,
-                muted_until=member.muted_until,
-                closed=conversation.closed_at is not None,
-                last_message=stream.render(last_message, {})
-                if last_message is not None and last_message.seq > member.visible_from_seq
-                else None,
-                updated_at=last_message.created_at if last_message else conversation.created_at,
-            )
-        )
+    out = [
+        _summary(member, conversation, int(unread_count), last_message, partners, now)
+        for member, conversation, unread_count, last_message in rows
+    ]
     out.sort(key=lambda c: c.updated_at, reverse=True)
     return out
+
+
+def _summary(
+    member: Member,
+    conversation: Conversation,
+    unread: int,
+    last_message: Message | None,
+    partners: dict[int, Any],
+    now: datetime,
+) -> ConversationSummary:
+    partner = partners.get(conversation.id)
+    if conversation.kind == "direct":  # named after the other person
+        title = partner.display_name if partner else "?"
+        avatar = avatar_url(partner.avatar_key) if partner else None
+    else:  # named by its group
+        title, avatar = conversation.title or "?", None
+    seen = last_message is not None and last_message.seq > member.visible_from_seq
+    return ConversationSummary(
+        id=conversation.id,
+        kind=conversation.kind,
+        title=title,
+        avatar_url=avatar,
+        partner_id=partner.id if partner else None,
+        parent_group_id=conversation.parent_id,
+        role=member.role,
+        position=conversation.last_seq,
+        read_seq=member.read_seq,
+        unread=unread,
+        muted=member.muted_until is not None and member.muted_until > now,
+        muted_until=member.muted_until,
+        closed=conversation.closed_at is not None,
+        last_message=stream.render(last_message, {}) if last_message and seen else None,
+        updated_at=last_message.created_at if last_message else conversation.created_at,
+    )
 
 
 async def _direct_partners(

@@ -65,8 +65,7 @@ async def edit_message(
         raise NotYourMessage("This kind of message cannot be edited.")
     message.text = domain.check_text(text, required=True)
     message.edited_at = uow.now
-    view = await _changed(uow, message)
-    return view
+    return await _changed(uow, message)
 
 
 async def delete_message(
@@ -113,8 +112,7 @@ async def react(
         reactions = (await stream.reactions_of(uow.session, [message.id])).get(message.id, {})
         return stream.render(message, reactions)
     await uow.session.flush()
-    view = await _changed(uow, message)
-    return view
+    return await _changed(uow, message)
 
 
 async def mark_read(uow: UnitOfWork, *, conversation_id: int, user_id: int, seq: int) -> int:

@@ -114,8 +114,8 @@ def render_row(row: dict[str, Any], reactions: dict[str, list[int]]) -> MessageV
     edited = row.get("edited_at")
     payload = {} if deleted else row.get("payload") or {}
     system = None
-    if row["kind"] == "system":  # a line the server wrote: its code and parameters, no words
-        system, payload = {"code": payload.get("code"), "params": payload.get("params", {})}, {}
+    if row["kind"] == "system" and not deleted:  # a line the server wrote: a code, no words
+        system, payload = {"code": payload["code"], "params": payload.get("params", {})}, {}
     return {
         "conversation_id": row["conversation_id"],
         "seq": row["seq"],

@@ -60,15 +60,9 @@ class SubgroupView:
 
 
 @dataclass(frozen=True)
-class GroupMember:
-    user_id: int
-    username: str
-    display_name: str
-    avatar_url: str | None
-    verified: bool
-    role: str
-    joined_at: datetime
-    introduced_by: int | None
+class GroupMember(chat.ConversationMember):
+    """A member, with what the viewer may do to them (remove, make_admin, ...)."""
+
     allowed_actions: list[str]
 
 
@@ -166,14 +160,7 @@ async def members(session: AsyncSession, group_id: int, viewer_id: int) -> list[
     dissolved = group.dissolved_at is not None
     return [
         GroupMember(
-            user_id=m.user_id,
-            username=m.username,
-            display_name=m.display_name,
-            avatar_url=m.avatar_url,
-            verified=m.verified,
-            role=m.role,
-            joined_at=m.joined_at,
-            introduced_by=m.introduced_by,
+            **vars(m),
             allowed_actions=[]
             if dissolved
             else domain.member_actions(viewer_id, role, m.user_id, m.role),

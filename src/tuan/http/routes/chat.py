@@ -57,6 +57,8 @@ class PageOut(BaseModel):
 
 
 class ConversationOut(BaseModel):
+    """``tuan.chat.queries.ConversationSummary`` with its last message typed for clients."""
+
     id: int
     kind: Literal["direct", "group"]
     title: str

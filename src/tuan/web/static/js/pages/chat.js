@@ -55,7 +55,7 @@ function body(message) {
 }
 
 function render(message) {
-  if (message.kind === "system") {
+  if (message.kind === "system" && !message.deleted) {
     return h("li", { class: "message system", dataset: { seq: message.seq } }, systemLine(message));
   }
   const mine = message.sender_id === me.id;
