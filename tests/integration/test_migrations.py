@@ -73,6 +73,7 @@ async def test_group_chats_keep_their_titles_and_old_system_lines_become_codes(
     """Revision 0008 on data written before it: the chat list's titles come from the groups,
     and the English sentences stored for system lines become codes and parameters."""
     import json
+    from datetime import UTC, datetime
 
     from sqlalchemy import text
 
@@ -84,7 +85,7 @@ async def test_group_chats_keep_their_titles_and_old_system_lines_become_codes(
     try:
         await upgrade(url, "0007")
         db = create_database(url)
-        now = "2026-11-30 10:00:00+00:00"
+        now = datetime(2026, 11, 30, 10, tzinfo=UTC)
         lines = [
             ({"event": "created", "user_id": 1, "parent_id": None}, "Mei created 三年级"),
             ({"event": "joined", "user_id": 1}, "Mei joined"),
