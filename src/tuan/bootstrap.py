@@ -216,7 +216,7 @@ def bootstrap(
             failure_window=timedelta(seconds=settings.login_failure_window_seconds),
         ),
         hub=Hub(fetch_after),
-        poster=MessagePoster(transactions.uow, media),
+        poster=MessagePoster(transactions, media),
         transactions=transactions,
         scheduler=Scheduler(db, clock, transactions.uow),
         adapters={

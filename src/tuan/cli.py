@@ -191,7 +191,7 @@ def admin_verify(
 
         container = bootstrap(settings)
         try:
-            user = await service.set_verified(container.uow(), username=username, verified=not undo)
+            user = await container.run(service.set_verified, username=username, verified=not undo)
             await container.relay.drain()
             return user.username
         finally:
@@ -257,7 +257,7 @@ def admin_create_user(
         container = bootstrap(settings)
         try:
             user = await service.register(
-                container.uow(),
+                container,
                 container.passwords,
                 username=username,
                 display_name=display_name or username,

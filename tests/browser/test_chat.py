@@ -24,12 +24,15 @@ async def test_two_people_chat_live_in_two_browsers(site: Site) -> None:
     await mei_page.get_by_role("button", name="登录").click()
     await expect(mei_page.locator("#chat-title")).to_have_text("五年级二班家长群")
     await expect(mei_page.locator(".message").last).to_contain_text("大家好，我是 Ben")
+    # a line the server wrote, said in the reader's language
+    await expect(mei_page.locator(".message.system", has_text="Ben 王 加入了群聊")).to_be_visible()
 
     ben_page = await site.page(ben, "/chats", locale="en-GB", timezone="Europe/London")
     row = ben_page.locator("#chat-list li", has_text="五年级二班家长群")
     await expect(row).to_be_visible()
     await row.get_by_role("link").click()
     await expect(ben_page.locator("#chat-title")).to_have_text("五年级二班家长群")
+    await expect(ben_page.locator(".message.system", has_text="Ben 王 joined")).to_be_visible()
 
     await mei_page.get_by_label("消息").fill("到货啦 🍊 今晚八点取")
     await mei_page.get_by_role("button", name="发送").click()

@@ -51,6 +51,13 @@ async def test_an_admin_invites_and_approves_someone_who_asks_to_join(site: Site
     await pending.get_by_role("button", name="同意").click()
     await expect(pending).to_contain_text("已同意")
     await expect(admin.locator("#members")).to_contain_text("王本")
+    # the owner is offered what the server allows on each member, nothing on herself
+    ben_row = admin.locator("#members li", has_text="王本")
+    await expect(ben_row.get_by_role("button", name="设为管理员")).to_be_visible()
+    await expect(ben_row.get_by_role("button", name="移出")).to_be_visible()
+    await expect(admin.locator("#members li", has_text="林美").get_by_role("button")).to_have_count(
+        0
+    )
 
     await visitor.goto("/chats")
     await expect(visitor.locator("#chat-list")).to_contain_text("五年级二班家长群")

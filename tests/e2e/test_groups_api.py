@@ -35,7 +35,10 @@ async def test_open_group_link_joins_at_once_and_the_group_sees_it(
     history = await client.get(
         f"/api/v1/conversations/{group_id}/messages?after=0", headers=mei.headers
     )
-    assert [m["text"] for m in history.json()["messages"]] == ["mei joined"]
+    # the line says what happened as a code and parameters; each reader's page words it
+    (line,) = history.json()["messages"]
+    assert (line["kind"], line["text"]) == ("system", "")
+    assert line["system"] == {"code": "member_joined", "params": {"user_id": mei.id, "name": "mei"}}
     again = await client.post(f"/api/v1/invites/{code}/join", headers=mei.headers, json={})
     assert again.status_code == 409 and again.json()["error"]["code"] == "ALREADY_MEMBER"
 
@@ -104,7 +107,10 @@ async def test_introduced_group_admits_only_people_a_member_vouches_for(
     history = await client.get(
         f"/api/v1/conversations/{group_id}/messages?after=0", headers=dan.headers
     )
-    assert history.json()["messages"][-1]["text"] == "dan joined, introduced by cat"
+    assert history.json()["messages"][-1]["system"] == {
+        "code": "member_joined_introduced",
+        "params": {"user_id": dan.id, "name": "dan", "introduced_by": cat.id, "introducer": "cat"},
+    }
 
 
 async def test_verified_only_group(client: httpx.AsyncClient, container: Container) -> None:
@@ -336,3 +342,65 @@ async def test_bad_group_names_are_refused(client: httpx.AsyncClient, name: str)
     owner = await person(client, "owner")
     response = await client.post("/api/v1/groups", headers=owner.headers, json={"name": name})
     assert response.status_code == 422 and response.json()["error"]["field"] == "name"
+
+
+async def test_members_come_with_what_the_viewer_may_do_to_them(
+    client: httpx.AsyncClient,
+) -> None:
+    owner, admin, amy, out = await people(client, "owner", "admin", "amy", "outsider")
+    group_id = await join_open_group(client, owner, admin, amy)
+    base = f"/api/v1/groups/{group_id}"
+    await client.put(
+        f"{base}/members/{admin.id}/role", headers=owner.headers, json={"role": "admin"}
+    )
+
+    async def actions(viewer: Person) -> dict[int, list[str]]:
+        members = await client.get(f"{base}/members", headers=viewer.headers)
+        assert members.status_code == 200, members.text
+        return {m["user_id"]: m["allowed_actions"] for m in members.json()}
+
+    assert await actions(owner) == {
+        owner.id: [],
+        admin.id: ["remove", "make_member", "transfer_ownership"],
+        amy.id: ["remove", "make_admin", "transfer_ownership"],
+    }
+    assert await actions(admin) == {owner.id: [], admin.id: [], amy.id: ["remove"]}
+    assert await actions(amy) == {owner.id: [], admin.id: [], amy.id: []}
+    assert (await client.get(f"{base}/members", headers=out.headers)).status_code == 404
+    roles = {
+        who.id: (await client.get(base, headers=who.headers)).json()["allowed_actions"]
+        for who in (owner, admin, amy)
+    }
+    assert roles == {
+        owner.id: ["manage", "create_subgroup", "introduce", "dissolve"],
+        admin.id: ["manage", "create_subgroup", "introduce", "leave"],
+        amy.id: ["introduce", "leave"],
+    }
+    # what is offered is what the server then allows
+    assert (
+        await client.delete(f"{base}/members/{amy.id}", headers=admin.headers)
+    ).status_code == 204
+    assert (await client.delete(base, headers=owner.headers)).status_code == 204
+    assert (await client.get(base, headers=owner.headers)).json()["allowed_actions"] == []
+
+
+async def test_renaming_a_group_renames_its_chat(client: httpx.AsyncClient) -> None:
+    owner, mei = await people(client, "owner", "mei")
+    group_id = await join_open_group(client, owner, mei, name="三年级")
+    renamed = await client.patch(
+        f"/api/v1/groups/{group_id}", headers=owner.headers, json={"name": "四年级"}
+    )
+    assert renamed.status_code == 204
+    chats = (await client.get("/api/v1/conversations", headers=mei.headers)).json()
+    assert {c["id"]: c["title"] for c in chats}[group_id] == "四年级"
+
+
+async def test_an_admin_may_delete_a_line_the_server_wrote(client: httpx.AsyncClient) -> None:
+    owner, mei = await people(client, "owner", "mei")
+    group_id = await join_open_group(client, owner, mei)
+    base = f"/api/v1/conversations/{group_id}/messages"
+    lines = (await client.get(f"{base}?after=0", headers=owner.headers)).json()["messages"]
+    joined = next(m for m in lines if m["system"]["code"] == "member_joined")
+    deleted = await client.delete(f"{base}/{joined['seq']}", headers=owner.headers)
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["deleted"] is True and deleted.json()["system"] is None

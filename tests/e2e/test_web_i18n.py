@@ -9,6 +9,7 @@ from importlib.resources import files
 
 import pytest
 
+from tuan.groups.domain import SYSTEM_LINES
 from tuan.web.i18n import LOCALES, Translator, catalogue, choose_locale, from_accept_language
 
 WEB = files("tuan.web")
@@ -21,7 +22,8 @@ DYNAMIC = {
     "js.status_": ("pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"),
     "js.team_status_": ("forming", "open", "filled", "expired", "cancelled"),
     "js.deal_state_": ("upcoming", "active", "sold_out", "ended"),
-    "js.sys_": ("joined", "left", "removed", "created", "admin", "not_admin", "owner", "dissolved"),
+    # every line a group writes into its chat, and the one said for a code a page does not know
+    "js.sys_": (*SYSTEM_LINES, "group_changed"),
 }
 
 

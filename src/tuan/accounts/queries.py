@@ -1,10 +1,15 @@
-"""Read side of accounts."""
+"""Read side of accounts: who a session token is, and what others may know of a person.
+
+Other domains read people only through this module: by id (:func:`display_names`,
+:func:`user_exists`, :func:`is_verified`) or, to join in SQL, through :func:`people_view`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts import domain
@@ -34,3 +39,42 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(
         select(User).where(User.username_key == domain.username_key(username))
     )
+
+
+def people_view(name: str = "people") -> Subquery:
+    """What anyone may know of a person, to join on: ``id``, ``username``, ``display_name``,
+    ``avatar_key``, ``verified``."""
+    return select(
+        User.id.label("id"),
+        User.username.label("username"),
+        User.display_name.label("display_name"),
+        User.avatar_key.label("avatar_key"),
+        User.verified.label("verified"),
+    ).subquery(name)
+
+
+def avatar_url(avatar_key: str | None) -> str | None:
+    """Where a stored avatar is served."""
+    return f"/media/{avatar_key}" if avatar_key else None
+
+
+async def display_names(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    found = await session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {uid: name for uid, name in found}
+
+
+async def display_name(session: AsyncSession, user_id: int) -> str:
+    """A person's name as others see it ("?" for someone who no longer exists)."""
+    return await session.scalar(select(User.display_name).where(User.id == user_id)) or "?"
+
+
+async def user_exists(session: AsyncSession, user_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(User.id == user_id))))
+
+
+async def is_verified(session: AsyncSession, user_id: int) -> bool:
+    """Whether the person is real-name verified."""
+    return bool(await session.scalar(select(User.verified).where(User.id == user_id)))

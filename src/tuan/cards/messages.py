@@ -15,7 +15,7 @@ from tuan.chat import stream
 from tuan.chat.errors import BlockedByRecipient, ConversationClosed, ConversationNotFound
 from tuan.chat.models import Conversation, Member, Message
 from tuan.core.uow import UnitOfWork
-from tuan.notifications.service import notify_users
+from tuan.notifications.commands import notify_users
 from tuan.realtime import topics
 from tuan.realtime.topics import MessageView
 from tuan.social.queries import blocked_either_way

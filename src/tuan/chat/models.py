@@ -27,6 +27,10 @@ class Conversation(Base):
     direct_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # What the chat list shows of a group conversation, kept by the group that owns it
+    # (``tuan.chat.commands``): its name, and the conversation it was spun off from.
+    title: Mapped[str | None] = mapped_column(String(80), default=None)
+    parent_id: Mapped[int | None] = mapped_column(BigId, default=None)
 
 
 class Member(Base):

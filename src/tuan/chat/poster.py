@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 from tuan.chat.errors import InvalidPayload
-from tuan.chat.service import PostRequest, PostResult, post_messages
+from tuan.chat.posting import PostRequest, PostResult, post_messages
 from tuan.core.errors import Unavailable
 from tuan.core.media import KEY_PATTERN, MediaStorage
-from tuan.core.uow import UnitOfWork
+from tuan.core.uow import Transactor
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +23,10 @@ MAX_BATCH = 500
 
 
 class MessagePoster:
-    def __init__(self, new_uow: Callable[[], UnitOfWork], media: MediaStorage) -> None:
-        self._new_uow = new_uow
+    """Opens its own transactions (a :class:`Transactor`): one per batch it commits."""
+
+    def __init__(self, transactions: Transactor, media: MediaStorage) -> None:
+        self._transactions = transactions
         self._media = media
         self._pending: list[tuple[PostRequest, asyncio.Future[PostResult]]] = []
         self._wake = asyncio.Event()
@@ -39,7 +40,7 @@ class MessagePoster:
         if isinstance(key, str) and KEY_PATTERN.match(key) and not await self._media.exists(key):
             return InvalidPayload("That image was not uploaded (or has expired).", field="payload")
         if not self._running:  # no worker (a one-off script): commit on the spot
-            (result,) = await post_messages(self._new_uow(), [request])
+            (result,) = await self._transactions.run(post_messages, [request])
             return result
         future: asyncio.Future[PostResult] = asyncio.get_running_loop().create_future()
         self._pending.append((request, future))
@@ -64,7 +65,7 @@ class MessagePoster:
     async def _commit(self, batch: list[tuple[PostRequest, asyncio.Future[PostResult]]]) -> None:
         requests = [request for request, _ in batch]
         try:
-            results = await post_messages(self._new_uow(), requests)
+            results = await self._transactions.run(post_messages, requests)
         except Exception:
             if len(batch) == 1:
                 log.exception("posting a message failed")

@@ -1,21 +1,36 @@
-"""Read side of chat: my conversations with unread counts, a conversation's stream, members."""
+"""Read side of chat: my conversations with unread counts, a conversation's stream, members.
+
+Other domains read memberships through :func:`member_of`, :func:`member_ids` and, to join in
+SQL, :func:`members_view`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Subquery, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from tuan.accounts.models import User
+from tuan.accounts.queries import avatar_url, people_view
 from tuan.chat import stream
 from tuan.chat.errors import ConversationNotFound
 from tuan.chat.models import ChatPreferences, Conversation, Member, Message
-from tuan.groups.models import Group
 from tuan.realtime.topics import MessageView
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Someone's place in a conversation."""
+
+    conversation_id: int
+    user_id: int
+    role: str  # owner | admin | member
+    joined_at: datetime
+    introduced_by: int | None
 
 
 async def membership(session: AsyncSession, conversation_id: int, user_id: int) -> Member:
@@ -23,6 +38,70 @@ async def membership(session: AsyncSession, conversation_id: int, user_id: int) 
     if member is None:
         raise ConversationNotFound()
     return member
+
+
+async def member_of(session: AsyncSession, conversation_id: int, user_id: int) -> Membership | None:
+    """``user_id``'s membership of the conversation, or None if they are not in it."""
+    member = await session.get(Member, (conversation_id, user_id))
+    if member is None:
+        return None
+    return Membership(
+        member.conversation_id, member.user_id, member.role, member.joined_at, member.introduced_by
+    )
+
+
+async def member_ids(
+    session: AsyncSession, conversation_id: int, *, roles: Collection[str] | None = None
+) -> list[int]:
+    """Who is in the conversation (only those with one of ``roles``, if given)."""
+    query = select(Member.user_id).where(Member.conversation_id == conversation_id)
+    if roles is not None:
+        query = query.where(Member.role.in_(roles))
+    return list(await session.scalars(query.order_by(Member.user_id)))
+
+
+async def member_of_which(
+    session: AsyncSession, user_id: int, conversation_ids: Collection[int]
+) -> set[int]:
+    """Those of ``conversation_ids`` that ``user_id`` is a member of."""
+    if not conversation_ids:
+        return set()
+    return set(
+        await session.scalars(
+            select(Member.conversation_id).where(
+                Member.user_id == user_id, Member.conversation_id.in_(conversation_ids)
+            )
+        )
+    )
+
+
+def members_view(name: str = "conversation_members") -> Subquery:
+    """Every membership, to join on: ``conversation_id``, ``user_id``, ``role``."""
+    return select(
+        Member.conversation_id.label("conversation_id"),
+        Member.user_id.label("user_id"),
+        Member.role.label("role"),
+    ).subquery(name)
+
+
+async def share_open_group_conversation(session: AsyncSession, a: int, b: int) -> bool:
+    """Whether ``a`` and ``b`` are both in a group conversation that is still open."""
+    mine, theirs = aliased(Member), aliased(Member)
+    found = await session.scalar(
+        select(
+            exists()
+            .where(mine.user_id == a, theirs.user_id == b)
+            .where(mine.conversation_id == theirs.conversation_id)
+            .where(
+                mine.conversation_id.in_(
+                    select(Conversation.id).where(
+                        Conversation.kind == "group", Conversation.closed_at.is_(None)
+                    )
+                )
+            )
+        )
+    )
+    return bool(found)
 
 
 @dataclass(frozen=True)
@@ -109,9 +188,30 @@ async def _views(session: AsyncSession, rows: list[Message]) -> list[MessageView
     return [stream.render(m, reactions.get(m.id, {})) for m in rows]
 
 
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One line of my chat list."""
+
+    id: int
+    kind: str  # direct | group
+    title: str
+    avatar_url: str | None
+    partner_id: int | None
+    parent_group_id: int | None
+    role: str
+    position: int
+    read_seq: int
+    unread: int
+    muted: bool
+    muted_until: datetime | None
+    closed: bool
+    last_message: MessageView | None
+    updated_at: datetime
+
+
 async def my_conversations(
     session: AsyncSession, *, user_id: int, now: datetime
-) -> list[dict[str, Any]]:
+) -> list[ConversationSummary]:
     """My chats, most recent first, with unread counts (muted ones count too)."""
     unread = (
         select(Message.conversation_id, func.count().label("unread"))
@@ -131,9 +231,8 @@ async def my_conversations(
     last = aliased(Message)
     rows = (
         await session.execute(
-            select(Member, Conversation, Group, func.coalesce(unread.c.unread, 0), last)
+            select(Member, Conversation, func.coalesce(unread.c.unread, 0), last)
             .join(Conversation, Conversation.id == Member.conversation_id)
-            .outerjoin(Group, Group.id == Conversation.id)
             .outerjoin(unread, unread.c.conversation_id == Conversation.id)
             .outerjoin(
                 last,
@@ -142,50 +241,63 @@ async def my_conversations(
             .where(Member.user_id == user_id)
         )
     ).all()
-    others = await _direct_partners(session, user_id, [c.id for _, c, g, _, _ in rows if g is None])
-    out = []
-    for member, conversation, group, unread_count, last_message in rows:
-        partner = others.get(conversation.id)
-        out.append(
-            {
-                "id": conversation.id,
-                "kind": conversation.kind,
-                "title": group.name if group else (partner.display_name if partner else "?"),
-                "avatar_key": group.avatar_key
-                if group
-                else (partner.avatar_key if partner else None),
-                "partner_id": partner.id if partner else None,
-                "parent_group_id": group.parent_id if group else None,
-                "role": member.role,
-                "position": conversation.last_seq,
-                "read_seq": member.read_seq,
-                "unread": int(unread_count),
-                "muted": member.muted_until is not None and member.muted_until > now,
-                "muted_until": member.muted_until,
-                "closed": conversation.closed_at is not None,
-                "last_message": stream.render(last_message, {})
-                if last_message is not None and last_message.seq > member.visible_from_seq
-                else None,
-                "updated_at": (
-                    last_message.created_at if last_message else conversation.created_at
-                ),
-            }
-        )
-    out.sort(key=lambda c: c["updated_at"], reverse=True)
+    partners = await _direct_partners(
+        session, user_id, [c.id for _, c, _, _ in rows if c.kind == "direct"]
+    )
+    out = [
+        _summary(member, conversation, int(unread_count), last_message, partners, now)
+        for member, conversation, unread_count, last_message in rows
+    ]
+    out.sort(key=lambda c: c.updated_at, reverse=True)
     return out
+
+
+def _summary(
+    member: Member,
+    conversation: Conversation,
+    unread: int,
+    last_message: Message | None,
+    partners: dict[int, Any],
+    now: datetime,
+) -> ConversationSummary:
+    partner = partners.get(conversation.id)
+    if conversation.kind == "direct":  # named after the other person
+        title = partner.display_name if partner else "?"
+        avatar = avatar_url(partner.avatar_key) if partner else None
+    else:  # named by its group
+        title, avatar = conversation.title or "?", None
+    seen = last_message is not None and last_message.seq > member.visible_from_seq
+    return ConversationSummary(
+        id=conversation.id,
+        kind=conversation.kind,
+        title=title,
+        avatar_url=avatar,
+        partner_id=partner.id if partner else None,
+        parent_group_id=conversation.parent_id,
+        role=member.role,
+        position=conversation.last_seq,
+        read_seq=member.read_seq,
+        unread=unread,
+        muted=member.muted_until is not None and member.muted_until > now,
+        muted_until=member.muted_until,
+        closed=conversation.closed_at is not None,
+        last_message=stream.render(last_message, {}) if last_message and seen else None,
+        updated_at=last_message.created_at if last_message else conversation.created_at,
+    )
 
 
 async def _direct_partners(
     session: AsyncSession, user_id: int, conversation_ids: list[int]
-) -> dict[int, User]:
+) -> dict[int, Any]:
     if not conversation_ids:
         return {}
+    people = people_view()
     rows = await session.execute(
-        select(Member.conversation_id, User)
-        .join(User, User.id == Member.user_id)
+        select(Member.conversation_id, people)
+        .join(people, people.c.id == Member.user_id)
         .where(Member.conversation_id.in_(conversation_ids), Member.user_id != user_id)
     )
-    return {cid: user for cid, user in rows}
+    return {row.conversation_id: row for row in rows}
 
 
 async def conversation_ids_of(session: AsyncSession, user_id: int) -> list[int]:
@@ -194,28 +306,41 @@ async def conversation_ids_of(session: AsyncSession, user_id: int) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class ConversationMember:
+    user_id: int
+    username: str
+    display_name: str
+    avatar_url: str | None
+    verified: bool
+    role: str
+    joined_at: datetime
+    introduced_by: int | None
+
+
 async def members(
     session: AsyncSession, *, conversation_id: int, viewer_id: int
-) -> list[dict[str, Any]]:
+) -> list[ConversationMember]:
     await membership(session, conversation_id, viewer_id)
+    people = people_view()
     rows = await session.execute(
-        select(Member, User)
-        .join(User, User.id == Member.user_id)
+        select(Member, people)
+        .join(people, people.c.id == Member.user_id)
         .where(Member.conversation_id == conversation_id)
         .order_by(Member.joined_at, Member.user_id)
     )
     return [
-        {
-            "user_id": user.id,
-            "username": user.username,
-            "display_name": user.display_name,
-            "avatar_key": user.avatar_key,
-            "verified": user.verified,
-            "role": member.role,
-            "joined_at": member.joined_at,
-            "introduced_by": member.introduced_by,
-        }
-        for member, user in rows
+        ConversationMember(
+            user_id=row.id,
+            username=row.username,
+            display_name=row.display_name,
+            avatar_url=avatar_url(row.avatar_key),
+            verified=row.verified,
+            role=row.Member.role,
+            joined_at=row.Member.joined_at,
+            introduced_by=row.Member.introduced_by,
+        )
+        for row in rows
     ]
 
 

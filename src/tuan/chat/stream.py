@@ -59,20 +59,20 @@ async def system_message(
     session: AsyncSession,
     conversation_id: int,
     *,
-    text: str,
-    data: dict[str, Any],
+    code: str,
+    params: dict[str, Any],
     now: datetime,
     actor_id: int | None = None,
 ) -> MessageView:
-    """Append a server-written line ("Mei joined") to the stream."""
+    """Append a line the server writes (``member_joined`` with ``{"name": "Mei"}``) to the
+    stream: a code and its parameters, which each reader's page says in their language."""
     (row,) = await append(
         session,
         conversation_id,
         [
             {
                 "kind": "system",
-                "text": text,
-                "payload": data,
+                "payload": {"code": code, "params": params},
                 "sender_id": actor_id,
                 "created_at": now,
             }
@@ -112,6 +112,10 @@ def render_row(row: dict[str, Any], reactions: dict[str, list[int]]) -> MessageV
     """The one shape of a message on the wire (HTTP and WebSocket alike)."""
     deleted = row.get("deleted_at") is not None
     edited = row.get("edited_at")
+    payload = {} if deleted else row.get("payload") or {}
+    system = None
+    if row["kind"] == "system" and not deleted:  # a line the server wrote: a code, no words
+        system, payload = {"code": payload["code"], "params": payload.get("params", {})}, {}
     return {
         "conversation_id": row["conversation_id"],
         "seq": row["seq"],
@@ -120,7 +124,8 @@ def render_row(row: dict[str, Any], reactions: dict[str, list[int]]) -> MessageV
         "client_id": row.get("client_id"),
         "kind": row["kind"],
         "text": "" if deleted else row.get("text", ""),
-        "payload": {} if deleted else row.get("payload") or {},
+        "payload": payload,
+        "system": system,
         "reply_to_seq": row.get("reply_to_seq"),
         "mentions": row.get("mentions") or [],
         "reactions": {} if deleted else reactions,

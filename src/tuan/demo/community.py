@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 from tuan.accounts.domain import username_key
 from tuan.accounts.models import User
 from tuan.bootstrap import Container
-from tuan.chat.service import PostRequest, post_messages
+from tuan.chat.posting import PostRequest, post_messages
+from tuan.core.uow import UnitOfWork
 from tuan.demo.names import FIRST_EN, GIVEN_ZH, LAST_EN, SURNAMES_ZH
 from tuan.groups import service as groups
+from tuan.groups.membership import add_members
 from tuan.social.models import Friendship
 
 DEMO_PASSWORD = "tuan-demo-2026"  # noqa: S105 - a published demo password, not a secret
@@ -189,7 +191,8 @@ def work_units(size: int) -> int:
 async def _seed_people(container: Container, community: DemoCommunity, advance: Progress) -> None:
     # One hash for every demo login: hashing hundreds of passwords would dominate start-up.
     password_hash = await container.passwords.hash(DEMO_PASSWORD)
-    async with container.uow() as uow:
+
+    async def add_people(uow: UnitOfWork) -> list[int]:
         users = []
         for index, person in enumerate(community.people):
             user = User(
@@ -205,17 +208,20 @@ async def _seed_people(container: Container, community: DemoCommunity, advance: 
             users.append(user)
             advance(1)
         await uow.session.flush()
-        community.user_ids = [u.id for u in users]
-        await uow.commit()
+        return [u.id for u in users]
+
+    community.user_ids = await container.run(add_people)
 
 
 async def _seed_friendships(container: Container, community: DemoCommunity) -> None:
     ids = community.user_ids
-    async with container.uow() as uow:
+
+    async def add_friendships(uow: UnitOfWork) -> None:
         for a, b in sorted(community.friendships):
             low, high = sorted((ids[a], ids[b]))
             uow.session.add(Friendship(user_low=low, user_high=high, created_at=uow.now))
-        await uow.commit()
+
+    await container.run(add_friendships)
 
 
 async def _seed_groups(
@@ -225,17 +231,17 @@ async def _seed_groups(
     cap = container.settings.group_member_cap
     for circle, members in zip(CIRCLES, community.circles, strict=True):
         owner = ids[members[0]]
-        group_id = await groups.create_group(
-            container.uow(),
+        group_id = await container.run(
+            groups.create_group,
             owner_id=owner,
             settings=groups.GroupSettings(name=circle.name, join_policy="open", member_cap=cap),
             deployment_cap=cap,
         )
         others = [ids[m] for m in members[1:]]
-        await groups.add_members(container.uow(), group_id=group_id, user_ids=others, by=owner)
+        await container.run(add_members, group_id=group_id, user_ids=others, by=owner)
         advance(len(members))
-        await groups.update_group(
-            container.uow(),
+        await container.run(
+            groups.update_group,
             group_id=group_id,
             user_id=owner,
             deployment_cap=cap,
@@ -243,19 +249,19 @@ async def _seed_groups(
         )
         community.group_ids.append(group_id)
         for name in circle.subgroups:
-            sub_id = await groups.create_group(
-                container.uow(),
+            sub_id = await container.run(
+                groups.create_group,
                 owner_id=owner,
                 settings=groups.GroupSettings(name=name, join_policy="open"),
                 deployment_cap=cap,
                 parent_id=group_id,
             )
             joiners = rng.sample(others, k=min(len(others), max(2, len(others) // 3)))
-            await groups.add_members(container.uow(), group_id=sub_id, user_ids=joiners, by=owner)
+            await container.run(add_members, group_id=sub_id, user_ids=joiners, by=owner)
         chatters = [ids[m] for m in members]
         requests = [
             PostRequest(conversation_id=group_id, sender_id=rng.choice(chatters), text=line)
             for line in circle.chat
         ]
-        await post_messages(container.uow(), requests)
+        await container.run(post_messages, requests)
         advance(1)

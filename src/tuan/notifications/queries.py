@@ -1,12 +1,36 @@
+"""Read side of notifications: a person's list after a position, the newest for a page."""
+
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tuan.accounts.queries import display_names
 from tuan.notifications.models import Notification
-from tuan.notifications.service import view
+
+
+def notification_view(n: Notification | dict[str, Any]) -> dict[str, Any]:
+    """The one shape of a notification on the wire (HTTP and WebSocket alike)."""
+    row: dict[str, Any] = (
+        n
+        if isinstance(n, dict)
+        else {c.key: getattr(n, c.key) for c in Notification.__table__.columns}
+    )
+    get = row.get
+    created: datetime = row["created_at"]
+    return {
+        "id": get("id"),
+        "kind": get("kind"),
+        "actor_id": get("actor_id"),
+        "conversation_id": get("conversation_id"),
+        "message_seq": get("message_seq"),
+        "data": get("data") or {},
+        "created_at": created.isoformat(),
+        "read": get("read_at") is not None,
+    }
 
 
 async def notifications_after(
@@ -18,7 +42,26 @@ async def notifications_after(
         .order_by(Notification.id)
         .limit(limit)
     )
-    return [view(n) for n in rows]
+    return [notification_view(n) for n in rows]
+
+
+async def recent_notifications(
+    session: AsyncSession, *, user_id: int, limit: int
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` notifications of ``user_id``, newest first, each with ``actor_name``.
+
+    Only names of people who acted on this user are read, so nothing about strangers shows.
+    """
+    rows = list(
+        await session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+    names = await display_names(session, {n.actor_id for n in rows if n.actor_id is not None})
+    return [{**notification_view(n), "actor_name": names.get(n.actor_id or 0)} for n in rows]
 
 
 async def unread_count(session: AsyncSession, *, user_id: int) -> int:

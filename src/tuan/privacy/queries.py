@@ -6,16 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from tuan.chat.models import Member
-from tuan.groups.models import Group
+from tuan.groups.queries import memberships_view
 from tuan.privacy.domain import DEFAULT, KINDS, Audience, Kind, Relationship, may_see
 from tuan.privacy.models import PrivacyGroup, PrivacySetting
-from tuan.social.models import Friendship
-from tuan.social.queries import blocked_among
+from tuan.social.queries import blocked_among, friends_among
 
 
 async def settings_of(
@@ -88,24 +85,13 @@ async def _relationships(
     session: AsyncSession, viewer_id: int, owners: set[int]
 ) -> dict[int, Relationship]:
     blocked = await blocked_among(session, viewer_id, owners)
-    friends: set[int] = set()
-    for low, high in await session.execute(
-        select(Friendship.user_low, Friendship.user_high).where(
-            or_(
-                and_(Friendship.user_low == viewer_id, Friendship.user_high.in_(owners)),
-                and_(Friendship.user_high == viewer_id, Friendship.user_low.in_(owners)),
-            )
-        )
-    ):
-        friends.add(high if low == viewer_id else low)
-    mine, theirs = aliased(Member), aliased(Member)
+    friends = await friends_among(session, viewer_id, owners)
+    mine, theirs = memberships_view("mine"), memberships_view("theirs")
     shared: dict[int, set[int]] = defaultdict(set)
     for owner, group_id in await session.execute(
-        select(theirs.user_id, theirs.conversation_id)
-        .join(mine, mine.conversation_id == theirs.conversation_id)
-        .join(Group, Group.id == theirs.conversation_id)
-        .where(mine.user_id == viewer_id, theirs.user_id.in_(owners))
-        .where(Group.dissolved_at.is_(None))
+        select(theirs.c.user_id, theirs.c.group_id)
+        .join(mine, mine.c.group_id == theirs.c.group_id)
+        .where(mine.c.user_id == viewer_id, theirs.c.user_id.in_(owners))
     ):
         shared[owner].add(group_id)
     return {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from tuan.chat.membership import member_of
 from tuan.core.uow import UnitOfWork
+from tuan.groups.queries import member_of_groups
 from tuan.privacy.domain import Audience, Kind
 from tuan.privacy.errors import GroupNotChosenable
 from tuan.privacy.models import PrivacyGroup, PrivacySetting
@@ -21,20 +21,17 @@ async def set_audience(
 ) -> None:
     """Who may see my ``kind``: for ``groups``, the groups chosen (I must be in each)."""
     chosen = sorted(set(group_ids or [])) if audience == "groups" else []
-    async with uow:
-        for group_id in chosen:
-            if await member_of(uow.session, group_id, user_id) is None:
-                raise GroupNotChosenable(field="group_ids")
-        setting = await uow.session.get(PrivacySetting, (user_id, kind))
-        if setting is None:
-            uow.session.add(
-                PrivacySetting(user_id=user_id, kind=kind, audience=audience, updated_at=uow.now)
-            )
-        else:
-            setting.audience, setting.updated_at = audience, uow.now
-        await uow.session.execute(
-            delete(PrivacyGroup).where(PrivacyGroup.user_id == user_id, PrivacyGroup.kind == kind)
+    if len(await member_of_groups(uow.session, user_id, chosen)) < len(chosen):
+        raise GroupNotChosenable(field="group_ids")
+    setting = await uow.session.get(PrivacySetting, (user_id, kind))
+    if setting is None:
+        uow.session.add(
+            PrivacySetting(user_id=user_id, kind=kind, audience=audience, updated_at=uow.now)
         )
-        for group_id in chosen:
-            uow.session.add(PrivacyGroup(user_id=user_id, kind=kind, group_id=group_id))
-        await uow.commit()
+    else:
+        setting.audience, setting.updated_at = audience, uow.now
+    await uow.session.execute(
+        delete(PrivacyGroup).where(PrivacyGroup.user_id == user_id, PrivacyGroup.kind == kind)
+    )
+    for group_id in chosen:
+        uow.session.add(PrivacyGroup(user_id=user_id, kind=kind, group_id=group_id))

@@ -23,7 +23,7 @@ from tuan.reviews import domain
 from tuan.reviews.events import ReviewPosted
 from tuan.shares.events import ProductShared
 from tuan.shares.models import Share
-from tuan.trust import service as trust
+from tuan.trust import commands as trust
 from tuan.trust.domain import GOOD_STARS, Interaction
 
 
@@ -42,11 +42,9 @@ async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
         .join(Share, Share.product_id == Product.id)
         .where(Share.id == order.share_id)
     )
-    await trust.record(
-        uow.session, order.buyer_id, order.sharer_id, Interaction.BOUGHT_ON_SHARE, at
-    )
+    await trust.record(uow, order.buyer_id, order.sharer_id, Interaction.BOUGHT_ON_SHARE, at)
     await trust.count_outcome(
-        uow.session,
+        uow,
         user_id=order.sharer_id,
         category=category or domain.UNCATEGORISED,
         at=at,
@@ -60,7 +58,7 @@ async def on_shared(uow: UnitOfWork, envelope: Envelope) -> None:
         select(Product.category).where(Product.id == int(envelope.payload["product_id"]))
     )
     await trust.count_outcome(
-        uow.session,
+        uow,
         user_id=int(envelope.payload["sharer_id"]),
         category=category or domain.UNCATEGORISED,
         at=at,
@@ -73,7 +71,7 @@ async def on_review(uow: UnitOfWork, envelope: Envelope) -> None:
     if not p.get("sharer_id") or p["sharer_id"] == p["author_id"]:
         return
     await trust.count_outcome(
-        uow.session,
+        uow,
         user_id=int(p["sharer_id"]),
         category=p.get("category") or domain.UNCATEGORISED,
         at=datetime.fromisoformat(envelope.occurred_at),

@@ -1,21 +1,47 @@
-"""Read side of the social graph: friends, blocks, who may talk to whom."""
+"""Read side of the social graph: friends, friend requests, blocks."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from tuan.accounts.models import User
-from tuan.chat.models import Member
-from tuan.groups.models import Group
+from tuan.accounts.queries import avatar_url, people_view
 from tuan.social.models import Block, FriendRequest, Friendship
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone as their friends see them."""
+
+    id: int
+    username: str
+    display_name: str
+    avatar_url: str | None
+    verified: bool
+
+
+@dataclass(frozen=True)
+class FriendRequestView:
+    id: int
+    from_user_id: int
+    to_user_id: int
+    message: str
+    context_group_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FriendRequests:
+    incoming: list[FriendRequestView]
+    outgoing: list[FriendRequestView]
 
 
 async def are_friends(session: AsyncSession, a: int, b: int) -> bool:
@@ -54,24 +80,6 @@ async def blocked_among(session: AsyncSession, user_id: int, others: set[int]) -
     return set(blockers) | set(blocked)
 
 
-async def share_a_group(session: AsyncSession, a: int, b: int) -> bool:
-    mine, theirs = aliased(Member), aliased(Member)
-    found = await session.scalar(
-        select(
-            exists()
-            .where(mine.user_id == a, theirs.user_id == b)
-            .where(mine.conversation_id == theirs.conversation_id)
-            .where(mine.conversation_id.in_(select(Group.id).where(Group.dissolved_at.is_(None))))
-        )
-    )
-    return bool(found)
-
-
-async def connected(session: AsyncSession, a: int, b: int) -> bool:
-    """Friends, or members of a common group: people who may start a 1:1 chat."""
-    return await are_friends(session, a, b) or await share_a_group(session, a, b)
-
-
 async def friend_ids(session: AsyncSession, user_id: int) -> list[int]:
     rows = await session.execute(
         select(Friendship.user_low, Friendship.user_high).where(
@@ -81,25 +89,36 @@ async def friend_ids(session: AsyncSession, user_id: int) -> list[int]:
     return sorted(high if low == user_id else low for low, high in rows)
 
 
-async def friends(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+async def friends_among(session: AsyncSession, user_id: int, others: Iterable[int]) -> set[int]:
+    """Those of ``others`` who are friends of ``user_id`` (one statement)."""
+    wanted = set(others)
+    if not wanted:
+        return set()
+    rows = await session.execute(
+        select(Friendship.user_low, Friendship.user_high).where(
+            or_(
+                and_(Friendship.user_low == user_id, Friendship.user_high.in_(wanted)),
+                and_(Friendship.user_high == user_id, Friendship.user_low.in_(wanted)),
+            )
+        )
+    )
+    return {high if low == user_id else low for low, high in rows}
+
+
+async def friends(session: AsyncSession, user_id: int) -> list[Person]:
     ids = await friend_ids(session, user_id)
     if not ids:
         return []
-    users = await session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name))
-    return [person(u) for u in users]
+    people = people_view()
+    rows = await session.execute(
+        select(people).where(people.c.id.in_(ids)).order_by(people.c.display_name)
+    )
+    return [
+        Person(p.id, p.username, p.display_name, avatar_url(p.avatar_key), p.verified) for p in rows
+    ]
 
 
-def person(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": f"/media/{user.avatar_key}" if user.avatar_key else None,
-        "verified": user.verified,
-    }
-
-
-async def friend_requests(session: AsyncSession, user_id: int) -> dict[str, list[FriendRequest]]:
+async def friend_requests(session: AsyncSession, user_id: int) -> FriendRequests:
     rows = list(
         await session.scalars(
             select(FriendRequest)
@@ -110,24 +129,17 @@ async def friend_requests(session: AsyncSession, user_id: int) -> dict[str, list
             .order_by(FriendRequest.id)
         )
     )
-    return {
-        "incoming": [r for r in rows if r.to_user_id == user_id],
-        "outgoing": [r for r in rows if r.from_user_id == user_id],
-    }
+    views = [
+        FriendRequestView(
+            r.id, r.from_user_id, r.to_user_id, r.message, r.context_group_id, r.created_at
+        )
+        for r in rows
+    ]
+    return FriendRequests(
+        incoming=[r for r in views if r.to_user_id == user_id],
+        outgoing=[r for r in views if r.from_user_id == user_id],
+    )
 
 
 async def blocked_ids(session: AsyncSession, user_id: int) -> list[int]:
     return list(await session.scalars(select(Block.blocked_id).where(Block.blocker_id == user_id)))
-
-
-async def shared_groups(session: AsyncSession, a: int, b: int) -> list[Group]:
-    mine, theirs = aliased(Member), aliased(Member)
-    return list(
-        await session.scalars(
-            select(Group)
-            .join(mine, mine.conversation_id == Group.id)
-            .join(theirs, theirs.conversation_id == Group.id)
-            .where(mine.user_id == a, theirs.user_id == b, Group.dissolved_at.is_(None))
-            .order_by(Group.name)
-        )
-    )

@@ -7,7 +7,7 @@ from datetime import datetime
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
-from tuan.trust import service
+from tuan.trust import commands
 from tuan.trust.domain import Interaction
 
 Edge = tuple[int, int, Interaction]
@@ -16,7 +16,7 @@ Edge = tuple[int, int, Interaction]
 async def _record(uow: UnitOfWork, envelope: Envelope, edges: list[Edge]) -> None:
     at = datetime.fromisoformat(envelope.occurred_at)
     for source, target, kind in edges:
-        await service.record(uow.session, source, target, kind, at)
+        await commands.record(uow, source, target, kind, at)
 
 
 async def on_message(uow: UnitOfWork, envelope: Envelope) -> None:

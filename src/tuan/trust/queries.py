@@ -7,10 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from tuan.chat.models import Member
-from tuan.groups.models import Group
+from tuan.groups.queries import memberships_view
 from tuan.trust import domain
 from tuan.trust.domain import ReputationRecord
 from tuan.trust.models import Reputation, TrustEdge
@@ -31,14 +29,12 @@ async def ties_of(
     )
     for source, target, stored in rows:
         weights[(source, target)] += domain.unscaled(stored, now)
-    mine, theirs = aliased(Member), aliased(Member)
+    mine, theirs = memberships_view("mine"), memberships_view("theirs")
     shared = await session.execute(
-        select(mine.user_id, theirs.user_id, func.count())
-        .join(theirs, theirs.conversation_id == mine.conversation_id)
-        .join(Group, Group.id == mine.conversation_id)
-        .where(mine.user_id.in_(user_ids), theirs.user_id != mine.user_id)
-        .where(Group.dissolved_at.is_(None))
-        .group_by(mine.user_id, theirs.user_id)
+        select(mine.c.user_id, theirs.c.user_id, func.count())
+        .join(theirs, theirs.c.group_id == mine.c.group_id)
+        .where(mine.c.user_id.in_(user_ids), theirs.c.user_id != mine.c.user_id)
+        .group_by(mine.c.user_id, theirs.c.user_id)
     )
     groups_shared = {(a, b): int(n) for a, b, n in shared}
     ties: dict[int, dict[int, float]] = defaultdict(dict)

@@ -23,7 +23,7 @@ from tuan.core.scheduler import DueJob
 async def merchant(client: httpx.AsyncClient, container: Container, username: str) -> Person:
     """A real-name verified user (who may open shops)."""
     someone = await person(client, username)
-    await set_verified(container.uow(), username=username)
+    await container.run(set_verified, username=username)
     return someone
 
 

@@ -90,7 +90,7 @@ def me_out(user: User) -> MeOut:
 async def register(body: RegisterIn, container: ContainerDep) -> MeOut:
     """Create an account. The password is stored only as an argon2id hash."""
     user = await service.register(
-        container.uow(),
+        container,
         container.passwords,
         username=body.username,
         display_name=body.display_name,
@@ -112,7 +112,7 @@ async def log_in(
 ) -> SessionOut:
     """Log in; returns an opaque session token to send as `Authorization: Bearer <token>`."""
     issued = await service.log_in(
-        container.uow,
+        container,
         container.passwords,
         container.login_policy,
         username=body.username,
@@ -131,7 +131,7 @@ async def log_in(
 )
 async def log_out(container: ContainerDep, _user: CurrentUser, token: TokenDep) -> Response:
     """Log out: the token stops working at once."""
-    await service.log_out(container.uow(), token=token)
+    await container.run(service.log_out, token=token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,8 +143,8 @@ async def get_me(user: CurrentUser) -> MeOut:
 @router.patch("/me", responses=error_responses(400, 401, 413, 422))
 async def edit_me(body: ProfileIn, user: CurrentUser, container: ContainerDep) -> MeOut:
     """Change display name, bio or language; fields left out stay as they are."""
-    changed = await service.change_profile(
-        container.uow(),
+    changed = await container.run(
+        service.change_profile,
         user_id=user.id,
         display_name=body.display_name,
         bio=body.bio,
@@ -164,12 +164,12 @@ async def put_avatar(file: UploadFile, user: CurrentUser, container: ContainerDe
         max_side=512,
         max_bytes=container.settings.max_upload_bytes,
     )
-    return me_out(await service.set_avatar(container.uow(), user_id=user.id, avatar_key=stored.key))
+    return me_out(await container.run(service.set_avatar, user_id=user.id, avatar_key=stored.key))
 
 
 @router.delete("/me/avatar", responses=error_responses(401))
 async def delete_avatar(user: CurrentUser, container: ContainerDep) -> MeOut:
-    return me_out(await service.set_avatar(container.uow(), user_id=user.id, avatar_key=None))
+    return me_out(await container.run(service.set_avatar, user_id=user.id, avatar_key=None))
 
 
 @router.get("/users/{username}", responses=error_responses(401, 404, 422))

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from tuan.chat import queries, service
-from tuan.chat.service import FOREVER, PostRequest
+from tuan.chat.posting import PostRequest
+from tuan.chat.queries import ConversationMember
+from tuan.chat.service import FOREVER
 from tuan.core.errors import TuanError
 from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
@@ -23,6 +25,11 @@ NOT_MEMBER = error_responses(401, 404)
 WRITE = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
 
 
+class SystemLineOut(BaseModel):
+    code: str = Field(description="What happened, e.g. member_joined; say it from a catalogue")
+    params: dict[str, Any] = Field(description="What the sentence needs, e.g. {name: ...}")
+
+
 class MessageOut(BaseModel):
     conversation_id: int
     seq: int = Field(description="Place in the conversation; never changes")
@@ -32,6 +39,9 @@ class MessageOut(BaseModel):
     kind: str
     text: str
     payload: dict[str, Any]
+    system: SystemLineOut | None = Field(
+        description="For kind 'system', the line the server wrote, as a code and parameters"
+    )
     reply_to_seq: int | None
     mentions: list[int]
     reactions: dict[str, list[int]]
@@ -47,6 +57,8 @@ class PageOut(BaseModel):
 
 
 class ConversationOut(BaseModel):
+    """``tuan.chat.queries.ConversationSummary`` with its last message typed for clients."""
+
     id: int
     kind: Literal["direct", "group"]
     title: str
@@ -62,17 +74,6 @@ class ConversationOut(BaseModel):
     closed: bool
     last_message: MessageOut | None
     updated_at: datetime
-
-
-class MemberOut(BaseModel):
-    user_id: int
-    username: str
-    display_name: str
-    avatar_url: str | None
-    verified: bool
-    role: str
-    joined_at: datetime
-    introduced_by: int | None
 
 
 class PostIn(Input):
@@ -138,25 +139,20 @@ class PreferencesOut(BaseModel):
     share_read_receipts: bool
 
 
-def _conversation(row: dict[str, Any]) -> ConversationOut:
-    key = row.pop("avatar_key")
-    return ConversationOut(**row, avatar_url=f"/media/{key}" if key else None)
-
-
 @router.get("/conversations", responses=error_responses(401))
 async def list_conversations(
     user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> list[ConversationOut]:
     """My chats, most recent first, with unread counts and mute state."""
     rows = await queries.my_conversations(reader, user_id=user.id, now=container.clock.now())
-    return [_conversation(row) for row in rows]
+    return [ConversationOut.model_validate(row, from_attributes=True) for row in rows]
 
 
 @router.post("/conversations/direct", responses=error_responses(400, 401, 403, 404, 413, 422))
 async def open_direct(body: DirectIn, user: CurrentUser, container: ContainerDep) -> IdOut:
     """The 1:1 chat with a friend or someone in a shared group (created on first use)."""
     return IdOut(
-        id=await service.open_direct(container.uow(), user_id=user.id, other_id=body.user_id)
+        id=await container.run(service.open_direct, user_id=user.id, other_id=body.user_id)
     )
 
 
@@ -221,8 +217,12 @@ async def post_message(
 async def edit_message(
     conversation_id: IdPath, seq: IdPath, body: EditIn, user: CurrentUser, container: ContainerDep
 ) -> MessageOut:
-    view = await service.edit_message(
-        container.uow(), conversation_id=conversation_id, seq=seq, editor_id=user.id, text=body.text
+    view = await container.run(
+        service.edit_message,
+        conversation_id=conversation_id,
+        seq=seq,
+        editor_id=user.id,
+        text=body.text,
     )
     return MessageOut.model_validate(view)
 
@@ -232,8 +232,8 @@ async def delete_message(
     conversation_id: IdPath, seq: IdPath, user: CurrentUser, container: ContainerDep
 ) -> MessageOut:
     """Delete (the sender, or a group admin); a tombstone keeps the message's place."""
-    view = await service.delete_message(
-        container.uow(), conversation_id=conversation_id, seq=seq, user_id=user.id
+    view = await container.run(
+        service.delete_message, conversation_id=conversation_id, seq=seq, user_id=user.id
     )
     return MessageOut.model_validate(view)
 
@@ -242,8 +242,8 @@ async def delete_message(
 async def add_reaction(
     conversation_id: IdPath, seq: IdPath, emoji: str, user: CurrentUser, container: ContainerDep
 ) -> MessageOut:
-    view = await service.react(
-        container.uow(),
+    view = await container.run(
+        service.react,
         conversation_id=conversation_id,
         seq=seq,
         user_id=user.id,
@@ -257,8 +257,8 @@ async def add_reaction(
 async def remove_reaction(
     conversation_id: IdPath, seq: IdPath, emoji: str, user: CurrentUser, container: ContainerDep
 ) -> MessageOut:
-    view = await service.react(
-        container.uow(),
+    view = await container.run(
+        service.react,
         conversation_id=conversation_id,
         seq=seq,
         user_id=user.id,
@@ -273,8 +273,8 @@ async def mark_read(
     conversation_id: IdPath, body: ReadIn, user: CurrentUser, container: ContainerDep
 ) -> ReadOut:
     """Move my read marker forward to ``seq``."""
-    marker = await service.mark_read(
-        container.uow(), conversation_id=conversation_id, user_id=user.id, seq=body.seq
+    marker = await container.run(
+        service.mark_read, conversation_id=conversation_id, user_id=user.id, seq=body.seq
     )
     return ReadOut(read_seq=marker)
 
@@ -285,8 +285,8 @@ async def mute(
 ) -> MuteOut:
     """Mute for a while (``until``) or ``forever``; unread still counts, nothing notifies."""
     until = FOREVER if body.forever else body.until
-    muted = await service.mute(
-        container.uow(), conversation_id=conversation_id, user_id=user.id, until=until
+    muted = await container.run(
+        service.mute, conversation_id=conversation_id, user_id=user.id, until=until
     )
     return MuteOut(muted_until=muted)
 
@@ -294,15 +294,8 @@ async def mute(
 @router.get("/conversations/{conversation_id}/members", responses=NOT_MEMBER)
 async def list_members(
     conversation_id: IdPath, user: CurrentUser, reader: ReaderDep
-) -> list[MemberOut]:
-    rows = await queries.members(reader, conversation_id=conversation_id, viewer_id=user.id)
-    return [
-        MemberOut(
-            **{k: v for k, v in r.items() if k != "avatar_key"},
-            avatar_url=f"/media/{r['avatar_key']}" if r["avatar_key"] else None,
-        )
-        for r in rows
-    ]
+) -> list[ConversationMember]:
+    return await queries.members(reader, conversation_id=conversation_id, viewer_id=user.id)
 
 
 @router.get("/conversations/{conversation_id}/receipts", responses=NOT_MEMBER)
@@ -350,8 +343,8 @@ async def set_preferences(
     body: PreferencesIn, user: CurrentUser, container: ContainerDep
 ) -> PreferencesOut:
     """Read receipts are private by default; share them here."""
-    shared = await service.set_preferences(
-        container.uow(), user_id=user.id, share_read_receipts=body.share_read_receipts
+    shared = await container.run(
+        service.set_preferences, user_id=user.id, share_read_receipts=body.share_read_receipts
     )
     return PreferencesOut(share_read_receipts=shared)
 

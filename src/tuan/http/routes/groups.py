@@ -3,17 +3,24 @@ introductions and sub-groups. A non-member sees nothing of a group (404)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from tuan.groups import queries, service
-from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
-from tuan.groups.models import Group, InviteLink, JoinRequest
-from tuan.groups.service import GroupSettings, check_link
+from tuan.groups import invites, join_requests, membership, queries, service
+from tuan.groups.domain import JoinOutcome
+from tuan.groups.queries import (
+    GroupMember,
+    GroupView,
+    InviteLinkView,
+    InvitePreview,
+    JoinRequestView,
+    SubgroupView,
+)
+from tuan.groups.service import GroupSettings
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Id, IdPath, Input
@@ -43,76 +50,13 @@ class GroupPatch(Input):
     subgroups_by: Literal["admins", "members"] | None = None
 
 
-class GroupOut(BaseModel):
-    id: int
-    name: str
-    description: str
-    avatar_url: str | None
-    parent_id: int | None
-    join_policy: str
-    join_question: str | None
-    member_cap: int
-    member_count: int
-    subgroups_by: str
-    owner_id: int
-    dissolved: bool
-    my_role: str | None
-
-
-class SubgroupOut(BaseModel):
-    id: int
-    name: str
-    description: str
-    join_policy: str
-    join_question: str | None
-    member_count: int
-    member_cap: int
-    is_member: bool
-
-
 class LinkIn(Input):
     expires_in_hours: float | None = Field(default=None, gt=0, le=24 * 365)
     max_uses: int | None = Field(default=None, ge=1, le=100_000)
 
 
-class LinkOut(BaseModel):
-    id: int
-    code: str
-    created_by: int
-    created_at: datetime
-    expires_at: datetime | None
-    max_uses: int | None
-    uses: int
-    revoked: bool
-
-
-class InvitePreview(BaseModel):
-    group_id: int
-    name: str
-    description: str
-    member_count: int
-    join_policy: str
-    join_question: str | None
-
-
 class JoinIn(Input):
     answer: str = Field(default="", max_length=500)
-
-
-class JoinOut(BaseModel):
-    status: Literal["joined", "requested"]
-    group_id: int
-    request_id: int | None
-
-
-class RequestOut(BaseModel):
-    id: int
-    group_id: int
-    user_id: int
-    answer: str
-    introduced_by: int | None
-    status: str
-    created_at: datetime
 
 
 class IntroduceIn(Input):
@@ -131,61 +75,15 @@ class IdOut(BaseModel):
     id: int
 
 
-def group_out(group: Group, my_role: str | None) -> GroupOut:
-    return GroupOut(
-        id=group.id,
-        name=group.name,
-        description=group.description,
-        avatar_url=f"/media/{group.avatar_key}" if group.avatar_key else None,
-        parent_id=group.parent_id,
-        join_policy=group.join_policy,
-        join_question=group.join_question,
-        member_cap=group.member_cap,
-        member_count=group.member_count,
-        subgroups_by=group.subgroups_by,
-        owner_id=group.owner_id,
-        dissolved=group.dissolved_at is not None,
-        my_role=my_role,
-    )
-
-
-def link_out(link: InviteLink) -> LinkOut:
-    return LinkOut(
-        id=link.id,
-        code=link.code,
-        created_by=link.created_by,
-        created_at=link.created_at,
-        expires_at=link.expires_at,
-        max_uses=link.max_uses,
-        uses=link.uses,
-        revoked=link.revoked_at is not None,
-    )
-
-
-def request_out(request: JoinRequest) -> RequestOut:
-    return RequestOut(
-        id=request.id,
-        group_id=request.group_id,
-        user_id=request.user_id,
-        answer=request.answer,
-        introduced_by=request.introduced_by,
-        status=request.status,
-        created_at=request.created_at,
-    )
-
-
-async def _visible(reader: ReaderDep, group_id: int, user_id: int) -> tuple[Group, str]:
-    found = await queries.visible_group(reader, group_id, user_id)
-    if found is None:
-        raise GroupNotFound()
-    return found[0], found[1].role
+def _done() -> Response:
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/groups", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def create_group(body: GroupIn, user: CurrentUser, container: ContainerDep) -> IdOut:
     """Create a group; you are its owner. Its chat is the conversation with the same id."""
-    group_id = await service.create_group(
-        container.uow(),
+    group_id = await container.run(
+        service.create_group,
         owner_id=user.id,
         settings=GroupSettings(**body.model_dump()),
         deployment_cap=container.settings.group_member_cap,
@@ -194,9 +92,9 @@ async def create_group(body: GroupIn, user: CurrentUser, container: ContainerDep
 
 
 @router.get("/groups/{group_id}", responses=READ)
-async def get_group(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> GroupOut:
-    group, role = await _visible(reader, group_id, user.id)
-    return group_out(group, role)
+async def get_group(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> GroupView:
+    """The group as you see it, with what you may do in it (``allowed_actions``)."""
+    return await queries.group_for(reader, group_id, user.id)
 
 
 @router.patch(
@@ -209,14 +107,14 @@ async def update_group(
     group_id: IdPath, body: GroupPatch, user: CurrentUser, container: ContainerDep
 ) -> Response:
     """Change settings (owner and admins)."""
-    await service.update_group(
-        container.uow(),
+    await container.run(
+        service.update_group,
         group_id=group_id,
         user_id=user.id,
         deployment_cap=container.settings.group_member_cap,
         **body.model_dump(exclude_unset=True),
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _done()
 
 
 @router.delete(
@@ -227,8 +125,15 @@ async def update_group(
 )
 async def dissolve_group(group_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
     """Dissolve (owner only): history stays readable, nothing new is posted or joined."""
-    await service.dissolve(container.uow(), group_id=group_id, by=user.id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    await container.run(service.dissolve, group_id=group_id, by=user.id)
+    return _done()
+
+
+@router.get("/groups/{group_id}/members", responses=READ)
+async def list_members(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> list[GroupMember]:
+    """The members, each with what you may do to them (``allowed_actions``: remove,
+    make_admin, make_member, transfer_ownership)."""
+    return await queries.members(reader, group_id, user.id)
 
 
 @router.delete(
@@ -242,10 +147,10 @@ async def remove_member(
 ) -> Response:
     """Leave (your own id) or remove a member (admins; only the owner removes admins)."""
     if user_id == user.id:
-        await service.leave(container.uow(), group_id=group_id, user_id=user.id)
+        await container.run(membership.leave, group_id=group_id, user_id=user.id)
     else:
-        await service.remove(container.uow(), group_id=group_id, user_id=user_id, by=user.id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+        await container.run(membership.remove, group_id=group_id, user_id=user_id, by=user.id)
+    return _done()
 
 
 @router.put(
@@ -258,10 +163,10 @@ async def set_role(
     group_id: IdPath, user_id: IdPath, body: RoleIn, user: CurrentUser, container: ContainerDep
 ) -> Response:
     """Appoint or dismiss an admin (owner only)."""
-    await service.set_role(
-        container.uow(), group_id=group_id, user_id=user_id, role=body.role, by=user.id
+    await container.run(
+        membership.set_role, group_id=group_id, user_id=user_id, role=body.role, by=user.id
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _done()
 
 
 @router.post(
@@ -273,33 +178,31 @@ async def set_role(
 async def transfer_ownership(
     group_id: IdPath, body: TransferIn, user: CurrentUser, container: ContainerDep
 ) -> Response:
-    await service.transfer_ownership(
-        container.uow(), group_id=group_id, to_user_id=body.user_id, by=user.id
+    await container.run(
+        membership.transfer_ownership, group_id=group_id, to_user_id=body.user_id, by=user.id
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _done()
 
 
 @router.post("/groups/{group_id}/invite-links", status_code=201, responses=WRITE)
 async def create_link(
     group_id: IdPath, body: LinkIn, user: CurrentUser, container: ContainerDep
-) -> LinkOut:
+) -> InviteLinkView:
     """An invite link (admins), optionally expiring and with a maximum number of uses."""
-    link = await service.create_invite_link(
-        container.uow(),
+    return await container.run(
+        invites.create_invite_link,
         group_id=group_id,
         by=user.id,
         expires_in=timedelta(hours=body.expires_in_hours) if body.expires_in_hours else None,
         max_uses=body.max_uses,
     )
-    return link_out(link)
 
 
 @router.get("/groups/{group_id}/invite-links", responses=READ | error_responses(403))
-async def list_links(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> list[LinkOut]:
-    _, role = await _visible(reader, group_id, user.id)
-    if role not in service.ADMINS:
-        raise NotAllowedInGroup("Only the group's owner and admins see its invite links.")
-    return [link_out(link) for link in await queries.invite_links(reader, group_id)]
+async def list_links(
+    group_id: IdPath, user: CurrentUser, reader: ReaderDep
+) -> list[InviteLinkView]:
+    return await queries.invite_links(reader, group_id, user.id)
 
 
 @router.delete(
@@ -311,10 +214,8 @@ async def list_links(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> 
 async def revoke_link(
     group_id: IdPath, link_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
-    await service.revoke_invite_link(
-        container.uow(), group_id=group_id, link_id=link_id, by=user.id
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    await container.run(invites.revoke_invite_link, group_id=group_id, link_id=link_id, by=user.id)
+    return _done()
 
 
 @router.get("/invites/{code}", responses=error_responses(401, 404, 410, 422))
@@ -322,49 +223,33 @@ async def preview_invite(
     code: str, _user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> InvitePreview:
     """What a link leads to, for whoever holds it."""
-    link = check_link(await queries.link_by_code(reader, code), container.clock.now())
-    group = await reader.get(Group, link.group_id)
-    if group is None or group.dissolved_at is not None:
-        raise GroupNotFound()
-    return InvitePreview(
-        group_id=group.id,
-        name=group.name,
-        description=group.description,
-        member_count=group.member_count,
-        join_policy=group.join_policy,
-        join_question=group.join_question,
-    )
+    return await queries.invite_preview(reader, code, container.clock.now())
 
 
 @router.post("/invites/{code}/join", responses=WRITE)
 async def join_by_link(
     code: str, body: JoinIn, user: CurrentUser, container: ContainerDep
-) -> JoinOut:
+) -> JoinOutcome:
     """Join (open and verified groups) or ask to join (approval groups) through a link."""
-    outcome = await service.join_by_link(
-        container.uow(), code=code, user_id=user.id, answer=body.answer
-    )
-    return JoinOut(status=outcome.status, group_id=outcome.group_id, request_id=outcome.request_id)
+    return await container.run(invites.join_by_link, code=code, user_id=user.id, answer=body.answer)
 
 
 @router.get("/groups/{group_id}/join-requests", responses=READ | error_responses(403))
-async def list_requests(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> list[RequestOut]:
+async def list_requests(
+    group_id: IdPath, user: CurrentUser, reader: ReaderDep
+) -> list[JoinRequestView]:
     """The queue of people waiting for an admin (admins only)."""
-    _, role = await _visible(reader, group_id, user.id)
-    if role not in service.ADMINS:
-        raise NotAllowedInGroup("Only the group's owner and admins see join requests.")
-    return [request_out(r) for r in await queries.join_requests(reader, group_id, "pending")]
+    return await queries.join_requests(reader, group_id, user.id)
 
 
 @router.post("/groups/{group_id}/join-requests", responses=WRITE)
 async def request_to_join(
     group_id: IdPath, body: JoinIn, user: CurrentUser, container: ContainerDep
-) -> JoinOut:
+) -> JoinOutcome:
     """Members of a parent group join (or ask to join) one of its sub-groups."""
-    outcome = await service.request_to_join(
-        container.uow(), group_id=group_id, user_id=user.id, answer=body.answer
+    return await container.run(
+        invites.request_to_join, group_id=group_id, user_id=user.id, answer=body.answer
     )
-    return JoinOut(status=outcome.status, group_id=outcome.group_id, request_id=outcome.request_id)
 
 
 @router.post(
@@ -380,14 +265,14 @@ async def decide_request(
     user: CurrentUser,
     container: ContainerDep,
 ) -> Response:
-    await service.decide_request(
-        container.uow(),
+    await container.run(
+        join_requests.decide_request,
         group_id=group_id,
         request_id=request_id,
         by=user.id,
         approve=decision == "approve",
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _done()
 
 
 @router.delete(
@@ -399,8 +284,8 @@ async def decide_request(
 async def cancel_request(
     request_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
-    await service.cancel_request(container.uow(), request_id=request_id, user_id=user.id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    await container.run(join_requests.cancel_request, request_id=request_id, user_id=user.id)
+    return _done()
 
 
 @router.post("/groups/{group_id}/introductions", status_code=201, responses=WRITE)
@@ -408,15 +293,15 @@ async def introduce(
     group_id: IdPath, body: IntroduceIn, user: CurrentUser, container: ContainerDep
 ) -> IdOut:
     """Vouch for someone: they are invited and join when they accept."""
-    request_id = await service.introduce(
-        container.uow(), group_id=group_id, by=user.id, user_id=body.user_id
+    request_id = await container.run(
+        join_requests.introduce, group_id=group_id, by=user.id, user_id=body.user_id
     )
     return IdOut(id=request_id)
 
 
 @router.get("/me/group-invitations", responses=error_responses(401))
-async def my_invitations(user: CurrentUser, reader: ReaderDep) -> list[RequestOut]:
-    return [request_out(r) for r in await queries.my_invitations(reader, user.id)]
+async def my_invitations(user: CurrentUser, reader: ReaderDep) -> list[JoinRequestView]:
+    return await queries.my_invitations(reader, user.id)
 
 
 @router.post("/me/group-invitations/{request_id}/{answer}", responses=WRITE)
@@ -425,11 +310,13 @@ async def answer_invitation(
     answer: Literal["accept", "decline"],
     user: CurrentUser,
     container: ContainerDep,
-) -> JoinOut:
-    outcome = await service.answer_introduction(
-        container.uow(), request_id=request_id, user_id=user.id, accept=answer == "accept"
+) -> JoinOutcome:
+    return await container.run(
+        join_requests.answer_introduction,
+        request_id=request_id,
+        user_id=user.id,
+        accept=answer == "accept",
     )
-    return JoinOut(status=outcome.status, group_id=outcome.group_id, request_id=outcome.request_id)
 
 
 @router.post("/groups/{group_id}/subgroups", status_code=201, responses=WRITE)
@@ -437,8 +324,8 @@ async def create_subgroup(
     group_id: IdPath, body: GroupIn, user: CurrentUser, container: ContainerDep
 ) -> IdOut:
     """Spin a sub-group off this group; its members can discover and join it."""
-    subgroup_id = await service.create_group(
-        container.uow(),
+    subgroup_id = await container.run(
+        service.create_group,
         owner_id=user.id,
         settings=GroupSettings(**body.model_dump()),
         deployment_cap=container.settings.group_member_cap,
@@ -450,21 +337,6 @@ async def create_subgroup(
 @router.get("/groups/{group_id}/subgroups", responses=READ)
 async def list_subgroups(
     group_id: IdPath, user: CurrentUser, reader: ReaderDep
-) -> list[SubgroupOut]:
+) -> list[SubgroupView]:
     """Sub-groups of a group I am in."""
-    await _visible(reader, group_id, user.id)
-    subgroups = await queries.subgroups(reader, group_id)
-    mine = await queries.my_membership_ids(reader, user.id, [g.id for g in subgroups])
-    return [
-        SubgroupOut(
-            id=g.id,
-            name=g.name,
-            description=g.description,
-            join_policy=g.join_policy,
-            join_question=g.join_question,
-            member_count=g.member_count,
-            member_cap=g.member_cap,
-            is_member=g.id in mine,
-        )
-        for g in subgroups
-    ]
+    return await queries.subgroups(reader, group_id, user.id)

@@ -58,5 +58,5 @@ async def list_notifications(
     responses=error_responses(400, 401, 413, 422),
 )
 async def mark_read(body: ReadIn, user: CurrentUser, container: ContainerDep) -> Response:
-    await service.mark_read(container.uow(), user_id=user.id, up_to=body.up_to)
+    await container.run(service.mark_read, user_id=user.id, up_to=body.up_to)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -49,8 +49,8 @@ async def get_privacy(user: CurrentUser, reader: ReaderDep) -> PrivacyOut:
 async def set_privacy(
     kind: Kind, body: AudienceIn, user: CurrentUser, container: ContainerDep
 ) -> PrivacyOut:
-    await service.set_audience(
-        container.uow(),
+    await container.run(
+        service.set_audience,
         user_id=user.id,
         kind=kind,
         audience=body.audience,

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tuan.groups.queries import meeting_place
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Id, IdPath, Input
 from tuan.social import queries, service
-from tuan.social.models import FriendRequest
+from tuan.social.queries import FriendRequests, Person
 
 router = APIRouter(prefix="/api/v1", tags=["friends"])
 
 WRITE = error_responses(400, 401, 403, 404, 409, 413, 422)
-
-
-class PersonOut(BaseModel):
-    id: int
-    username: str
-    display_name: str
-    avatar_url: str | None
-    verified: bool
 
 
 class FriendRequestIn(Input):
@@ -36,39 +28,14 @@ class FriendRequestIn(Input):
     )
 
 
-class FriendRequestOut(BaseModel):
-    id: int
-    from_user_id: int
-    to_user_id: int
-    message: str
-    context_group_id: int | None
-    created_at: datetime
-
-
-class FriendRequestsOut(BaseModel):
-    incoming: list[FriendRequestOut]
-    outgoing: list[FriendRequestOut]
-
-
 class RequestResult(BaseModel):
     status: Literal["requested", "friends"]
     request_id: int | None
 
 
-def request_out(r: FriendRequest) -> FriendRequestOut:
-    return FriendRequestOut(
-        id=r.id,
-        from_user_id=r.from_user_id,
-        to_user_id=r.to_user_id,
-        message=r.message,
-        context_group_id=r.context_group_id,
-        created_at=r.created_at,
-    )
-
-
 @router.get("/friends", responses=error_responses(401))
-async def list_friends(user: CurrentUser, reader: ReaderDep) -> list[PersonOut]:
-    return [PersonOut(**p) for p in await queries.friends(reader, user.id)]
+async def list_friends(user: CurrentUser, reader: ReaderDep) -> list[Person]:
+    return await queries.friends(reader, user.id)
 
 
 @router.delete(
@@ -78,34 +45,30 @@ async def list_friends(user: CurrentUser, reader: ReaderDep) -> list[PersonOut]:
     responses=WRITE,
 )
 async def unfriend(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
-    await service.unfriend(container.uow(), user_id=user.id, other_id=user_id)
+    await container.run(service.unfriend, user_id=user.id, other_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/friends/requests", responses=error_responses(401))
-async def list_requests(user: CurrentUser, reader: ReaderDep) -> FriendRequestsOut:
-    found = await queries.friend_requests(reader, user.id)
-    return FriendRequestsOut(
-        incoming=[request_out(r) for r in found["incoming"]],
-        outgoing=[request_out(r) for r in found["outgoing"]],
-    )
+async def list_requests(user: CurrentUser, reader: ReaderDep) -> FriendRequests:
+    return await queries.friend_requests(reader, user.id)
 
 
 @router.post("/friends/requests", status_code=201, responses=WRITE)
 async def request_friendship(
-    body: FriendRequestIn, user: CurrentUser, container: ContainerDep
+    body: FriendRequestIn, user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> RequestResult:
     """Ask to be friends (if they already asked you, you are friends at once)."""
-    request = await service.request_friendship(
-        container.uow(),
+    request_id = await container.run(
+        service.request_friendship,
         from_user_id=user.id,
         to_user_id=body.user_id,
         message=body.message,
-        context_group_id=body.context_group_id,
+        context_group_id=await meeting_place(reader, body.context_group_id, user.id, body.user_id),
     )
-    if request is None:
+    if request_id is None:
         return RequestResult(status="friends", request_id=None)
-    return RequestResult(status="requested", request_id=request.id)
+    return RequestResult(status="requested", request_id=request_id)
 
 
 @router.post(
@@ -120,8 +83,11 @@ async def answer_request(
     user: CurrentUser,
     container: ContainerDep,
 ) -> Response:
-    await service.answer_friend_request(
-        container.uow(), request_id=request_id, user_id=user.id, accept=answer == "accept"
+    await container.run(
+        service.answer_friend_request,
+        request_id=request_id,
+        user_id=user.id,
+        accept=answer == "accept",
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -139,7 +105,7 @@ async def list_blocks(user: CurrentUser, reader: ReaderDep) -> list[int]:
 )
 async def block(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
     """Block someone: no messages, invitations, friend requests or profile details from/to them."""
-    await service.block(container.uow(), blocker_id=user.id, blocked_id=user_id)
+    await container.run(service.block, blocker_id=user.id, blocked_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -150,5 +116,5 @@ async def block(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> 
     responses=WRITE,
 )
 async def unblock(user_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
-    await service.unblock(container.uow(), blocker_id=user.id, blocked_id=user_id)
+    await container.run(service.unblock, blocker_id=user.id, blocked_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -19,9 +19,11 @@ from tuan.core.errors import TuanError
 from tuan.core.media import content_type_for
 from tuan.foryou.domain import Locale, explain
 from tuan.foryou.queries import for_you
+from tuan.groups import queries as group_queries
+from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND, error_json
-from tuan.web import reads
+from tuan.notifications.queries import recent_notifications
 from tuan.web.i18n import supported
 from tuan.web.security import SESSION_COOKIE, safe_next
 from tuan.web.thumbs import thumbnail
@@ -82,7 +84,7 @@ async def login(request: Request) -> Response:
     username = form.get("username", "").strip()[:64]
     try:
         issued = await accounts.log_in(
-            viewer.container.uow,
+            viewer.container,
             viewer.container.passwords,
             viewer.container.login_policy,
             username=username,
@@ -123,16 +125,16 @@ async def signup(request: Request) -> Response:
     container = viewer.container
     try:
         user = await accounts.register(
-            container.uow(),
+            container,
             container.passwords,
             username=values["username"],
             display_name=values["display_name"] or values["username"],
             password=password,
         )
         # The language they signed up in is the one they read: keep it on the account.
-        await accounts.change_profile(container.uow(), user_id=user.id, locale=viewer.locale)
+        await container.run(accounts.change_profile, user_id=user.id, locale=viewer.locale)
         issued = await accounts.log_in(
-            container.uow,
+            container,
             container.passwords,
             container.login_policy,
             username=user.username,
@@ -163,7 +165,7 @@ async def logout(request: Request) -> Response:
     if not viewer.form_is_genuine(form):
         return _refused(viewer)
     assert viewer.token is not None
-    await accounts.log_out(viewer.container.uow(), token=viewer.token)
+    await viewer.container.run(accounts.log_out, token=viewer.token)
     response = redirect(viewer, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -180,8 +182,8 @@ async def choose_language(request: Request) -> Response:
     if locale:
         remember_locale(viewer, locale)
         if viewer.user:
-            await accounts.change_profile(
-                viewer.container.uow(), user_id=viewer.user.id, locale=locale
+            await viewer.container.run(
+                accounts.change_profile, user_id=viewer.user.id, locale=locale
             )
     return redirect(viewer, safe_next(form.get("next")))
 
@@ -211,11 +213,10 @@ async def group_admin_page(request: Request, group_id: int) -> Response:
     viewer = await look(request)
     if viewer.user is None:
         return _login_page(viewer)
-    async with viewer.container.db.read_sessions() as session:
-        requests = await reads.pending_join_requests(
-            session, group_id=group_id, viewer_id=viewer.user.id
-        )
-    if requests is None:
+    try:  # only the group's admins may see who wants in
+        async with viewer.container.db.read_sessions() as session:
+            requests = await group_queries.join_requests(session, group_id, viewer.user.id)
+    except (GroupNotFound, NotAllowedInGroup):
         return render(viewer, "error.html", status=404, message=viewer.t("admin.not_admin"))
     return render(viewer, "group_admin.html", group_id=group_id, requests=requests)
 
@@ -231,7 +232,7 @@ async def notifications_page(request: Request) -> Response:
     if viewer.user is None:
         return _login_page(viewer)
     async with viewer.container.db.read_sessions() as session:
-        items = await reads.recent_notifications(
+        items = await recent_notifications(
             session, user_id=viewer.user.id, limit=NOTIFICATIONS_SHOWN
         )
     return render(viewer, "notifications.html", notifications=items)

@@ -24,7 +24,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
 from tuan.chat import queries, service
-from tuan.chat.service import PostRequest
+from tuan.chat.posting import PostRequest
 from tuan.core.errors import TuanError
 from tuan.http.realtime import PROTOCOL_KEY
 from tuan.http.schemas import Id, Input, Position
@@ -208,8 +208,8 @@ class Session:
 
     async def _read(self, frame: Read) -> None:
         try:
-            await service.mark_read(
-                self.container.uow(),
+            await self.container.run(
+                service.mark_read,
                 conversation_id=frame.conversation_id,
                 user_id=self.connection.user_id,
                 seq=frame.seq,

@@ -13,6 +13,7 @@ import { h, showStatus, thumb, timeElement } from "../dom.js";
 import { productLink, sharedProductCard } from "../cards.js";
 import { CARD_KINDS, cardBody, refreshAsk, refreshAsks, refreshCards } from "../social.js";
 import { Live, showConnection } from "../live.js";
+import { systemLine } from "../system_lines.js";
 
 const root = document.getElementById("chat");
 const cid = Number(root.dataset.conversationId);
@@ -53,28 +54,9 @@ function body(message) {
   return h("p", { class: "text" }, message.text);
 }
 
-const SYSTEM_KEYS = {
-  joined: () => "js.sys_joined",
-  left: (data) => (data.by ? "js.sys_removed" : "js.sys_left"),
-  created: () => "js.sys_created",
-  role: (data) => (data.role === "admin" ? "js.sys_admin" : "js.sys_not_admin"),
-  owner: () => "js.sys_owner",
-  dissolved: () => "js.sys_dissolved",
-};
-
-// Lines the server writes ("Mei joined") are told again in the reader's language; one this
-// page does not know keeps the server's words.
-function systemText(message) {
-  const data = message.payload ?? {};
-  const key = SYSTEM_KEYS[data.event]?.(data);
-  const name = names.get(data.user_id);
-  if (!key || (data.user_id && !name)) return message.text;
-  return t(key, { name });
-}
-
 function render(message) {
-  if (message.kind === "system") {
-    return h("li", { class: "message system", dataset: { seq: message.seq } }, systemText(message));
+  if (message.kind === "system" && !message.deleted) {
+    return h("li", { class: "message system", dataset: { seq: message.seq } }, systemLine(message));
   }
   const mine = message.sender_id === me.id;
   const who = mine || message.sender_id === null ? null : h("div", { class: "who" }, names.get(message.sender_id) ?? t("js.former_member"));
@@ -181,7 +163,7 @@ function renderTyping() {
 const live = new Live({
   onMessage: async (conversationId, message) => {
     if (conversationId !== cid) return;
-    const person = message.sender_id ?? message.payload?.user_id;
+    const person = message.sender_id;
     if (person && !names.has(person)) {
       await loadMembersOnce();
       if (!names.has(person)) names.set(person, t("js.former_member"));
@@ -229,16 +211,17 @@ async function loadMembers() {
 async function start() {
   showStatus(status, "loading", t("js.loading"));
   try {
-    const [chats, members, page] = await Promise.all([
+    const [chats, page] = await Promise.all([
       api("GET", "/conversations"),
-      loadMembers(),
       api("GET", `/conversations/${cid}/messages?limit=50`),
+      loadMembers(),
     ]);
     conversation = chats.find((c) => c.id === cid);
     document.getElementById("chat-title").textContent = conversation?.title ?? "";
     document.title = `${conversation?.title ?? ""} · ${t("js.app_name")}`;
-    const myRole = members.find((m) => m.user_id === me.id)?.role;
-    document.getElementById("admin-link").hidden = !(conversation?.kind === "group" && (myRole === "owner" || myRole === "admin"));
+    // The group says what this reader may do there; the admin page is for those who manage it.
+    const group = conversation?.kind === "group" ? await api("GET", `/groups/${cid}`) : null;
+    document.getElementById("admin-link").hidden = !group?.allowed_actions.includes("manage");
     renderMute();
     for (const message of page.messages) show(message);
     loadEarlier.hidden = !page.has_more;

@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { formError, h, showStatus, timeElement } from "../dom.js";
 import { Live, showConnection } from "../live.js";
 import { CARD_KINDS, cardPreview } from "../social.js";
+import { systemLine } from "../system_lines.js";
 
 const list = document.getElementById("chat-list");
 const status = document.getElementById("chat-list-status");
@@ -12,6 +13,7 @@ function preview(message) {
   if (!message) return t("js.no_messages_yet");
   if (message.deleted) return t("js.message_deleted");
   if (message.kind === "image") return t("js.photo");
+  if (message.kind === "system") return systemLine(message);
   if (CARD_KINDS.has(message.kind)) return cardPreview(message);
   return message.text;
 }

@@ -1,5 +1,5 @@
 // Group admin: join requests, invite links, settings, sub-groups, members and roles.
-import { formatTime, me, t } from "../boot.js";
+import { formatTime, t } from "../boot.js";
 import { api } from "../api.js";
 import { formError, h, showStatus } from "../dom.js";
 
@@ -138,37 +138,46 @@ document.getElementById("new-subgroup-form").addEventListener("submit", async (e
 const memberList = document.getElementById("members");
 const memberStatus = document.getElementById("members-status");
 
-function memberRow(member, myRole) {
-  const actions = [];
-  if (myRole === "owner" && member.role !== "owner") {
-    const role = member.role === "admin" ? "member" : "admin";
-    actions.push(h("button", {
-      type: "button", class: "secondary",
-      onclick: async () => { await api("PUT", `/groups/${gid}/members/${member.user_id}/role`, { role }); loadMembers(); },
-    }, member.role === "admin" ? t("js.dismiss_admin") : t("js.make_admin")));
-  }
-  const removable = member.user_id !== me.id && member.role !== "owner" && (myRole === "owner" || member.role === "member");
-  if (removable) {
-    actions.push(h("button", {
-      type: "button", class: "danger",
+// Each member comes with what I may do to them (decided by the server); only those are offered.
+const ACTIONS = {
+  make_admin: (member) => ({ label: t("js.make_admin"), style: "secondary",
+    run: () => api("PUT", `/groups/${gid}/members/${member.user_id}/role`, { role: "admin" }) }),
+  make_member: (member) => ({ label: t("js.dismiss_admin"), style: "secondary",
+    run: () => api("PUT", `/groups/${gid}/members/${member.user_id}/role`, { role: "member" }) }),
+  transfer_ownership: (member) => ({ label: t("js.make_owner"), style: "secondary",
+    confirm: t("js.confirm_make_owner", { name: member.display_name }),
+    run: () => api("POST", `/groups/${gid}/owner`, { user_id: member.user_id }) }),
+  remove: (member) => ({ label: t("js.remove"), style: "danger",
+    confirm: t("js.confirm_remove", { name: member.display_name }),
+    run: () => api("DELETE", `/groups/${gid}/members/${member.user_id}`) }),
+};
+
+function memberRow(member) {
+  const buttons = member.allowed_actions.filter((code) => code in ACTIONS).map((code) => {
+    const action = ACTIONS[code](member);
+    return h("button", {
+      type: "button", class: action.style,
       onclick: async () => {
-        if (!confirm(t("js.confirm_remove", { name: member.display_name }))) return;
-        await api("DELETE", `/groups/${gid}/members/${member.user_id}`);
-        loadMembers();
+        if (action.confirm && !confirm(action.confirm)) return;
+        try {
+          await action.run();
+          loadMembers();
+        } catch (error) {
+          showStatus(memberStatus, "error", error.message, loadMembers);
+        }
       },
-    }, t("js.remove")));
-  }
+    }, action.label);
+  });
   return h("li", { class: "row" },
     h("strong", {}, member.display_name),
     h("span", { class: "pill" }, t(`js.role_${member.role}`)),
-    ...actions);
+    ...buttons);
 }
 
 async function loadMembers() {
   try {
-    const members = await api("GET", `/conversations/${gid}/members`);
-    const myRole = members.find((m) => m.user_id === me.id)?.role;
-    memberList.replaceChildren(...members.map((m) => memberRow(m, myRole)));
+    const members = await api("GET", `/groups/${gid}/members`);
+    memberList.replaceChildren(...members.map(memberRow));
     showStatus(memberStatus, "ready");
   } catch (error) {
     showStatus(memberStatus, "error", error.message, loadMembers);

@@ -1,25 +1,28 @@
-"""Record interactions and recommendation outcomes; every update is an atomic addition."""
+"""What other domains record in trust inside their own transaction (a durable handler's): an
+interaction between two people, a recommendation's outcome. Every update is an atomic addition,
+so handlers in many processes never race."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from tuan.core.db import dialect_insert
+from tuan.core.uow import UnitOfWork
 from tuan.trust import domain
 from tuan.trust.domain import Interaction
 from tuan.trust.models import Reputation, TrustEdge
 
+__all__ = ["Interaction", "count_outcome", "record", "record_both_ways"]
+
 
 async def record(
-    session: AsyncSession, source_id: int, target_id: int, kind: Interaction, at: datetime
+    uow: UnitOfWork, source_id: int, target_id: int, kind: Interaction, at: datetime
 ) -> None:
     """``source`` did ``kind`` towards ``target`` at ``at`` (inside the caller's transaction)."""
     if source_id == target_id:
         return
     weight = domain.scaled(kind.value, at)
-    statement = dialect_insert(session, TrustEdge).values(
+    statement = dialect_insert(uow.session, TrustEdge).values(
         source_id=source_id, target_id=target_id, scaled_weight=weight, interactions=1, last_at=at
     )
     statement = statement.on_conflict_do_update(
@@ -30,18 +33,18 @@ async def record(
             "last_at": statement.excluded.last_at,
         },
     )
-    await session.execute(statement)
+    await uow.session.execute(statement)
 
 
 async def record_both_ways(
-    session: AsyncSession, a: int, b: int, kind: Interaction, at: datetime
+    uow: UnitOfWork, a: int, b: int, kind: Interaction, at: datetime
 ) -> None:
-    await record(session, a, b, kind, at)
-    await record(session, b, a, kind, at)
+    await record(uow, a, b, kind, at)
+    await record(uow, b, a, kind, at)
 
 
 async def count_outcome(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     user_id: int,
     category: str,
@@ -52,7 +55,7 @@ async def count_outcome(
     rated_good: int = 0,
 ) -> None:
     """Add to a recommender's record in a category (a share, a purchase, a rating of one)."""
-    statement = dialect_insert(session, Reputation).values(
+    statement = dialect_insert(uow.session, Reputation).values(
         user_id=user_id,
         category=category,
         shares=shares,
@@ -71,4 +74,4 @@ async def count_outcome(
             "updated_at": statement.excluded.updated_at,
         },
     )
-    await session.execute(statement)
+    await uow.session.execute(statement)
