@@ -1,7 +1,7 @@
 """chat: group conversations keep their title and parent; system lines as codes and parameters
 
-Revision ID: 0008_chat_titles_system_lines
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04 12:00:00
 
 The chat list no longer reads the groups table: a group conversation carries its title (the
@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_chat_titles_system_lines"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
