@@ -70,7 +70,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url: str) -> N
 async def test_group_chats_keep_their_titles_and_old_system_lines_become_codes(
     tmp_path: Path, session_tag: str
 ) -> None:
-    """Revision 0008 on data written before it: the chat list's titles come from the groups,
+    """Revision 0009 on data written before it: the chat list's titles come from the groups,
     and the English sentences stored for system lines become codes and parameters."""
     import json
     from datetime import UTC, datetime
