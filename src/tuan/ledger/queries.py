@@ -80,3 +80,9 @@ async def account_balance(session: AsyncSession, code: str) -> int:
         )
     )
     return int(total or 0)
+
+
+def commission_for(amount: int, rate_bp: int) -> int:
+    """Commission on ``amount`` minor units at ``rate_bp`` basis points (what an order page
+    discloses to its buyer; the ledger credits the same when the order completes)."""
+    return domain.commission_for(amount, rate_bp)
