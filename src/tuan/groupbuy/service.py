@@ -94,10 +94,22 @@ async def open_team(
     )
     uow.session.add(team)
     await uow.session.flush()
+    return await _member_order(uow, team, buyer_id, quantity, share_id, claim)
+
+
+async def _member_order(
+    uow: UnitOfWork,
+    team: Team,
+    buyer_id: int,
+    quantity: int,
+    share_id: int | None,
+    claim: IdempotencyClaim,
+) -> TeamOrder:
+    """The member's order at the team price, and their place in the team tied to it."""
     order = await place_team_order(
         uow,
         buyer_id=buyer_id,
-        sku_id=sku_id,
+        sku_id=team.sku_id,
         quantity=quantity,
         share_id=share_id,
         team_id=team.id,
@@ -107,6 +119,10 @@ async def open_team(
     uow.session.add(
         TeamMember(team_id=team.id, user_id=buyer_id, order_id=order.id, joined_at=uow.now)
     )
+    try:
+        await uow.session.flush()
+    except IntegrityError:  # a twin request of the same buyer joined a moment ago
+        raise AlreadyInTeam() from None
     return TeamOrder(team_id=team.id, order_id=order.id, replayed=False)
 
 
@@ -160,24 +176,7 @@ async def join_team(
     )
     if already is not None:
         raise AlreadyInTeam()
-    order = await place_team_order(
-        uow,
-        buyer_id=buyer_id,
-        sku_id=team.sku_id,
-        quantity=quantity,
-        share_id=share_id,
-        team_id=team.id,
-        team_price=team.team_price,
-        claim=claim,
-    )
-    uow.session.add(
-        TeamMember(team_id=team.id, user_id=buyer_id, order_id=order.id, joined_at=uow.now)
-    )
-    try:
-        await uow.session.flush()
-    except IntegrityError:  # a twin request of the same buyer joined a moment ago
-        raise AlreadyInTeam() from None
-    return TeamOrder(team_id=team_id, order_id=order.id, replayed=False)
+    return await _member_order(uow, team, buyer_id, quantity, share_id, claim)
 
 
 async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:

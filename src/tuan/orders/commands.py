@@ -12,15 +12,23 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from tuan.core.uow import UnitOfWork
-from tuan.orders import domain, lifecycle
+from tuan.orders import domain
 from tuan.orders.idempotency import IdempotencyClaim, record_key
-from tuan.orders.lifecycle import PaidAtOnce
+from tuan.orders.lifecycle import (
+    PaidOrder,
+    cancel_pending,
+    confirm_team_orders,
+    mark_paid,
+    pay_at_once,
+    record_paid,
+    record_refund,
+)
 from tuan.orders.queries import ORDER_COLUMNS, ORDERS, OrderState, order_state
 from tuan.orders.service import TeamPricing, place_order
 
 __all__ = [
     "IdempotencyClaim",
-    "PaidAtOnce",
+    "PaidOrder",
     "cancel_pending",
     "claim_for_payment",
     "confirm_team_orders",
@@ -115,51 +123,3 @@ async def lock_team_orders(uow: UnitOfWork, team_id: int) -> list[OrderState]:
         .with_for_update()
     )
     return [order_state(row) for row in rows]
-
-
-async def mark_paid(uow: UnitOfWork, order: OrderState, *, amount: int) -> OrderState:
-    """The payment in flight succeeded: the order is paid (OrderChanged if it moved meanwhile)."""
-    return await lifecycle.mark_paid(uow, order, amount=amount)
-
-
-async def pay_at_once(uow: UnitOfWork, *, order_id: int, buyer_id: int) -> PaidAtOnce | None:
-    """The flash sale's payment: one conditional UPDATE claims a regular, payable order of the
-    buyer's and marks it paid (the same columns as :func:`mark_paid`). The caller then asks the
-    provider and either :func:`record_paid` or rolls back. None if the order is not such."""
-    return await lifecycle.pay_at_once(uow, order_id=order_id, buyer_id=buyer_id)
-
-
-async def record_paid(uow: UnitOfWork, paid: PaidAtOnce) -> None:
-    """The transition and ``OrderPaid`` of an order :func:`pay_at_once` marked paid."""
-    await lifecycle.record_paid(
-        uow,
-        order_id=paid.order_id,
-        buyer_id=paid.buyer_id,
-        shop_id=paid.shop_id,
-        amount=paid.amount,
-    )
-
-
-async def cancel_pending(uow: UnitOfWork, order: OrderState, *, reason: str) -> OrderState:
-    """Cancel an unpaid order (its team closed); its items go back on sale."""
-    return await lifecycle.cancel_pending(uow, order, reason=reason)
-
-
-async def record_refund(
-    uow: UnitOfWork,
-    order: OrderState,
-    *,
-    amount: int,
-    refund_id: int,
-    reason: str,
-    actor_id: int | None = None,
-) -> bool:
-    """Count money sent back (see :func:`tuan.orders.lifecycle.record_refund`); True if full."""
-    return await lifecycle.record_refund(
-        uow, order, amount=amount, refund_id=refund_id, reason=reason, actor_id=actor_id
-    )
-
-
-async def confirm_team_orders(uow: UnitOfWork, *, team_id: int) -> int:
-    """The team filled: its paid members' orders are confirmed and may ship."""
-    return await lifecycle.confirm_team_orders(uow, team_id=team_id)

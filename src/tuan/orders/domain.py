@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -47,6 +47,10 @@ PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED = (
     "refunded",
 )
 STATUSES = (PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED)
+OrderStatus = Literal[
+    "pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"
+]
+OrderKind = Literal["regular", "team"]
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({PAID, CANCELLED}),
     PAID: frozenset({SHIPPED, REFUNDED}),
@@ -85,6 +89,7 @@ PAY, CANCEL, SHIP, MARK_DELIVERED, COMPLETE, REFUND = (
     "refund",
 )
 ACTIONS = (PAY, CANCEL, SHIP, MARK_DELIVERED, COMPLETE, REFUND)
+OrderAction = Literal["pay", "cancel", "ship", "mark_delivered", "complete", "refund"]
 
 
 @dataclass(frozen=True)

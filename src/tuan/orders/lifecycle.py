@@ -35,7 +35,7 @@ from tuan.orders.queries import (
     OrderState,
     Party,
     check_action,
-    order,
+    find_order,
     order_for_party,
     order_state,
 )
@@ -112,28 +112,39 @@ async def move(
 # --- paid: the slow path (a settled charge) and the fast path (one UPDATE) write the same ------
 
 
-async def record_paid(
-    uow: UnitOfWork, *, order_id: int, buyer_id: int, shop_id: int, amount: int
-) -> None:
+@dataclass(frozen=True)
+class PaidOrder:
+    """An order marked paid: by a settled charge, or by the fast path (whose caller then asks
+    the provider and either records it, :func:`record_paid`, or rolls back)."""
+
+    order_id: int
+    buyer_id: int
+    shop_id: int
+    amount: int
+    currency: str
+
+
+async def record_paid(uow: UnitOfWork, paid: PaidOrder) -> None:
     """The ``pending → paid`` transition and ``OrderPaid``, once the order row says paid."""
     await write_transition(
         uow,
-        order_id=order_id,
+        order_id=paid.order_id,
         from_status=domain.PENDING,
         to_status=domain.PAID,
         reason=PAYMENT_SUCCEEDED,
-        amount=amount,
+        amount=paid.amount,
     )
-    uow.emit(OrderPaid(order_id=order_id, buyer_id=buyer_id, shop_id=shop_id))
+    uow.emit(OrderPaid(order_id=paid.order_id, buyer_id=paid.buyer_id, shop_id=paid.shop_id))
 
 
 async def mark_paid(uow: UnitOfWork, order: OrderState, *, amount: int) -> OrderState:
-    """A pending order whose charge succeeded becomes paid (its payment no longer in flight)."""
+    """A pending order whose charge succeeded becomes paid (its payment no longer in flight);
+    OrderChanged if it moved meanwhile."""
     paid = await _compare_and_set(
         uow, order, domain.PAID, {"paid_at": uow.now, "active_payment_ref": None}
     )
     await record_paid(
-        uow, order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id, amount=amount
+        uow, PaidOrder(order.id, order.buyer_id, order.shop_id, amount, order.currency)
     )
     return paid
 
@@ -161,19 +172,10 @@ PAY_AT_ONCE = (
 )
 
 
-@dataclass(frozen=True)
-class PaidAtOnce:
-    """A regular order the fast path marked paid; its transition is written once the provider
-    agreed (:func:`record_paid`), else the caller rolls back."""
-
-    order_id: int
-    buyer_id: int
-    shop_id: int
-    amount: int
-    currency: str
-
-
-async def pay_at_once(uow: UnitOfWork, *, order_id: int, buyer_id: int) -> PaidAtOnce | None:
+async def pay_at_once(uow: UnitOfWork, *, order_id: int, buyer_id: int) -> PaidOrder | None:
+    """The flash sale's payment: one conditional UPDATE claims a regular, payable order of the
+    buyer's and marks it paid (the same columns as :func:`mark_paid`). The caller then asks the
+    provider and either :func:`record_paid` or rolls back. None if the order is not such."""
     paid = (
         await uow.session.execute(
             PAY_AT_ONCE, {"p_order_id": order_id, "p_buyer_id": buyer_id, "p_now": uow.now}
@@ -182,7 +184,7 @@ async def pay_at_once(uow: UnitOfWork, *, order_id: int, buyer_id: int) -> PaidA
     if paid is None:
         return None
     amount, currency, shop_id = paid
-    return PaidAtOnce(order_id, buyer_id, shop_id, amount, currency)
+    return PaidOrder(order_id, buyer_id, shop_id, amount, currency)
 
 
 # --- cancelling and the reservation ------------------------------------------------------------
@@ -204,6 +206,8 @@ async def release_reservation(uow: UnitOfWork, order: OrderState) -> None:
 async def cancel_pending(
     uow: UnitOfWork, order: OrderState, *, reason: str, actor_id: int | None = None
 ) -> OrderState:
+    """Cancel an unpaid order (the buyer withdrew it, its time ran out, its team closed); its
+    items go back on sale."""
     cancelled = await move(
         uow,
         order,
@@ -232,7 +236,7 @@ async def cancel_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> None
 
 async def expire_reservation(uow: UnitOfWork, *, order_id: int) -> bool:
     """The scheduler's job: cancel the order if it is still unpaid when its time is up."""
-    found = await order(uow.session, order_id)
+    found = await find_order(uow.session, order_id)
     if found is None or found.status != domain.PENDING or found.reserved_until > uow.now:
         return False
     await cancel_pending(uow, found, reason="reservation_expired")

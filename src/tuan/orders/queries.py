@@ -32,8 +32,8 @@ class OrderState:
     id: int
     buyer_id: int
     shop_id: int
-    kind: str  # regular | team
-    status: str
+    kind: domain.OrderKind
+    status: domain.OrderStatus
     currency: str
     subtotal: int  # at regular prices
     total: int  # what the buyer pays
@@ -65,7 +65,7 @@ def order_state(row: Any) -> OrderState:
     return OrderState(*row[: len(ORDER_COLUMNS)])
 
 
-async def order(session: AsyncSession, order_id: int) -> OrderState | None:
+async def find_order(session: AsyncSession, order_id: int) -> OrderState | None:
     row = (await session.execute(select(*ORDER_COLUMNS).where(ORDERS.c.id == order_id))).first()
     return None if row is None else order_state(row)
 
@@ -299,8 +299,8 @@ def placed_order_view(
 @dataclass(frozen=True)
 class OrderSummary:
     id: int
-    kind: str
-    status: str
+    kind: domain.OrderKind
+    status: domain.OrderStatus
     shop_id: int
     currency: str
     total: int

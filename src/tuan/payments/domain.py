@@ -3,12 +3,16 @@ the keys that make each refund's cause refund once."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from tuan.ledger.errors import InsufficientBalance
 from tuan.payments.errors import InvalidAmount
 
 # A payment: pending → succeeded | failed; succeeded → refunded when the money came for an order
 # that could no longer take it.
 PENDING, SUCCEEDED, FAILED, REFUNDED = "pending", "succeeded", "failed", "refunded"
+PaymentStatus = Literal["pending", "succeeded", "failed", "refunded"]
+RefundStatus = Literal["pending", "succeeded"]  # sent back by a durable job
 
 # What applying a provider's answer did to the order.
 PAID, DUPLICATE = "paid", "duplicate"  # (and PENDING, FAILED, REFUNDED)

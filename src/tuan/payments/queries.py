@@ -18,7 +18,7 @@ class PaymentView:
     reference: str
     provider: str
     amount: int
-    status: str  # pending | succeeded | failed | refunded
+    status: domain.PaymentStatus
     failure_reason: str | None
     created_at: datetime
 
@@ -28,7 +28,7 @@ class RefundView:
     id: int
     amount: int
     reason: str
-    status: str  # pending | succeeded
+    status: domain.RefundStatus
     created_at: datetime
 
 
@@ -63,9 +63,13 @@ async def money_of_order(
 ) -> OrderMoney:
     """An order's payments, and its refunds if anything was refunded (one query otherwise)."""
     payments = [
-        PaymentView(*row) for row in await session.execute(_PAYMENTS, {"order_id": order_id})
+        PaymentView(**row._mapping)
+        for row in await session.execute(_PAYMENTS, {"order_id": order_id})
     ]
     if not refunded_amount and all(p.status != domain.REFUNDED for p in payments):
         return OrderMoney(payments)
-    refunds = [RefundView(*row) for row in await session.execute(_REFUNDS, {"order_id": order_id})]
+    refunds = [
+        RefundView(**row._mapping)
+        for row in await session.execute(_REFUNDS, {"order_id": order_id})
+    ]
     return OrderMoney(payments, refunds)

@@ -21,6 +21,7 @@ from tuan.ledger.queries import commission_for
 from tuan.orders import domain, lifecycle, service
 from tuan.orders.queries import (
     LineView,
+    OrderSummary,
     OrderView,
     SharerView,
     TransitionView,
@@ -30,7 +31,7 @@ from tuan.orders.queries import (
     placed_order_view,
 )
 from tuan.payments import refunds
-from tuan.payments.queries import OrderMoney, money_of_order
+from tuan.payments.queries import OrderMoney, PaymentView, RefundView, money_of_order
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
 
@@ -45,8 +46,7 @@ IdempotencyKey = Annotated[
         "returns the same order, the same key with a different body is refused (409)",
     ),
 ]
-Status = Literal["pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"]
-Action = Literal["pay", "cancel", "ship", "mark_delivered", "complete", "refund"]
+Status = domain.OrderStatus
 
 
 class LineIn(Input):
@@ -82,26 +82,6 @@ class ShipIn(Input):
     tracking: str | None = Field(default=None, max_length=100, pattern=r"^[\w\- ]*$")
 
 
-class PaymentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    reference: str
-    provider: str
-    amount: int
-    status: Literal["pending", "succeeded", "failed", "refunded"]
-    failure_reason: str | None
-    created_at: datetime
-
-
-class RefundOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    amount: int
-    reason: str
-    status: Literal["pending", "succeeded"]
-    created_at: datetime
-
-
 class CommissionOut(BaseModel):
     """Disclosed to the buyer: who recommended this and what they earn when the order completes."""
 
@@ -127,8 +107,8 @@ class OrderOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     role: Literal["buyer", "shop_owner"]
-    kind: Literal["regular", "team"]
-    status: Status
+    kind: domain.OrderKind
+    status: domain.OrderStatus
     shop_id: int
     shop_name: str
     buyer_id: int
@@ -147,24 +127,11 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     lines: list[LineView]
     history: list[TransitionView]
-    payments: list[PaymentOut]
-    refunds: list[RefundOut]
-    allowed_actions: list[Action] = Field(
+    payments: list[PaymentView]
+    refunds: list[RefundView]
+    allowed_actions: list[domain.OrderAction] = Field(
         description="What the viewer may do now; the web app offers exactly these"
     )
-
-
-class OrderSummaryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    kind: Literal["regular", "team"]
-    status: Status
-    shop_id: int
-    currency: str
-    total: int
-    refunded_amount: int
-    placed_at: datetime
-    item_count: int
 
 
 def compose_order(view: OrderView, money: OrderMoney, team: TeamSummary | None) -> OrderOut:
@@ -259,10 +226,10 @@ async def my_orders(
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Order id cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[OrderSummaryOut]:
+) -> list[OrderSummary]:
     """My orders, newest first."""
     found = await orders_of_buyer(reader, user.id, status=status_filter, before=before, limit=limit)
-    return [OrderSummaryOut.model_validate(o) for o in found]
+    return found
 
 
 @router.get("/shops/{shop_id}/orders", responses=error_responses(400, 401, 403, 404, 422))
@@ -273,12 +240,12 @@ async def shop_orders(
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[OrderSummaryOut]:
+) -> list[OrderSummary]:
     """The orders of a shop I own, newest first."""
     found = await orders_of_shop(
         reader, shop_id, user.id, status=status_filter, before=before, limit=limit
     )
-    return [OrderSummaryOut.model_validate(o) for o in found]
+    return found
 
 
 @router.get("/orders/{order_id}", responses=error_responses(400, 401, 404, 422))
