@@ -1,9 +1,10 @@
 """Checkout: pricing on the server, the order's rows and the stock reservation, once per key.
 
-A checkout is one transaction: the idempotency key, the order, its lines, its first transition,
-its expiry job and its outbox event are written first; the conditional stock updates come last,
-just before commit, so the hot SKU's row is locked for as short a time as the database allows.
-If any unit is missing the whole transaction rolls back: no order, no key, no stock taken.
+A checkout is one transaction. Its idempotency key is recorded first (a retry is answered with
+the order the key made, :mod:`tuan.orders.idempotency`); then the order, its lines, its first
+transition, its expiry job and its outbox event are written; the conditional stock updates come
+last, just before commit, so the hot SKU's row is locked for as short a time as the database
+allows. If any unit is missing the whole transaction rolls back: no order, no key, no stock taken.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from typing import Protocol, cast
 
 from sqlalchemy import Table, delete, insert, select
 
-from tuan.catalog.commands import consume_holds, take_customer_allowance, take_deal_units
-from tuan.catalog.commands import take_stock as take_units
+from tuan.catalog.commands import (
+    consume_holds,
+    take_customer_allowance,
+    take_deal_units,
+    take_stock,
+)
 from tuan.catalog.errors import (
     DealSoldOut,
     OverCustomerLimit,
@@ -280,7 +285,7 @@ async def _reserve(
         hold = holds.get(line.sku_id) if holds is not None else None
         if hold is not None and hold in consumed:
             continue
-        if (holds is None or hold is not None) and await take_units(
+        if (holds is None or hold is not None) and await take_stock(
             uow, line.sku_id, line.quantity
         ):
             continue
