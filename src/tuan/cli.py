@@ -221,10 +221,7 @@ def admin_approve_merchant(
 
         container = bootstrap(settings)
         try:
-            user = await set_merchant_approval(
-                container.uow(), username=username, approved=not undo
-            )
-            return user.username
+            return await container.run(set_merchant_approval, username=username, approved=not undo)
         finally:
             await container.close()
 

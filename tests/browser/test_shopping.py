@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.async_api import expect
 
 from tests.browser.conftest import MOBILE, Site, photo
-from tests.e2e.commerce.kit import storefront
+from tests.e2e.commerce.kit import buy, storefront
 from tests.factories import join_open_group
 
 
@@ -179,3 +179,50 @@ async def test_a_running_deal_shows_its_price_and_counts_down(site: Site) -> Non
     await expect(clock).to_have_text(re.compile(r"^01:59:\d\d$"))
     first = await clock.inner_text()
     await expect(clock).not_to_have_text(first)  # it ticks
+
+
+async def test_the_order_page_offers_what_the_server_allows_a_refund_after_completion(
+    site: Site,
+) -> None:
+    store = await storefront(site.client, site.container, price=2550)
+    ben = await site.person("ben", "Ben")
+    order = await buy(site.client, ben, store.sku_id)
+    for who, path in ((store.owner, "ship"), (ben, "deliver"), (ben, "complete")):
+        done = await site.client.post(f"/api/v1/orders/{order['id']}/{path}", headers=who.headers)
+        assert done.status_code == 200, done.text
+
+    buyer_page = await site.page(ben, f"/orders/{order['id']}", locale="en-US")
+    await expect(buyer_page.locator("#order-state")).to_have_text("Completed")
+    await expect(buyer_page.locator("#order-actions button")).to_have_count(0)
+    await expect(buyer_page.locator("#pay-section")).to_be_hidden()
+
+    page = await site.page(store.owner, f"/orders/{order['id']}", locale="en-US")
+    await expect(page.locator("#order-state")).to_have_text("Completed")
+    offered = page.locator("#order-actions button")
+    await expect(offered).to_have_text(["Refund"])
+    await offered.click()
+    await expect(page.locator("#order-state")).to_have_text("Refunded")
+    await expect(page.locator("#order-actions button")).to_have_count(0)
+
+
+async def test_the_cart_shows_each_shops_subtotal_and_the_total_from_the_server(
+    site: Site,
+) -> None:
+    tea = await storefront(site.client, site.container, owner_name="tea_shop", price=2550)
+    nuts = await storefront(site.client, site.container, owner_name="nut_shop", price=1000)
+    ben = await site.person("ben", "Ben")
+    for sku_id, quantity in ((tea.sku_id, 2), (nuts.sku_id, 3)):
+        put = await site.client.put(
+            f"/api/v1/cart/items/{sku_id}", headers=ben.headers, json={"quantity": quantity}
+        )
+        assert put.status_code == 200, put.text
+    cart = put.json()
+    assert [(s["subtotal"], s["currency"]) for s in cart["shops"]] == [(5100, "CNY"), (3000, "CNY")]
+    assert cart["totals"] == [{"currency": "CNY", "amount": 8100}]
+
+    page = await site.page(ben, "/cart", locale="en-US")
+    blocks = page.locator("#cart section")
+    await expect(blocks).to_have_count(2)
+    await expect(blocks.nth(0)).to_contain_text("Subtotal: CN¥51.00")
+    await expect(blocks.nth(1)).to_contain_text("Subtotal: CN¥30.00")
+    await expect(page.locator("#cart .cart-total")).to_have_text("Total: CN¥81.00")

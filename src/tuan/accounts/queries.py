@@ -7,6 +7,7 @@ Other domains read people only through this module: by id (:func:`display_names`
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Subquery, exists, select
@@ -75,6 +76,38 @@ async def user_exists(session: AsyncSession, user_id: int) -> bool:
     return bool(await session.scalar(select(exists().where(User.id == user_id))))
 
 
+# --- published for other domains (appended by the commerce refactor, issue 13) ----------------
+
+
+@dataclass(frozen=True)
+class PublicName:
+    """How a person is shown to others: their handle and display name."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+async def public_names(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, PublicName]:
+    """The public names of ``user_ids`` (missing ids are left out), in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_(ids))
+    )
+    return {row.id: PublicName(row.id, row.username, row.display_name) for row in rows}
+
+
+def public_names_view() -> Subquery:
+    """A published view to join on: ``user_id``, ``username``, ``display_name`` of every user."""
+    return select(
+        User.id.label("user_id"),
+        User.username.label("username"),
+        User.display_name.label("display_name"),
+    ).subquery("public_names")
+
+
 async def is_verified(session: AsyncSession, user_id: int) -> bool:
-    """Whether the person is real-name verified."""
+    """Whether the person passed real-name verification (False for an unknown id)."""
     return bool(await session.scalar(select(User.verified).where(User.id == user_id)))

@@ -18,10 +18,11 @@ from tuan.cards.models import CardComment, CardLike, ProductCard
 from tuan.catalog.models import Shop
 from tuan.chat.models import Member, Message
 from tuan.core.uow import UnitOfWork
+from tuan.groupbuy.commands import share_target
 from tuan.norms.service import enforce_in, is_group
 from tuan.reviews.models import PurchaseReport
+from tuan.shares.commands import record_share
 from tuan.shares.models import Share
-from tuan.shares.service import record_share_in, shared_product
 
 
 @dataclass(frozen=True)
@@ -103,18 +104,18 @@ async def share_into_chat_in(
         assert parent_share is not None
         product_id = parent.product_id
         deal_id, team_id = parent_share.deal_id, parent_share.team_id
-    product = await shared_product(uow, sharer_id, product_id, deal_id, team_id)
+    target = await share_target(
+        uow, sharer_id=sharer_id, product_id=product_id, deal_id=deal_id, team_id=team_id
+    )
     _conversation, member = await conversation_for_sender(uow, conversation_id, sharer_id)
     if await is_group(uow.session, conversation_id):
-        await enforce_in(uow, group_id=conversation_id, member=member, product_id=product.id)
-    shop = await uow.session.get(Shop, product.shop_id)
+        await enforce_in(uow, group_id=conversation_id, member=member, product_id=target.product_id)
+    shop = await uow.session.get(Shop, target.shop_id)
     assert shop is not None
-    share = await record_share_in(
+    share_id = await record_share(
         uow,
         sharer_id=sharer_id,
-        product_id=product.id,
-        deal_id=deal_id,
-        team_id=team_id,
+        target=target,
         conversation_id=conversation_id,
         parent_share_id=forward_of,
     )
@@ -125,12 +126,12 @@ async def share_into_chat_in(
         kind=domain.CARD_KIND,
         text=words,
         payload={
-            "share_id": share.id,
-            "product_id": product.id,
+            "share_id": share_id,
+            "product_id": target.product_id,
             "deal_id": deal_id,
             "team_id": team_id,
             "parent_share_id": forward_of,
-            "product_name": product.name,
+            "product_name": target.product_name,
             "photos": photos,
             "paid_share": shop.commission_rate_bp > 0,
             "paid_label": domain.paid_label(shop.commission_rate_bp),
@@ -139,17 +140,17 @@ async def share_into_chat_in(
     )
     uow.session.add(
         ProductCard(
-            share_id=share.id,
+            share_id=share_id,
             conversation_id=conversation_id,
             message_seq=view["seq"],
             sharer_id=sharer_id,
-            product_id=product.id,
+            product_id=target.product_id,
             text=words,
             photos=photos,
             created_at=uow.now,
         )
     )
-    return CardPosted(share.id, conversation_id, int(view["seq"]))
+    return CardPosted(share_id, conversation_id, int(view["seq"]))
 
 
 async def _check_target(uow: UnitOfWork, target: str, target_id: int, user_id: int) -> None:

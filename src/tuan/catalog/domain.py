@@ -1,4 +1,6 @@
-"""Catalog rules that need no database: money and currencies, text, categories, deal windows."""
+"""Catalog rules that need no database: prices, text, categories, team settings, deal windows.
+
+Currencies are shared kernel (:mod:`tuan.core.money`)."""
 
 from __future__ import annotations
 
@@ -13,22 +15,8 @@ from tuan.catalog.errors import (
     InvalidTeamSettings,
     InvalidText,
     UnknownCategory,
-    UnsupportedCurrency,
 )
 
-# ISO 4217 codes Tuan accepts, with their minor-unit digits (amounts are always in minor units).
-CURRENCIES: dict[str, int] = {
-    "CNY": 2,
-    "HKD": 2,
-    "MOP": 2,
-    "TWD": 2,
-    "SGD": 2,
-    "USD": 2,
-    "EUR": 2,
-    "GBP": 2,
-    "JPY": 0,
-    "KRW": 0,
-}
 MAX_PRICE = 10**10  # 100 million yuan in fen: far above any real item, far below overflow
 MAX_STOCK = 1_000_000
 MAX_COMMISSION_BP = 5000
@@ -55,13 +43,6 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     CategoryInfo("clothing", "服饰鞋包", "Clothing & bags"),
 )
 CATEGORY_SLUGS = frozenset(c.slug for c in CATEGORIES)
-
-
-def check_currency(code: str, *, field: str = "currency") -> str:
-    upper = code.strip().upper()
-    if upper not in CURRENCIES:
-        raise UnsupportedCurrency(f"{code!r} is not a currency Tuan supports.", field=field)
-    return upper
 
 
 def check_price(amount: int, *, field: str = "price") -> int:

@@ -45,11 +45,6 @@ class DealNotFound(TuanError):
     default_message = "No such deal."
 
 
-class UnsupportedCurrency(TuanError):
-    code = "UNSUPPORTED_CURRENCY"
-    default_message = "That is not a currency Tuan supports (an ISO 4217 code such as CNY)."
-
-
 class CurrencyMismatch(TuanError):
     code = "CURRENCY_MISMATCH"
     default_message = "The currencies do not match."

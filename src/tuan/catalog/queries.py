@@ -1,16 +1,16 @@
-"""Read side of the catalog: product pages, search results, shops, deals, checkout lookups."""
+"""Read side of the catalog: product pages, search results, shops, deals (their read models are
+in :mod:`tuan.catalog.views`), and what checkout, carts, team purchases and shares read."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.catalog import domain
 from tuan.catalog.errors import DealNotFound, ProductNotFound, ShopNotFound
 from tuan.catalog.models import (
     PRODUCT_SEARCH_FTS,
@@ -21,126 +21,15 @@ from tuan.catalog.models import (
     Shop,
     Sku,
 )
+from tuan.catalog.views import DealView as DealView
+from tuan.catalog.views import ImageView as ImageView
+from tuan.catalog.views import ProductCard as ProductCard
+from tuan.catalog.views import ProductView as ProductView
+from tuan.catalog.views import ShopView as ShopView
+from tuan.catalog.views import SkuView as SkuView
+from tuan.catalog.views import deal_view as deal_view
+from tuan.catalog.views import image_url, shop_view
 from tuan.core.search import matches, parse_query
-
-
-@dataclass(frozen=True)
-class DealView:
-    id: int
-    sku_id: int
-    product_id: int
-    currency: str
-    price: int
-    regular_price: int
-    starts_at: datetime
-    ends_at: datetime
-    state: str  # upcoming | active | sold_out | ended
-    seconds_left: int  # until it starts (upcoming) or ends (active, sold out)
-    stock_cap: int
-    remaining: int
-    per_customer_limit: int
-
-
-@dataclass(frozen=True)
-class SkuView:
-    id: int
-    label: str
-    regular_price: int
-    price: int  # what one unit costs right now
-    team_price: int | None
-    stock: int
-    deal: DealView | None  # the running deal, else the next one
-
-
-@dataclass(frozen=True)
-class ImageView:
-    id: int
-    url: str
-    width: int
-    height: int
-
-
-@dataclass(frozen=True)
-class ShopView:
-    id: int
-    owner_id: int
-    name: str
-    description: str
-    currency: str
-    commission_rate_bp: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class ProductView:
-    id: int
-    shop: ShopView
-    name: str
-    description: str
-    category: str | None
-    currency: str
-    status: str
-    team_size: int | None
-    team_hours: int
-    skus: list[SkuView]
-    images: list[ImageView]
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    id: int
-    shop_id: int
-    name: str
-    category: str | None
-    currency: str
-    price_from: int
-    regular_price_from: int
-    on_deal: bool
-    team_size: int | None
-    image_url: str | None
-
-
-def shop_view(shop: Shop) -> ShopView:
-    return ShopView(
-        id=shop.id,
-        owner_id=shop.owner_id,
-        name=shop.name,
-        description=shop.description,
-        currency=shop.currency,
-        commission_rate_bp=shop.commission_rate_bp,
-        created_at=shop.created_at,
-    )
-
-
-def deal_view(deal: Deal, sku: Sku, currency: str, now: datetime) -> DealView:
-    window = domain.deal_window(
-        starts_at=deal.starts_at,
-        ends_at=deal.ends_at,
-        stock_cap=deal.stock_cap,
-        sold=deal.sold,
-        now=now,
-    )
-    return DealView(
-        id=deal.id,
-        sku_id=deal.sku_id,
-        product_id=deal.product_id,
-        currency=currency,
-        price=deal.price,
-        regular_price=sku.price,
-        starts_at=deal.starts_at,
-        ends_at=deal.ends_at,
-        state=window.state,
-        seconds_left=window.seconds_left,
-        stock_cap=deal.stock_cap,
-        remaining=max(0, deal.stock_cap - deal.sold),
-        per_customer_limit=deal.per_customer_limit,
-    )
-
-
-def image_url(key: str) -> str:
-    return f"/media/{key}"
 
 
 async def _current_deals(
@@ -332,14 +221,50 @@ async def may_open_shops(session: AsyncSession, user_id: int, verified: bool) ->
     return verified or (await session.get(MerchantApproval, user_id)) is not None
 
 
+# --- for checkout, carts, team purchases and shares (other domains' reads) --------------------
+
+
+@dataclass(frozen=True)
+class DealTerms:
+    """A deal as checkout prices against it."""
+
+    id: int
+    sku_id: int
+    price: int
+    starts_at: datetime
+    ends_at: datetime
+    stock_cap: int
+    sold: int
+    per_customer_limit: int
+
+
 @dataclass(frozen=True)
 class Buyable:
     """What checkout needs to know about one SKU, read in the checkout's own transaction."""
 
-    sku: Sku
-    product: Product
-    shop: Shop
-    deal: Deal | None  # the deal running now, if any
+    sku_id: int
+    sku_label: str
+    price: int
+    product_id: int
+    product_name: str
+    product_status: str
+    currency: str
+    shop_id: int
+    shop_name: str
+    commission_rate_bp: int
+    deal: DealTerms | None  # the deal running now, if any
+
+
+_DEAL_TERMS = (
+    Deal.id,
+    Deal.sku_id,
+    Deal.price,
+    Deal.starts_at,
+    Deal.ends_at,
+    Deal.stock_cap,
+    Deal.sold,
+    Deal.per_customer_limit,
+)
 
 
 async def buyables(
@@ -347,23 +272,144 @@ async def buyables(
 ) -> dict[int, Buyable]:
     rows = (
         await session.execute(
-            select(Sku, Product, Shop)
+            select(
+                Sku.id,
+                Sku.label,
+                Sku.price,
+                Product.id,
+                Product.name,
+                Product.status,
+                Product.currency,
+                Shop.id,
+                Shop.name,
+                Shop.commission_rate_bp,
+            )
             .join(Product, Product.id == Sku.product_id)
             .join(Shop, Shop.id == Product.shop_id)
             .where(Sku.id.in_(sku_ids))
         )
     ).all()
     running = {
-        d.sku_id: d
-        for d in (
-            await session.scalars(
-                select(Deal).where(
-                    Deal.sku_id.in_(sku_ids), Deal.starts_at <= now, Deal.ends_at > now
-                )
+        row[1]: DealTerms(*row)
+        for row in await session.execute(
+            select(*_DEAL_TERMS).where(
+                Deal.sku_id.in_(sku_ids), Deal.starts_at <= now, Deal.ends_at > now
             )
-        ).all()
+        )
     }
-    return {
-        sku.id: Buyable(sku=sku, product=product, shop=shop, deal=running.get(sku.id))
-        for sku, product, shop in rows
-    }
+    return {row[0]: Buyable(*row[:10], deal=running.get(row[0])) for row in rows}
+
+
+async def deal_terms(session: AsyncSession, deal_ids: Iterable[int]) -> dict[int, DealTerms]:
+    """The terms of the deals a buyer asked for by id (running or not), by id."""
+    ids = sorted(set(deal_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(select(*_DEAL_TERMS).where(Deal.id.in_(ids)))
+    return {row[0]: DealTerms(*row) for row in rows}
+
+
+async def stock_left(session: AsyncSession, sku_id: int) -> int | None:
+    """Units of a SKU on sale now (None for an unknown SKU): to say how many are left."""
+    return await session.scalar(select(Sku.stock).where(Sku.id == sku_id))
+
+
+def skus_view() -> Subquery:
+    """A published view to join on: each SKU with its product and shop (``sku_id``,
+    ``product_id``, ``shop_id``, ``product_name``, ``sku_label``, ``currency``, ``price``,
+    ``stock``, ``product_status``)."""
+    return (
+        select(
+            Sku.id.label("sku_id"),
+            Product.id.label("product_id"),
+            Product.shop_id.label("shop_id"),
+            Product.name.label("product_name"),
+            Sku.label.label("sku_label"),
+            Product.currency.label("currency"),
+            Sku.price.label("price"),
+            Sku.stock.label("stock"),
+            Product.status.label("product_status"),
+        )
+        .join(Product, Product.id == Sku.product_id)
+        .subquery("skus_on_sale")
+    )
+
+
+async def running_deal_prices(
+    session: AsyncSession, sku_ids: Sequence[int], now: datetime
+) -> dict[int, int]:
+    """The deal price of each SKU whose deal runs now and still has units at that price."""
+    if not sku_ids:
+        return {}
+    rows = await session.execute(
+        select(Deal.sku_id, Deal.price).where(
+            Deal.sku_id.in_(sku_ids),
+            Deal.starts_at <= now,
+            Deal.ends_at > now,
+            Deal.sold < Deal.stock_cap,
+        )
+    )
+    return {sku_id: price for sku_id, price in rows}
+
+
+def shops_view() -> Subquery:
+    """A published view to join on: ``shop_id``, ``owner_id``, ``shop_name`` of every shop."""
+    return select(
+        Shop.id.label("shop_id"), Shop.owner_id.label("owner_id"), Shop.name.label("shop_name")
+    ).subquery("shop_owners")
+
+
+@dataclass(frozen=True)
+class SkuTerms:
+    """A SKU as a cart or a team purchase sees it: its product, whether that is on sale, and the
+    team purchase's size, hours and price (None when it has none)."""
+
+    sku_id: int
+    product_id: int
+    product_status: str
+    currency: str
+    team_size: int | None
+    team_hours: int
+    team_price: int | None
+
+
+async def sku_terms(session: AsyncSession, sku_id: int) -> SkuTerms | None:
+    row = (
+        await session.execute(
+            select(
+                Sku.id,
+                Product.id,
+                Product.status,
+                Product.currency,
+                Product.team_size,
+                Product.team_hours,
+                Sku.team_price,
+            )
+            .join(Product, Product.id == Sku.product_id)
+            .where(Sku.id == sku_id)
+        )
+    ).first()
+    return None if row is None else SkuTerms(*row)
+
+
+@dataclass(frozen=True)
+class ProductBrief:
+    id: int
+    shop_id: int
+    name: str
+    status: str  # active | archived
+
+
+async def product_brief(session: AsyncSession, product_id: int) -> ProductBrief | None:
+    row = (
+        await session.execute(
+            select(Product.id, Product.shop_id, Product.name, Product.status).where(
+                Product.id == product_id
+            )
+        )
+    ).first()
+    return None if row is None else ProductBrief(*row)
+
+
+async def product_of_deal(session: AsyncSession, deal_id: int) -> int | None:
+    return await session.scalar(select(Deal.product_id).where(Deal.id == deal_id))

@@ -1,125 +1,29 @@
-"""Taking and returning stock. Only conditional updates touch it: never below zero, never above a
-deal's cap, on SQLite and on PostgreSQL. See docs/adr/0002-no-oversell.md.
+"""Stock holds: the adapter that takes stock before a checkout's transaction (PostgreSQL).
 
 Inside a checkout's transaction (SQLite, and any line without a hold) stock is taken by
-``stock = stock - :n WHERE stock >= :n``. On PostgreSQL a hot SKU's row lock would then be held
-from that statement until the commit — across the event loop's other work — so checkout first
-takes a *hold* in one autocommitted statement (the update and the hold row together, the lock held
-only while PostgreSQL executes and commits it) and the order's transaction consumes the hold. A
-hold that is never consumed (the request failed, the process died) is released: at once by the
-request, else by the sweep of expired holds.
+``stock = stock - :n WHERE stock >= :n`` (:mod:`tuan.catalog.commands`). On PostgreSQL a hot
+SKU's row lock would then be held from that statement until the commit — across the event loop's
+other work — so checkout first takes a *hold* in one autocommitted statement (the update and the
+hold row together, the lock held only while PostgreSQL executes and commits it) and the order's
+transaction consumes the hold. A hold that is never consumed (the request failed, the process
+died) is released: at once by the request, else by the sweep of expired holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
-from typing import cast
+from datetime import timedelta
 
-from sqlalchemy import Table, delete, func, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tuan.catalog.models import Deal, DealPurchase, Sku, StockHold
+from tuan.catalog.models import Sku, StockHold
 from tuan.core.clock import Clock
-from tuan.core.db import Database, changed_one, rows_changed
+from tuan.core.db import Database, rows_changed
 
 HOLD_FOR = timedelta(minutes=2)
 STALE_HOLD_SWEEP_SECONDS = 30.0
-
-
-async def take_stock(session: AsyncSession, sku_id: int, quantity: int) -> bool:
-    """Take ``quantity`` units if that many are left; False (and nothing changed) otherwise."""
-    result = await session.execute(
-        update(Sku)
-        .where(Sku.id == sku_id, Sku.stock >= quantity)
-        .values(stock=Sku.stock - quantity)
-        .execution_options(synchronize_session=False)
-    )
-    return changed_one(result)
-
-
-async def return_stock(session: AsyncSession, sku_id: int, quantity: int) -> None:
-    await session.execute(
-        update(Sku)
-        .where(Sku.id == sku_id)
-        .values(stock=Sku.stock + quantity)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def take_deal_units(
-    session: AsyncSession, deal_id: int, quantity: int, now: datetime
-) -> bool:
-    """Count ``quantity`` units against the deal's cap while it runs; False if over the cap."""
-    result = await session.execute(
-        update(Deal)
-        .where(
-            Deal.id == deal_id,
-            Deal.sold + quantity <= Deal.stock_cap,
-            Deal.starts_at <= now,
-            Deal.ends_at > now,
-        )
-        .values(sold=Deal.sold + quantity)
-        .execution_options(synchronize_session=False)
-    )
-    return changed_one(result)
-
-
-async def take_customer_allowance(
-    session: AsyncSession, deal_id: int, user_id: int, quantity: int, limit: int
-) -> bool:
-    """Count units against one customer's limit for a deal; False if that would exceed it."""
-    async with session.begin_nested():
-        try:
-            session.add(DealPurchase(deal_id=deal_id, user_id=user_id, quantity=0))
-            await session.flush()
-        except IntegrityError:
-            pass  # the customer bought at this deal before; their row is there
-    result = await session.execute(
-        update(DealPurchase)
-        .where(
-            DealPurchase.deal_id == deal_id,
-            DealPurchase.user_id == user_id,
-            DealPurchase.quantity + quantity <= limit,
-        )
-        .values(quantity=DealPurchase.quantity + quantity)
-        .execution_options(synchronize_session=False)
-    )
-    return changed_one(result)
-
-
-async def return_deal_units(
-    session: AsyncSession, deal_id: int, user_id: int, quantity: int
-) -> None:
-    await session.execute(
-        update(Deal)
-        .where(Deal.id == deal_id, Deal.sold >= quantity)
-        .values(sold=Deal.sold - quantity)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        update(DealPurchase)
-        .where(
-            DealPurchase.deal_id == deal_id,
-            DealPurchase.user_id == user_id,
-            DealPurchase.quantity >= quantity,
-        )
-        .values(quantity=DealPurchase.quantity - quantity)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def consume_holds(session: AsyncSession, hold_ids: Iterable[int]) -> set[int]:
-    """Make holds the order's reservation (in the order's transaction), in one statement; returns
-    the ids consumed (a missing one expired and was given back meanwhile)."""
-    ids = sorted(hold_ids)
-    if not ids:
-        return set()
-    holds = cast(Table, StockHold.__table__)
-    result = await session.execute(delete(holds).where(holds.c.id.in_(ids)).returning(holds.c.id))
-    return set(result.scalars().all())
 
 
 async def _give_back(connection: AsyncConnection, which: object) -> int:

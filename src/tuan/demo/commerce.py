@@ -193,8 +193,8 @@ async def seed_commerce(
                 uow.session.add(MerchantApproval(user_id=owner, approved_at=uow.now))
         await uow.commit()
     for owner, (shop_name, about, rate, items) in zip(owners, SHOPS, strict=True):
-        shop = await service.open_shop(
-            container.uow(),
+        shop = await container.run(
+            service.open_shop,
             owner_id=owner,
             name=shop_name,
             description=about,
@@ -203,8 +203,8 @@ async def seed_commerce(
         )
         demo.shop_ids.append(shop.id)
         for name, description, category, skus, team_size in items:
-            product = await service.list_product(
-                container.uow(),
+            product = await container.run(
+                service.list_product,
                 actor_id=owner,
                 shop_id=shop.id,
                 name=name,
@@ -236,8 +236,8 @@ async def _schedule_deals(container: Container, demo: CommerceDemo, owners: list
                 )
             ).all()
         assert shop is not None and shop.owner_id in owners
-        deal = await service.schedule_deal(
-            container.uow(),
+        deal = await container.run(
+            service.schedule_deal,
             actor_id=shop.owner_id,
             sku_id=skus[sku_index].id,
             price=price,

@@ -1,4 +1,5 @@
-"""The team deadline job, and freeing a place when an unpaid member's order lapses."""
+"""The team deadline job, freeing a place when an unpaid member's order lapses, and confirming a
+filled team's orders."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.groupbuy import service
+from tuan.groupbuy.commands import TEAM_DEADLINE
+from tuan.groupbuy.events import TeamFilled
+from tuan.orders.commands import confirm_team_orders
 from tuan.orders.events import OrderCancelled
 
 
@@ -22,6 +26,14 @@ async def free_place(uow: UnitOfWork, envelope: Envelope) -> None:
         )
 
 
+async def confirm_team(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Every paid member's order may now ship (after the filling payment committed)."""
+    await confirm_team_orders(uow, team_id=int(envelope.payload["team_id"]))
+
+
 def register(wiring: Wiring) -> None:
-    wiring.scheduler.register(service.TEAM_DEADLINE, team_deadline)
+    wiring.scheduler.register(TEAM_DEADLINE, team_deadline)
     wiring.on_event(OrderCancelled.topic, "groupbuy.free_place", free_place)
+    # The handler's name stays the one orders registered it under: events it already handled
+    # are not handled again.
+    wiring.on_event(TeamFilled.topic, "orders.confirm_team", confirm_team)

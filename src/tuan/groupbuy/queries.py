@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.accounts.models import User
+from tuan.accounts.queries import public_names
+from tuan.groupbuy import domain
 from tuan.groupbuy.errors import TeamNotFound
 from tuan.groupbuy.models import Team, TeamMember
 
@@ -30,13 +32,17 @@ class TeamView:
     opener_display_name: str
     you_are_member: bool
     code: str | None  # the share-link code, shown to members only
+    allowed_actions: list[str]  # "join" while the viewer may take a place
 
 
 def team_view(team: Team, opener: str, member: bool, now: datetime) -> TeamView:
-    left = (
-        max(0, int((team.deadline_at - now).total_seconds()))
-        if team.deadline_at is not None and team.status == "open"
-        else None
+    joinable = domain.may_join(
+        status=team.status,
+        deadline_at=team.deadline_at,
+        size=team.size,
+        held=team.held,
+        member=member,
+        now=now,
     )
     return TeamView(
         id=team.id,
@@ -45,29 +51,45 @@ def team_view(team: Team, opener: str, member: bool, now: datetime) -> TeamView:
         status=team.status,
         size=team.size,
         paid_count=team.paid_count,
-        places_left=max(0, team.size - team.held) if team.status in ("forming", "open") else 0,
+        places_left=domain.places_left(team.status, team.size, team.held),
         team_price=team.team_price,
         currency=team.currency,
         allow_public_join=team.allow_public_join,
         deadline_at=team.deadline_at,
-        seconds_left=left,
+        seconds_left=domain.seconds_left(team.status, team.deadline_at, now),
         opener_display_name=opener,
         you_are_member=member,
         code=team.code if member else None,
+        allowed_actions=[domain.JOIN] if joinable else [],
     )
 
 
-async def _view(session: AsyncSession, team: Team, viewer_id: int, now: datetime) -> TeamView:
-    opener = await session.scalar(select(User.display_name).where(User.id == team.opener_id))
-    member = (
-        await session.scalar(
-            select(TeamMember.id).where(
-                TeamMember.team_id == team.id, TeamMember.user_id == viewer_id
+async def _views(
+    session: AsyncSession, teams: Sequence[Team], viewer_id: int, now: datetime
+) -> list[TeamView]:
+    """The teams as ``viewer_id`` sees them: two queries however many teams."""
+    if not teams:
+        return []
+    openers = await public_names(session, (team.opener_id for team in teams))
+    mine = set(
+        (
+            await session.scalars(
+                select(TeamMember.team_id).where(
+                    TeamMember.team_id.in_([team.id for team in teams]),
+                    TeamMember.user_id == viewer_id,
+                )
             )
-        )
-        is not None
+        ).all()
     )
-    return team_view(team, opener or "", member, now)
+    return [
+        team_view(
+            team,
+            openers[team.opener_id].display_name if team.opener_id in openers else "",
+            team.id in mine,
+            now,
+        )
+        for team in teams
+    ]
 
 
 async def team_page(
@@ -77,8 +99,10 @@ async def team_page(
     team = await session.get(Team, team_id)
     if team is None:
         raise TeamNotFound()
-    view = await _view(session, team, viewer_id, now)
-    if team.allow_public_join or view.you_are_member or (code is not None and code == team.code):
+    (view,) = await _views(session, [team], viewer_id, now)
+    if domain.may_see(
+        public=team.allow_public_join, member=view.you_are_member, code=code, team_code=team.code
+    ):
         return view
     raise TeamNotFound()
 
@@ -87,7 +111,8 @@ async def team_by_code(session: AsyncSession, code: str, viewer_id: int, now: da
     team = await session.scalar(select(Team).where(Team.code == code))
     if team is None:
         raise TeamNotFound()
-    return await _view(session, team, viewer_id, now)
+    (view,) = await _views(session, [team], viewer_id, now)
+    return view
 
 
 async def open_teams(
@@ -99,7 +124,7 @@ async def open_teams(
             select(Team)
             .where(
                 Team.product_id == product_id,
-                Team.status == "open",
+                Team.status == domain.OPEN,
                 Team.allow_public_join.is_(True),
                 Team.deadline_at > now,
             )
@@ -107,4 +132,26 @@ async def open_teams(
             .limit(20)
         )
     ).all()
-    return [await _view(session, team, viewer_id, now) for team in teams]
+    return await _views(session, teams, viewer_id, now)
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """How a team stands, as its member's order page shows it (no members' names)."""
+
+    id: int
+    status: str
+    size: int
+    paid_count: int
+    deadline_at: datetime | None
+
+
+async def team_summary(session: AsyncSession, team_id: int) -> TeamSummary | None:
+    row = (
+        await session.execute(
+            select(Team.id, Team.status, Team.size, Team.paid_count, Team.deadline_at).where(
+                Team.id == team_id
+            )
+        )
+    ).first()
+    return None if row is None else TeamSummary(*row)

@@ -4,7 +4,8 @@ A team's places and payments are counted on its row with conditional updates:
 
 - joining takes a place: ``held = held + 1 WHERE status = 'open' AND held < size AND deadline_at >
   now`` — a join that would overfill the team, or comes after the deadline, changes nothing;
-- a member's payment counts in the *same transaction* that marks their order paid:
+- a member's payment counts in the *same transaction* that marks their order paid
+  (:func:`tuan.groupbuy.commands.count_member_payment`):
   ``paid_count = paid_count + 1 WHERE status = 'open' AND deadline_at > now``; the N-th payment
   also sets ``status = 'filled'``;
 - the deadline job sets ``status = 'expired' WHERE status = 'open'``.
@@ -15,34 +16,23 @@ that loses is refunded. See docs/adr/0003-team-purchase-deadlines.md.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tuan.catalog.errors import NoTeamPrice, ProductArchived, SkuNotFound
-from tuan.catalog.models import Product, Sku
+from tuan.catalog.errors import SkuNotFound
+from tuan.catalog.queries import sku_terms
 from tuan.core.db import changed_one
-from tuan.core.scheduler import schedule
 from tuan.core.uow import UnitOfWork
-from tuan.groupbuy.errors import AlreadyInTeam, TeamClosed, TeamFull, TeamNotFound
-from tuan.groupbuy.events import TeamExpired, TeamFilled, TeamOpened
+from tuan.groupbuy import domain
+from tuan.groupbuy.commands import team_share_target
+from tuan.groupbuy.errors import AlreadyInTeam, TeamNotFound
+from tuan.groupbuy.events import TeamExpired
 from tuan.groupbuy.models import Team, TeamMember
-from tuan.orders import domain as order_domain
-from tuan.orders.models import Order
-from tuan.orders.service import (
-    CheckoutResult,
-    IdempotencyClaim,
-    TeamPricing,
-    UowFactory,
-    once_per_key,
-    place_order_in,
-)
-
-TEAM_DEADLINE = "groupbuy.team_deadline"
+from tuan.orders.commands import IdempotencyClaim, place_team_order, record_key
+from tuan.orders.queries import team_of_order
+from tuan.shares.commands import record_share
 
 
 @dataclass(frozen=True)
@@ -52,20 +42,18 @@ class TeamOrder:
     replayed: bool
 
 
-async def _team_order(
-    new_uow: UowFactory, result: CheckoutResult, team_id: int | None
-) -> TeamOrder:
-    if team_id is None:  # a replay: the team is the one the first request's order joined
-        async with new_uow() as uow:
-            team_id = await uow.session.scalar(
-                select(Order.team_id).where(Order.id == result.order_id)
-            )
+async def _replayed(uow: UnitOfWork, claim: IdempotencyClaim) -> TeamOrder | None:
+    """The team order a retry of this request made before, if it did."""
+    earlier = await record_key(uow, claim)
+    if earlier is None:
+        return None
+    team_id = await team_of_order(uow.session, earlier)
     assert team_id is not None, "a team purchase key always points at a team order"
-    return TeamOrder(team_id=team_id, order_id=result.order_id, replayed=result.replayed)
+    return TeamOrder(team_id=team_id, order_id=earlier, replayed=True)
 
 
 async def open_team(
-    new_uow: UowFactory,
+    uow: UnitOfWork,
     *,
     buyer_id: int,
     sku_id: int,
@@ -77,60 +65,73 @@ async def open_team(
 ) -> TeamOrder:
     """Start a team with the opener's order; the team opens when the opener pays."""
     claim = IdempotencyClaim(buyer_id, idempotency_key, request_hash)
-    opened: list[int] = []
+    replayed = await _replayed(uow, claim)
+    if replayed is not None:
+        return replayed
+    terms = await sku_terms(uow.session, sku_id)
+    if terms is None:
+        raise SkuNotFound(field="sku_id")
+    size = domain.check_team_terms(
+        product_status=terms.product_status,
+        team_size=terms.team_size,
+        team_price=terms.team_price,
+    )
+    assert terms.team_price is not None
+    team = Team(
+        product_id=terms.product_id,
+        sku_id=terms.sku_id,
+        opener_id=buyer_id,
+        size=size,
+        held=1,
+        paid_count=0,
+        status=domain.FORMING,
+        allow_public_join=allow_public_join,
+        code=domain.new_code(),
+        team_price=terms.team_price,
+        currency=terms.currency,
+        hours=terms.team_hours,
+        created_at=uow.now,
+    )
+    uow.session.add(team)
+    await uow.session.flush()
+    return await _member_order(uow, team, buyer_id, quantity, share_id, claim)
 
-    async def place(uow: UnitOfWork) -> int:
-        sku = await uow.session.get(Sku, sku_id)
-        if sku is None:
-            raise SkuNotFound(field="sku_id")
-        product = await uow.session.get(Product, sku.product_id)
-        assert product is not None
-        if product.status != "active":
-            raise ProductArchived(field="sku_id")
-        if product.team_size is None or sku.team_price is None:
-            raise NoTeamPrice(field="sku_id")
-        team = Team(
-            product_id=product.id,
-            sku_id=sku.id,
-            opener_id=buyer_id,
-            size=product.team_size,
-            held=1,
-            paid_count=0,
-            status="forming",
-            allow_public_join=allow_public_join,
-            code=secrets.token_urlsafe(12),
-            team_price=sku.team_price,
-            currency=product.currency,
-            hours=product.team_hours,
-            created_at=uow.now,
-        )
-        uow.session.add(team)
+
+async def _member_order(
+    uow: UnitOfWork,
+    team: Team,
+    buyer_id: int,
+    quantity: int,
+    share_id: int | None,
+    claim: IdempotencyClaim,
+) -> TeamOrder:
+    """The member's order at the team price, and their place in the team tied to it."""
+    order = await place_team_order(
+        uow,
+        buyer_id=buyer_id,
+        sku_id=team.sku_id,
+        quantity=quantity,
+        share_id=share_id,
+        team_id=team.id,
+        team_price=team.team_price,
+        claim=claim,
+    )
+    uow.session.add(
+        TeamMember(team_id=team.id, user_id=buyer_id, order_id=order.id, joined_at=uow.now)
+    )
+    try:
         await uow.session.flush()
-        order = await place_order_in(
-            uow,
-            buyer_id=buyer_id,
-            lines=[order_domain.LineRequest(sku_id, quantity)],
-            share_id=share_id,
-            team=TeamPricing(team.id),
-            team_price=team.team_price,
-            claim=claim,
-        )
-        uow.session.add(
-            TeamMember(team_id=team.id, user_id=buyer_id, order_id=order.id, joined_at=uow.now)
-        )
-        opened.append(team.id)
-        return order.id
-
-    result = await once_per_key(new_uow, claim, place)
-    return await _team_order(new_uow, result, opened[0] if opened and not result.replayed else None)
+    except IntegrityError:  # a twin request of the same buyer joined a moment ago
+        raise AlreadyInTeam() from None
+    return TeamOrder(team_id=team.id, order_id=order.id, replayed=False)
 
 
-async def visible_team(uow: UnitOfWork, team_id: int, viewer_id: int, code: str | None) -> Team:
+async def _visible_team(uow: UnitOfWork, team_id: int, viewer_id: int, code: str | None) -> Team:
     """A team the viewer may see: public ones, ones whose code they hold, their own."""
     team = await uow.session.get(Team, team_id)
     if team is None:
         raise TeamNotFound()
-    if team.allow_public_join or (code is not None and secrets.compare_digest(code, team.code)):
+    if domain.may_see(public=team.allow_public_join, member=False, code=code, team_code=team.code):
         return team
     member = await uow.session.scalar(
         select(TeamMember.id).where(TeamMember.team_id == team_id, TeamMember.user_id == viewer_id)
@@ -141,7 +142,7 @@ async def visible_team(uow: UnitOfWork, team_id: int, viewer_id: int, code: str 
 
 
 async def join_team(
-    new_uow: UowFactory,
+    uow: UnitOfWork,
     *,
     buyer_id: int,
     team_id: int,
@@ -152,117 +153,38 @@ async def join_team(
     request_hash: str,
 ) -> TeamOrder:
     claim = IdempotencyClaim(buyer_id, idempotency_key, request_hash)
-
-    async def place(uow: UnitOfWork) -> int:
-        team = await visible_team(uow, team_id, buyer_id, code)
-        taken = await uow.session.execute(
-            update(Team)
-            .where(
-                Team.id == team_id,
-                Team.status == "open",
-                Team.held < Team.size,
-                Team.deadline_at > uow.now,
-            )
-            .values(held=Team.held + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if not changed_one(taken):
-            await uow.session.refresh(team)
-            if team.status == "open" and team.deadline_at and team.deadline_at > uow.now:
-                raise TeamFull()
-            raise TeamClosed()
-        already = await uow.session.scalar(
-            select(TeamMember.id).where(
-                TeamMember.team_id == team_id, TeamMember.user_id == buyer_id
-            )
-        )
-        if already is not None:
-            raise AlreadyInTeam()
-        order = await place_order_in(
-            uow,
-            buyer_id=buyer_id,
-            lines=[order_domain.LineRequest(team.sku_id, quantity)],
-            share_id=share_id,
-            team=TeamPricing(team.id),
-            team_price=team.team_price,
-            claim=claim,
-        )
-        uow.session.add(
-            TeamMember(team_id=team.id, user_id=buyer_id, order_id=order.id, joined_at=uow.now)
-        )
-        try:
-            await uow.session.flush()
-        except IntegrityError:  # a twin request of the same buyer joined a moment ago
-            raise AlreadyInTeam() from None
-        return order.id
-
-    result = await once_per_key(new_uow, claim, place)
-    return TeamOrder(team_id=team_id, order_id=result.order_id, replayed=result.replayed)
-
-
-class PaymentCount(StrEnum):
-    OPENED = "opened"  # the opener paid: the team is open and its deadline runs
-    COUNTED = "counted"
-    FILLED = "filled"  # the N-th member paid
-    REFUSED = "refused"  # the team closed (deadline passed, or it never opened): refund
-
-
-async def count_member_payment_in(uow: UnitOfWork, *, team_id: int, buyer_id: int) -> PaymentCount:
-    """Count one member's payment in the caller's transaction (see the module doc)."""
-    session, now = uow.session, uow.now
-    team = await session.get(Team, team_id)
-    if team is None:
-        return PaymentCount.REFUSED
-    if team.opener_id == buyer_id:
-        deadline = now + timedelta(hours=team.hours)
-        opened = await session.execute(
-            update(Team)
-            .where(Team.id == team_id, Team.status == "forming")
-            .values(status="open", paid_count=1, opened_at=now, deadline_at=deadline)
-            .execution_options(synchronize_session=False)
-        )
-        if changed_one(opened):
-            await schedule(
-                session,
-                kind=TEAM_DEADLINE,
-                key=f"team:{team_id}",
-                run_at=deadline,
-                now=now,
-                payload={"team_id": team_id},
-            )
-            uow.emit(
-                TeamOpened(
-                    team_id=team_id, product_id=team.product_id, deadline_at=deadline.isoformat()
-                )
-            )
-            return PaymentCount.OPENED
-        return PaymentCount.REFUSED
-    counted = await session.execute(
+    replayed = await _replayed(uow, claim)
+    if replayed is not None:
+        return replayed
+    team = await _visible_team(uow, team_id, buyer_id, code)
+    taken = await uow.session.execute(
         update(Team)
-        .where(Team.id == team_id, Team.status == "open", Team.deadline_at > now)
-        .values(paid_count=Team.paid_count + 1)
+        .where(
+            Team.id == team_id,
+            Team.status == domain.OPEN,
+            Team.held < Team.size,
+            Team.deadline_at > uow.now,
+        )
+        .values(held=Team.held + 1)
         .execution_options(synchronize_session=False)
     )
-    if not changed_one(counted):
-        return PaymentCount.REFUSED
-    filled = await session.execute(
-        update(Team)
-        .where(Team.id == team_id, Team.status == "open", Team.paid_count == Team.size)
-        .values(status="filled", closed_at=now)
-        .execution_options(synchronize_session=False)
+    if not changed_one(taken):
+        await uow.session.refresh(team)
+        raise domain.join_refusal(team.status, team.deadline_at, uow.now)
+    already = await uow.session.scalar(
+        select(TeamMember.id).where(TeamMember.team_id == team_id, TeamMember.user_id == buyer_id)
     )
-    if changed_one(filled):
-        uow.emit(TeamFilled(team_id=team_id))
-        return PaymentCount.FILLED
-    return PaymentCount.COUNTED
+    if already is not None:
+        raise AlreadyInTeam()
+    return await _member_order(uow, team, buyer_id, quantity, share_id, claim)
 
 
 async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:
     """The deadline job: an open team that has not filled by now expires (exactly once)."""
     expired = await uow.session.execute(
         update(Team)
-        .where(Team.id == team_id, Team.status == "open", Team.deadline_at <= uow.now)
-        .values(status="expired", closed_at=uow.now)
+        .where(Team.id == team_id, Team.status == domain.OPEN, Team.deadline_at <= uow.now)
+        .values(status=domain.EXPIRED, closed_at=uow.now)
         .execution_options(synchronize_session=False)
     )
     if not changed_one(expired):
@@ -278,13 +200,37 @@ async def release_place(uow: UnitOfWork, *, order_id: int, team_id: int) -> None
         return  # already released (the event was delivered twice)
     await uow.session.execute(
         update(Team)
-        .where(Team.id == team_id, Team.status.in_(("forming", "open")), Team.held > 0)
+        .where(Team.id == team_id, Team.status.in_(domain.TAKING_PLACES), Team.held > 0)
         .values(held=Team.held - 1)
         .execution_options(synchronize_session=False)
     )
     await uow.session.execute(
         update(Team)
-        .where(Team.id == team_id, Team.status == "forming")
-        .values(status="cancelled", closed_at=uow.now)
+        .where(Team.id == team_id, Team.status == domain.FORMING)
+        .values(status=domain.CANCELLED, closed_at=uow.now)
         .execution_options(synchronize_session=False)
+    )
+
+
+async def share_team(
+    uow: UnitOfWork,
+    *,
+    sharer_id: int,
+    team_id: int,
+    product_id: int | None = None,
+    deal_id: int | None = None,
+    conversation_id: int | None = None,
+    parent_share_id: int | None = None,
+) -> int:
+    """Record that ``sharer_id`` shared a team they may see (a public one, or their own);
+    returns the share's id."""
+    target = await team_share_target(
+        uow, sharer_id=sharer_id, team_id=team_id, product_id=product_id, deal_id=deal_id
+    )
+    return await record_share(
+        uow,
+        sharer_id=sharer_id,
+        target=target,
+        conversation_id=conversation_id,
+        parent_share_id=parent_share_id,
     )

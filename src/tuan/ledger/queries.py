@@ -73,10 +73,7 @@ async def wallet(session: AsyncSession, user_id: int, *, limit: int = 50) -> Wal
     )
 
 
-async def account_balance(session: AsyncSession, code: str) -> int:
-    total = await session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.account_code == code
-        )
-    )
-    return int(total or 0)
+def commission_for(amount: int, rate_bp: int) -> int:
+    """Commission on ``amount`` minor units at ``rate_bp`` basis points (what an order page
+    discloses to its buyer; the ledger credits the same when the order completes)."""
+    return domain.commission_for(amount, rate_bp)

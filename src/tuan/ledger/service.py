@@ -13,7 +13,7 @@ from tuan.core.uow import UnitOfWork
 from tuan.ledger import domain
 from tuan.ledger.events import CommissionAdjusted
 from tuan.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
-from tuan.orders.models import Order
+from tuan.orders.queries import find_order
 
 
 async def ensure_account(
@@ -107,7 +107,7 @@ async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> in
     A completed order earns ``rate × (total − refunded)``; an order that never completed earns
     nothing; buying through one's own share earns nothing (the rate was fixed at 0 at checkout).
     """
-    order = await uow.session.get(Order, order_id)
+    order = await find_order(uow.session, order_id)
     if order is None or order.sharer_id is None or order.sharer_id == order.buyer_id:
         return 0
     sharer = domain.account_code(domain.SHARER, order.sharer_id, order.currency)

@@ -1,7 +1,10 @@
-"""Order rules that need no database: the state machine, pricing a line, request fingerprints.
+"""Order rules that need no database: the state machine and who may move it, pricing a line,
+request fingerprints.
 
 The client never sends a price. A line's unit price is decided here from what the server read:
-the SKU's price, the deal running now (if any), or the team price for a team purchase.
+the SKU's price, the deal running now (if any), or the team price for a team purchase. What a
+viewer may do with an order (``allowed_actions``) is decided here too, by the same rules the
+services enforce, so the web app only shows buttons the server will accept.
 """
 
 from __future__ import annotations
@@ -10,11 +13,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
-from tuan.catalog import domain as catalog_domain
 from tuan.catalog.errors import (
     CurrencyMismatch,
     DealEnded,
@@ -24,7 +26,16 @@ from tuan.catalog.errors import (
     NoTeamPrice,
     OverCustomerLimit,
 )
-from tuan.orders.errors import EmptyOrder, InvalidQuantity, InvalidTransition
+from tuan.catalog.queries import DealTerms
+from tuan.core.errors import TuanError
+from tuan.core.money import check_currency
+from tuan.orders.errors import (
+    EmptyOrder,
+    InvalidQuantity,
+    InvalidTransition,
+    ReservationExpired,
+    TeamNotConfirmed,
+)
 
 PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED = (
     "pending",
@@ -36,6 +47,10 @@ PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED = (
     "refunded",
 )
 STATUSES = (PENDING, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, REFUNDED)
+OrderStatus = Literal[
+    "pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"
+]
+OrderKind = Literal["regular", "team"]
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({PAID, CANCELLED}),
     PAID: frozenset({SHIPPED, REFUNDED}),
@@ -46,14 +61,104 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     REFUNDED: frozenset(),
 }
 REFUNDABLE = frozenset({PAID, SHIPPED, DELIVERED, COMPLETED})
+BUYER, SHOP_OWNER = "buyer", "shop_owner"  # who is acting on (or looking at) an order
 RESERVATION = timedelta(minutes=15)
 MAX_QUANTITY = 99
 MAX_LINES = 50
 
 
+def transition_refusal(current: str, target: str) -> InvalidTransition | None:
+    if target in TRANSITIONS[current]:
+        return None
+    return InvalidTransition(f"An order that is {current} cannot become {target}.")
+
+
 def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS[current]:
-        raise InvalidTransition(f"An order that is {current} cannot become {target}.")
+    refused = transition_refusal(current, target)
+    if refused is not None:
+        raise refused
+
+
+# What a party may do with an order, as the web app names its buttons.
+PAY, CANCEL, SHIP, MARK_DELIVERED, COMPLETE, REFUND = (
+    "pay",
+    "cancel",
+    "ship",
+    "mark_delivered",
+    "complete",
+    "refund",
+)
+ACTIONS = (PAY, CANCEL, SHIP, MARK_DELIVERED, COMPLETE, REFUND)
+OrderAction = Literal["pay", "cancel", "ship", "mark_delivered", "complete", "refund"]
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What decides whether a party may act on an order."""
+
+    status: str
+    role: str  # buyer | shop_owner
+    team_order: bool
+    team_confirmed: bool
+    reservation_open: bool  # an unpaid order's time to pay has not run out
+    payment_in_flight: bool  # a payment awaits the provider's answer
+
+
+def refusal(action: str, facts: ActionFacts) -> TuanError | None:
+    """Why ``facts.role`` may not do ``action`` now (the error the service raises), or None."""
+    status, role = facts.status, facts.role
+    unconfirmed_team = facts.team_order and not facts.team_confirmed
+    if action == PAY:
+        if role != BUYER:
+            return InvalidTransition("Only the buyer pays for an order.")
+        if status != PENDING:
+            return InvalidTransition(f"This order is {status}; there is nothing to pay.")
+        return None if facts.reservation_open else ReservationExpired()
+    if action == CANCEL:
+        if role != BUYER:
+            return InvalidTransition("Only the buyer can cancel an unpaid order.")
+        if status != PENDING:
+            return InvalidTransition(
+                f"An order that is {status} cannot be cancelled; ask the shop for a refund."
+            )
+        return None
+    if action == SHIP:
+        if role != SHOP_OWNER:
+            return InvalidTransition("Only the shop ships an order.")
+        return TeamNotConfirmed() if unconfirmed_team else transition_refusal(status, SHIPPED)
+    if action == MARK_DELIVERED:
+        return transition_refusal(status, DELIVERED)
+    if action == COMPLETE:
+        if role != BUYER:
+            return InvalidTransition("Only the buyer completes an order.")
+        return transition_refusal(status, COMPLETED)
+    if action == REFUND:
+        if role != SHOP_OWNER:
+            return InvalidTransition("Only the shop refunds an order; ask the shop.")
+        if unconfirmed_team and status == PAID:
+            return TeamNotConfirmed(
+                "This team has not filled yet; if it does not, everyone is refunded anyway."
+            )
+        if status not in REFUNDABLE:
+            return InvalidTransition(f"An order that is {status} cannot be refunded.")
+        return None
+    raise ValueError(f"unknown order action {action!r}")
+
+
+def check_action(action: str, facts: ActionFacts) -> None:
+    refused = refusal(action, facts)
+    if refused is not None:
+        raise refused
+
+
+def allowed_actions(facts: ActionFacts) -> list[str]:
+    """The actions the party may take now. Paying also waits for a payment in flight to be
+    answered (the payments domain refuses a second one)."""
+    return [
+        action
+        for action in ACTIONS
+        if refusal(action, facts) is None and not (action == PAY and facts.payment_in_flight)
+    ]
 
 
 @dataclass(frozen=True)
@@ -82,18 +187,6 @@ def merge_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
     if len(merged) > MAX_LINES:
         raise EmptyOrder(f"An order has at most {MAX_LINES} different items.", field="items")
     return [merged[k] for k in sorted(merged)]
-
-
-@dataclass(frozen=True)
-class DealTerms:
-    id: int
-    sku_id: int
-    price: int
-    starts_at: datetime
-    ends_at: datetime
-    stock_cap: int
-    sold: int
-    per_customer_limit: int
 
 
 @dataclass(frozen=True)
@@ -163,7 +256,7 @@ def check_currencies(currencies: Sequence[str], expected: str | None) -> str:
             f"These items are priced in different currencies ({', '.join(distinct)}).",
             field="items",
         )
-    if expected is not None and catalog_domain.check_currency(expected) != distinct[0]:
+    if expected is not None and check_currency(expected) != distinct[0]:
         raise CurrencyMismatch(
             f"These items are priced in {distinct[0]}, not {expected.upper()}.", field="currency"
         )

@@ -1,117 +1,214 @@
 """An order's life after checkout: every state change is a compare-and-set on the status column
 plus a row in ``order_transitions``, so two actors (a buyer cancelling, the expiry job, a payment
-arriving) can never both move the same order."""
+arriving) can never both move the same order.
+
+This module is the one writer of order transitions (ADR 0007 §6): the services below, the
+commands other domains call (:mod:`tuan.orders.commands`) and the payment fast path all write
+them with the same prebuilt statement, and a payment moves an order to paid with the same columns
+whichever path it takes.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Table, bindparam, insert, select, update
 
-from tuan.catalog import stock
-from tuan.catalog.models import Shop
+from tuan.catalog.commands import return_deal_units, return_stock
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
-from tuan.orders.errors import (
-    InvalidTransition,
-    OrderChanged,
-    OrderNotFound,
-    RefundTooLarge,
-    TeamNotConfirmed,
-)
+from tuan.orders.errors import InvalidTransition, OrderChanged, RefundTooLarge
 from tuan.orders.events import (
     OrderCancelled,
     OrderCompleted,
     OrderDelivered,
+    OrderPaid,
     OrderRefunded,
     OrderShipped,
 )
-from tuan.orders.models import Order, OrderLine, OrderTransition
+from tuan.orders.models import OrderLine, OrderTransition
+from tuan.orders.queries import (
+    ORDER_COLUMNS,
+    ORDERS,
+    OrderState,
+    Party,
+    check_action,
+    find_order,
+    order_for_party,
+    order_state,
+)
 
-BUYER, SHOP_OWNER = "buyer", "shop_owner"
-
-
-async def order_and_shop_for_party(
-    session: AsyncSession, order_id: int, actor_id: int
-) -> tuple[Order, Shop, str]:
-    """The order, its shop and the actor's role in it; anyone else is told it does not exist."""
-    row = (
-        await session.execute(
-            select(Order, Shop).join(Shop, Shop.id == Order.shop_id).where(Order.id == order_id)
-        )
-    ).first()
-    if row is None:
-        raise OrderNotFound()
-    order, shop = row
-    if order.buyer_id == actor_id:
-        return order, shop, BUYER
-    if shop.owner_id == actor_id:
-        return order, shop, SHOP_OWNER
-    raise OrderNotFound()
+# Built once: every transition of every order is written by this statement.
+INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
+PAYMENT_SUCCEEDED = "payment_succeeded"
 
 
-async def order_for_party(session: AsyncSession, order_id: int, actor_id: int) -> tuple[Order, str]:
-    order, _shop, role = await order_and_shop_for_party(session, order_id, actor_id)
-    return order, role
+async def write_transition(
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    from_status: str | None,
+    to_status: str,
+    reason: str,
+    amount: int | None = None,
+    actor_id: int | None = None,
+) -> None:
+    await uow.session.execute(
+        INSERT_TRANSITION,
+        {
+            "order_id": order_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reason": reason,
+            "amount": amount,
+            "actor_id": actor_id,
+            "at": uow.now,
+        },
+    )
+
+
+async def _compare_and_set(
+    uow: UnitOfWork, order: OrderState, to: str, values: dict[str, Any] | None
+) -> OrderState:
+    """Set ``to`` (and ``values``) if the order is still as we saw it; OrderChanged if not."""
+    domain.check_transition(order.status, to)
+    changes = {"status": to, "updated_at": uow.now, **(values or {})}
+    result = await uow.session.execute(
+        update(ORDERS)
+        .where(ORDERS.c.id == order.id, ORDERS.c.status == order.status)
+        .values(**changes)
+    )
+    if not changed_one(result):
+        raise OrderChanged()
+    return replace(order, **changes)
 
 
 async def move(
     uow: UnitOfWork,
-    order: Order,
+    order: OrderState,
     to: str,
     *,
     reason: str,
     actor_id: int | None = None,
     amount: int | None = None,
     values: dict[str, Any] | None = None,
-) -> None:
+) -> OrderState:
     """Move ``order`` from the status we saw to ``to``; OrderChanged if someone moved it first."""
-    domain.check_transition(order.status, to)
-    values = {"status": to, "updated_at": uow.now, **(values or {})}
-    result = await uow.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == order.status)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    moved = await _compare_and_set(uow, order, to, values)
+    await write_transition(
+        uow,
+        order_id=order.id,
+        from_status=order.status,
+        to_status=to,
+        reason=reason,
+        amount=amount,
+        actor_id=actor_id,
     )
-    if not changed_one(result):
-        raise OrderChanged()
-    uow.session.add(
-        OrderTransition(
-            order_id=order.id,
-            from_status=order.status,
-            to_status=to,
-            reason=reason,
-            amount=amount,
-            actor_id=actor_id,
-            at=uow.now,
+    return moved
+
+
+# --- paid: the slow path (a settled charge) and the fast path (one UPDATE) write the same ------
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    """An order marked paid: by a settled charge, or by the fast path (whose caller then asks
+    the provider and either records it, :func:`record_paid`, or rolls back)."""
+
+    order_id: int
+    buyer_id: int
+    shop_id: int
+    amount: int
+    currency: str
+
+
+async def record_paid(uow: UnitOfWork, paid: PaidOrder) -> None:
+    """The ``pending → paid`` transition and ``OrderPaid``, once the order row says paid."""
+    await write_transition(
+        uow,
+        order_id=paid.order_id,
+        from_status=domain.PENDING,
+        to_status=domain.PAID,
+        reason=PAYMENT_SUCCEEDED,
+        amount=paid.amount,
+    )
+    uow.emit(OrderPaid(order_id=paid.order_id, buyer_id=paid.buyer_id, shop_id=paid.shop_id))
+
+
+async def mark_paid(uow: UnitOfWork, order: OrderState, *, amount: int) -> OrderState:
+    """A pending order whose charge succeeded becomes paid (its payment no longer in flight);
+    OrderChanged if it moved meanwhile."""
+    paid = await _compare_and_set(
+        uow, order, domain.PAID, {"paid_at": uow.now, "active_payment_ref": None}
+    )
+    await record_paid(
+        uow, PaidOrder(order.id, order.buyer_id, order.shop_id, amount, order.currency)
+    )
+    return paid
+
+
+# The same columns as mark_paid, under the conditions a payment claims an order (the buyer's,
+# unpaid, within its reservation, no payment in flight) and for a regular order only (a team
+# order's payment is counted by its team). Built once: it is the flash sale's hot path.
+PAY_AT_ONCE = (
+    update(ORDERS)
+    .where(
+        ORDERS.c.id == bindparam("p_order_id"),
+        ORDERS.c.buyer_id == bindparam("p_buyer_id"),
+        ORDERS.c.status == domain.PENDING,
+        ORDERS.c.active_payment_ref.is_(None),
+        ORDERS.c.reserved_until > bindparam("p_now", type_=ORDERS.c.reserved_until.type),
+        ORDERS.c.team_id.is_(None),
+    )
+    .values(
+        status=domain.PAID,
+        updated_at=bindparam("p_now"),
+        paid_at=bindparam("p_now"),
+        active_payment_ref=None,
+    )
+    .returning(ORDERS.c.total, ORDERS.c.currency, ORDERS.c.shop_id)
+)
+
+
+async def pay_at_once(uow: UnitOfWork, *, order_id: int, buyer_id: int) -> PaidOrder | None:
+    """The flash sale's payment: one conditional UPDATE claims a regular, payable order of the
+    buyer's and marks it paid (the same columns as :func:`mark_paid`). The caller then asks the
+    provider and either :func:`record_paid` or rolls back. None if the order is not such."""
+    paid = (
+        await uow.session.execute(
+            PAY_AT_ONCE, {"p_order_id": order_id, "p_buyer_id": buyer_id, "p_now": uow.now}
         )
-    )
-    for name, value in values.items():
-        set_committed_value(order, name, value)
+    ).first()
+    if paid is None:
+        return None
+    amount, currency, shop_id = paid
+    return PaidOrder(order_id, buyer_id, shop_id, amount, currency)
 
 
-async def release_reservation(session: AsyncSession, order: Order) -> None:
+# --- cancelling and the reservation ------------------------------------------------------------
+
+
+async def release_reservation(uow: UnitOfWork, order: OrderState) -> None:
     """Give back the stock (and deal units) an order held; only for orders that never shipped."""
-    lines = (
-        await session.scalars(
-            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.sku_id)
-        )
-    ).all()
-    for line in lines:
-        if line.deal_id is not None:
-            await stock.return_deal_units(session, line.deal_id, order.buyer_id, line.quantity)
-        await stock.return_stock(session, line.sku_id, line.quantity)
+    lines = await uow.session.execute(
+        select(OrderLine.sku_id, OrderLine.deal_id, OrderLine.quantity)
+        .where(OrderLine.order_id == order.id)
+        .order_by(OrderLine.sku_id)
+    )
+    for sku_id, deal_id, quantity in lines.all():
+        if deal_id is not None:
+            await return_deal_units(uow, deal_id, order.buyer_id, quantity)
+        await return_stock(uow, sku_id, quantity)
 
 
-async def cancel_pending_in(
-    uow: UnitOfWork, order: Order, *, reason: str, actor_id: int | None = None
-) -> None:
-    await move(
+async def cancel_pending(
+    uow: UnitOfWork, order: OrderState, *, reason: str, actor_id: int | None = None
+) -> OrderState:
+    """Cancel an unpaid order (the buyer withdrew it, its time ran out, its team closed); its
+    items go back on sale."""
+    cancelled = await move(
         uow,
         order,
         domain.CANCELLED,
@@ -119,94 +216,81 @@ async def cancel_pending_in(
         actor_id=actor_id,
         values={"closed_at": uow.now, "active_payment_ref": None},
     )
-    await release_reservation(uow.session, order)
+    await release_reservation(uow, order)
     uow.emit(OrderCancelled(order_id=order.id, reason=reason, team_id=order.team_id))
+    return cancelled
 
 
-async def cancel_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> Order:
+async def _acting(uow: UnitOfWork, order_id: int, actor_id: int, action: str) -> Party:
+    """The order, if ``actor_id`` is one of its parties and may do ``action`` now."""
+    party = await order_for_party(uow.session, order_id, actor_id)
+    check_action(action, party.order, party.role, uow.now)
+    return party
+
+
+async def cancel_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> None:
     """The buyer withdraws an unpaid order; its items go back on sale at once."""
-    async with uow:
-        order, role = await order_for_party(uow.session, order_id, actor_id)
-        if role != BUYER:
-            raise InvalidTransition("Only the buyer can cancel an unpaid order.")
-        if order.status != domain.PENDING:
-            raise InvalidTransition(
-                f"An order that is {order.status} cannot be cancelled; ask the shop for a refund."
-            )
-        await cancel_pending_in(uow, order, reason="cancelled_by_buyer", actor_id=actor_id)
-        await uow.commit()
-    return order
+    party = await _acting(uow, order_id, actor_id, domain.CANCEL)
+    await cancel_pending(uow, party.order, reason="cancelled_by_buyer", actor_id=actor_id)
 
 
 async def expire_reservation(uow: UnitOfWork, *, order_id: int) -> bool:
     """The scheduler's job: cancel the order if it is still unpaid when its time is up."""
-    order = await uow.session.get(Order, order_id)
-    if order is None or order.status != domain.PENDING or order.reserved_until > uow.now:
+    found = await find_order(uow.session, order_id)
+    if found is None or found.status != domain.PENDING or found.reserved_until > uow.now:
         return False
-    await cancel_pending_in(uow, order, reason="reservation_expired")
+    await cancel_pending(uow, found, reason="reservation_expired")
     return True
+
+
+# --- after payment -----------------------------------------------------------------------------
 
 
 async def ship_order(
     uow: UnitOfWork, *, order_id: int, actor_id: int, tracking: str | None = None
-) -> Order:
-    async with uow:
-        order, role = await order_for_party(uow.session, order_id, actor_id)
-        if role != SHOP_OWNER:
-            raise InvalidTransition("Only the shop ships an order.")
-        if order.kind == "team" and order.team_confirmed_at is None:
-            raise TeamNotConfirmed()
-        await move(
-            uow,
-            order,
-            domain.SHIPPED,
-            reason="shipped",
-            actor_id=actor_id,
-            values={"shipped_at": uow.now, "tracking": tracking},
-        )
-        uow.emit(OrderShipped(order_id=order.id))
-        await uow.commit()
-    return order
+) -> None:
+    party = await _acting(uow, order_id, actor_id, domain.SHIP)
+    await move(
+        uow,
+        party.order,
+        domain.SHIPPED,
+        reason="shipped",
+        actor_id=actor_id,
+        values={"shipped_at": uow.now, "tracking": tracking},
+    )
+    uow.emit(OrderShipped(order_id=order_id))
 
 
-async def mark_delivered(uow: UnitOfWork, *, order_id: int, actor_id: int) -> Order:
-    async with uow:
-        order, role = await order_for_party(uow.session, order_id, actor_id)
-        await move(
-            uow,
-            order,
-            domain.DELIVERED,
-            reason=f"delivered_confirmed_by_{role}",
-            actor_id=actor_id,
-            values={"delivered_at": uow.now},
-        )
-        uow.emit(OrderDelivered(order_id=order.id))
-        await uow.commit()
-    return order
+async def mark_delivered(uow: UnitOfWork, *, order_id: int, actor_id: int) -> None:
+    party = await _acting(uow, order_id, actor_id, domain.MARK_DELIVERED)
+    await move(
+        uow,
+        party.order,
+        domain.DELIVERED,
+        reason=f"delivered_confirmed_by_{party.role}",
+        actor_id=actor_id,
+        values={"delivered_at": uow.now},
+    )
+    uow.emit(OrderDelivered(order_id=order_id))
 
 
-async def complete_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> Order:
+async def complete_order(uow: UnitOfWork, *, order_id: int, actor_id: int) -> None:
     """The buyer is satisfied: the order completes and the sharer's commission becomes due."""
-    async with uow:
-        order, role = await order_for_party(uow.session, order_id, actor_id)
-        if role != BUYER:
-            raise InvalidTransition("Only the buyer completes an order.")
-        await move(
-            uow,
-            order,
-            domain.COMPLETED,
-            reason="completed",
-            actor_id=actor_id,
-            values={"completed_at": uow.now},
-        )
-        uow.emit(OrderCompleted(order_id=order.id, sharer_id=order.sharer_id))
-        await uow.commit()
-    return order
+    party = await _acting(uow, order_id, actor_id, domain.COMPLETE)
+    await move(
+        uow,
+        party.order,
+        domain.COMPLETED,
+        reason="completed",
+        actor_id=actor_id,
+        values={"completed_at": uow.now},
+    )
+    uow.emit(OrderCompleted(order_id=order_id, sharer_id=party.order.sharer_id))
 
 
-async def record_refund_in(
+async def record_refund(
     uow: UnitOfWork,
-    order: Order,
+    order: OrderState,
     *,
     amount: int,
     refund_id: int,
@@ -224,20 +308,17 @@ async def record_refund_in(
         raise RefundTooLarge(field="amount")
     full = order.refunded_amount + amount == order.total
     result = await uow.session.execute(
-        update(Order)
+        update(ORDERS)
         .where(
-            Order.id == order.id,
-            Order.status == order.status,
-            Order.refunded_amount + amount <= Order.total,
+            ORDERS.c.id == order.id,
+            ORDERS.c.status == order.status,
+            ORDERS.c.refunded_amount + amount <= ORDERS.c.total,
         )
-        .values(refunded_amount=Order.refunded_amount + amount, updated_at=uow.now)
-        .execution_options(synchronize_session=False)
+        .values(refunded_amount=ORDERS.c.refunded_amount + amount, updated_at=uow.now)
     )
     if not changed_one(result):
         raise OrderChanged()
-    set_committed_value(order, "refunded_amount", order.refunded_amount + amount)
     if full:
-        shipped = order.status != domain.PAID
         await move(
             uow,
             order,
@@ -247,50 +328,44 @@ async def record_refund_in(
             amount=amount,
             values={"closed_at": uow.now},
         )
-        if not shipped:
-            await release_reservation(uow.session, order)
+        if order.status == domain.PAID:  # never shipped: the stock goes back on sale
+            await release_reservation(uow, order)
     else:
-        uow.session.add(
-            OrderTransition(
-                order_id=order.id,
-                from_status=order.status,
-                to_status=order.status,
-                reason=f"partial_{reason}",
-                amount=amount,
-                actor_id=actor_id,
-                at=uow.now,
-            )
+        await write_transition(
+            uow,
+            order_id=order.id,
+            from_status=order.status,
+            to_status=order.status,
+            reason=f"partial_{reason}",
+            amount=amount,
+            actor_id=actor_id,
         )
     uow.emit(OrderRefunded(order_id=order.id, refund_id=refund_id, amount=amount, full=full))
     return full
 
 
-async def confirm_team_orders(uow: UnitOfWork, *, team_id: int, now: datetime) -> int:
+async def confirm_team_orders(uow: UnitOfWork, *, team_id: int) -> int:
     """Every paid member's order of a filled team is confirmed (and may now ship)."""
-    orders = (
-        await uow.session.scalars(
-            select(Order).where(
-                Order.team_id == team_id,
-                Order.status == domain.PAID,
-                Order.team_confirmed_at.is_(None),
-            )
+    rows = await uow.session.execute(
+        select(*ORDER_COLUMNS).where(
+            ORDERS.c.team_id == team_id,
+            ORDERS.c.status == domain.PAID,
+            ORDERS.c.team_confirmed_at.is_(None),
         )
-    ).all()
-    for order in orders:
+    )
+    confirmed = [order_state(row) for row in rows]
+    for member in confirmed:
         await uow.session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.team_confirmed_at.is_(None))
-            .values(team_confirmed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+            update(ORDERS)
+            .where(ORDERS.c.id == member.id, ORDERS.c.team_confirmed_at.is_(None))
+            .values(team_confirmed_at=uow.now, updated_at=uow.now)
         )
-        uow.session.add(
-            OrderTransition(
-                order_id=order.id,
-                from_status=order.status,
-                to_status=order.status,
-                reason="team_filled",
-                amount=order.total,
-                at=now,
-            )
+        await write_transition(
+            uow,
+            order_id=member.id,
+            from_status=member.status,
+            to_status=member.status,
+            reason="team_filled",
+            amount=member.total,
         )
-    return len(orders)
+    return len(confirmed)

@@ -1,22 +1,134 @@
-"""Read side of orders: the order page (buyer or shop owner only), order lists, the cart."""
+"""Read side of orders: an order's state and its parties, the order page (buyer or shop owner
+only), order lists, and the rules other domains ask about an order.
+
+The order page here is the order's own part; the HTTP edge adds its payments, refunds, team and
+the sharer's commission from the domains that own them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.accounts.models import User
-from tuan.catalog.errors import NotShopOwner, ShopNotFound
-from tuan.catalog.models import Deal, Product, Shop, Sku
-from tuan.groupbuy.models import Team
-from tuan.ledger.domain import commission_for
+from tuan.accounts.queries import public_names
+from tuan.catalog.errors import NotShopOwner
+from tuan.catalog.queries import shop_page, shops_view
+from tuan.core.errors import TuanError
 from tuan.orders import domain
-from tuan.orders.lifecycle import order_and_shop_for_party
-from tuan.orders.models import CartItem, Order, OrderLine, OrderTransition
-from tuan.payments.models import Payment, Refund
+from tuan.orders.errors import OrderNotFound
+from tuan.orders.models import Order, OrderLine, OrderTransition
+
+BUYER, SHOP_OWNER = domain.BUYER, domain.SHOP_OWNER
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """An order's row as read (or as just written): what a state change compares and sets."""
+
+    id: int
+    buyer_id: int
+    shop_id: int
+    kind: domain.OrderKind
+    status: domain.OrderStatus
+    currency: str
+    subtotal: int  # at regular prices
+    total: int  # what the buyer pays
+    refunded_amount: int
+    share_id: int | None
+    sharer_id: int | None
+    commission_rate_bp: int
+    commission_note: str
+    team_id: int | None
+    team_confirmed_at: datetime | None
+    reserved_until: datetime
+    active_payment_ref: str | None
+    placed_at: datetime
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    tracking: str | None
+    updated_at: datetime
+
+
+ORDERS = cast(Table, Order.__table__)
+ORDER_COLUMNS = [ORDERS.c[name] for name in OrderState.__dataclass_fields__]
+
+
+def order_state(row: Any) -> OrderState:
+    """An :class:`OrderState` from a row selected with :data:`ORDER_COLUMNS` (in that order)."""
+    return OrderState(*row[: len(ORDER_COLUMNS)])
+
+
+async def find_order(session: AsyncSession, order_id: int) -> OrderState | None:
+    row = (await session.execute(select(*ORDER_COLUMNS).where(ORDERS.c.id == order_id))).first()
+    return None if row is None else order_state(row)
+
+
+@dataclass(frozen=True)
+class Party:
+    """An order as one of its two parties sees it."""
+
+    order: OrderState
+    role: str  # buyer | shop_owner
+    shop_name: str
+
+
+_SHOPS = shops_view()
+_ORDER_WITH_SHOP = (
+    select(*ORDER_COLUMNS, _SHOPS.c.owner_id, _SHOPS.c.shop_name)
+    .join(_SHOPS, _SHOPS.c.shop_id == ORDERS.c.shop_id)
+    .where(ORDERS.c.id == bindparam("order_id"))
+)
+
+
+async def order_for_party(session: AsyncSession, order_id: int, actor_id: int) -> Party:
+    """The order and the actor's role in it; anyone else is told it does not exist."""
+    row = (await session.execute(_ORDER_WITH_SHOP, {"order_id": order_id})).first()
+    if row is None:
+        raise OrderNotFound()
+    found = order_state(row)
+    owner_id, shop_name = row[-2], row[-1]
+    if found.buyer_id == actor_id:
+        return Party(found, BUYER, shop_name)
+    if owner_id == actor_id:
+        return Party(found, SHOP_OWNER, shop_name)
+    raise OrderNotFound()
+
+
+def action_facts(order: OrderState, role: str, now: datetime) -> domain.ActionFacts:
+    return domain.ActionFacts(
+        status=order.status,
+        role=role,
+        team_order=order.kind == "team",
+        team_confirmed=order.team_confirmed_at is not None,
+        reservation_open=order.reserved_until > now,
+        payment_in_flight=order.active_payment_ref is not None,
+    )
+
+
+def refusal(action: str, order: OrderState, role: str, now: datetime) -> TuanError | None:
+    """Why ``role`` may not ``action`` the order now (``"pay"``, ``"refund"``…), or None."""
+    return domain.refusal(action, action_facts(order, role, now))
+
+
+def check_action(action: str, order: OrderState, role: str, now: datetime) -> None:
+    refused = refusal(action, order, role, now)
+    if refused is not None:
+        raise refused
+
+
+def refundable_left(order: OrderState) -> int:
+    """What is paid and not yet refunded."""
+    return order.total - order.refunded_amount
+
+
+# --- the order page ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -42,44 +154,13 @@ class TransitionView:
 
 
 @dataclass(frozen=True)
-class PaymentView:
-    id: int
-    reference: str
-    provider: str
-    amount: int
-    status: str
-    failure_reason: str | None
-    created_at: datetime
+class SharerView:
+    """Who shared what the buyer bought, and the commission rate and case the order recorded."""
 
-
-@dataclass(frozen=True)
-class RefundView:
-    id: int
-    amount: int
-    reason: str
-    status: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class CommissionDisclosure:
-    """What the buyer is told: who shared this with them and what that person earns from it."""
-
-    sharer_username: str | None
-    sharer_display_name: str | None
+    username: str | None
+    display_name: str | None
     rate_bp: int
-    amount: int  # on what the buyer pays now (after refunds)
     note: str  # none | shared | self_referral | no_rate
-
-
-@dataclass(frozen=True)
-class TeamSummary:
-    id: int
-    status: str
-    size: int
-    paid_count: int
-    deadline_at: datetime | None
-    confirmed: bool
 
 
 @dataclass(frozen=True)
@@ -99,109 +180,64 @@ class OrderView:
     reserved_until: datetime | None  # only while unpaid
     seconds_to_pay: int | None
     share_id: int | None
-    commission: CommissionDisclosure
-    team: TeamSummary | None
+    sharer: SharerView
+    team_id: int | None
+    team_confirmed: bool
     tracking: str | None
     placed_at: datetime
     paid_at: datetime | None
     lines: list[LineView]
     history: list[TransitionView]
-    payments: list[PaymentView]
-    refunds: list[RefundView]
+    allowed_actions: list[str]  # what the viewer may do now (see orders.domain.ACTIONS)
 
 
-@dataclass(frozen=True)
-class OrderSummary:
-    id: int
-    kind: str
-    status: str
-    shop_id: int
-    currency: str
-    total: int
-    refunded_amount: int
-    placed_at: datetime
-    item_count: int
+_LINE_COLUMNS = [OrderLine.__table__.c[name] for name in LineView.__dataclass_fields__]
+_LINES = (
+    select(*_LINE_COLUMNS).where(OrderLine.order_id == bindparam("order_id")).order_by(OrderLine.id)
+)
+_HISTORY = (
+    select(
+        OrderTransition.from_status,
+        OrderTransition.to_status,
+        OrderTransition.reason,
+        OrderTransition.amount,
+        OrderTransition.at,
+    )
+    .where(OrderTransition.order_id == bindparam("order_id"))
+    .order_by(OrderTransition.id)
+)
 
 
 async def order_page(
     session: AsyncSession, order_id: int, viewer_id: int, now: datetime
 ) -> OrderView:
-    order, shop, role = await order_and_shop_for_party(session, order_id, viewer_id)
-    lines = (
-        await session.scalars(
-            select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)
-        )
-    ).all()
-    history = (
-        await session.scalars(
-            select(OrderTransition)
-            .where(OrderTransition.order_id == order_id)
-            .order_by(OrderTransition.id)
-        )
-    ).all()
-    payments = (
-        await session.scalars(
-            select(Payment).where(Payment.order_id == order_id).order_by(Payment.id)
-        )
-    ).all()
-    refunds = (
-        (
-            await session.scalars(
-                select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)
-            )
-        ).all()
-        if order.refunded_amount or any(p.status == "refunded" for p in payments)
-        else []
-    )
-    sharer = await session.get(User, order.sharer_id) if order.sharer_id else None
-    team = await session.get(Team, order.team_id) if order.team_id else None
+    party = await order_for_party(session, order_id, viewer_id)
+    lines = await session.execute(_LINES, {"order_id": order_id})
+    history = await session.execute(_HISTORY, {"order_id": order_id})
+    sharer_id = party.order.sharer_id
+    names = await public_names(session, [sharer_id]) if sharer_id is not None else {}
+    sharer = names.get(sharer_id) if sharer_id is not None else None
     return order_view(
-        order,
-        role=role,
-        shop_id=shop.id,
-        shop_name=shop.name,
-        lines=[
-            LineView(
-                product_id=line.product_id,
-                sku_id=line.sku_id,
-                deal_id=line.deal_id,
-                product_name=line.product_name,
-                sku_label=line.sku_label,
-                regular_unit_price=line.regular_unit_price,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                line_total=line.line_total,
-            )
-            for line in lines
-        ],
-        history=[
-            TransitionView(t.from_status, t.to_status, t.reason, t.amount, t.at) for t in history
-        ],
-        payments=[
-            PaymentView(
-                p.id, p.reference, p.provider, p.amount, p.status, p.failure_reason, p.created_at
-            )
-            for p in payments
-        ],
-        refunds=[RefundView(r.id, r.amount, r.reason, r.status, r.created_at) for r in refunds],
-        sharer=sharer,
-        team=team,
+        party.order,
+        role=party.role,
+        shop_name=party.shop_name,
+        lines=[LineView(*line) for line in lines],
+        history=[TransitionView(*step) for step in history],
+        sharer_username=sharer.username if sharer else None,
+        sharer_display_name=sharer.display_name if sharer else None,
         now=now,
     )
 
 
 def order_view(
-    order: Order,
+    order: OrderState,
     *,
     role: str,
-    shop_id: int,
     shop_name: str,
     lines: list[LineView],
     history: list[TransitionView],
-    payments: list[PaymentView],
-    refunds: list[RefundView],
-    sharer: User | None,
-    team: Team | None,
+    sharer_username: str | None,
+    sharer_display_name: str | None,
     now: datetime,
 ) -> OrderView:
     """The order page from its parts (read by :func:`order_page`, or known to the writer)."""
@@ -211,7 +247,7 @@ def order_view(
         role=role,
         kind=order.kind,
         status=order.status,
-        shop_id=shop_id,
+        shop_id=order.shop_id,
         shop_name=shop_name,
         buyer_id=order.buyer_id,
         currency=order.currency,
@@ -224,56 +260,56 @@ def order_view(
         if unpaid
         else None,
         share_id=order.share_id,
-        commission=CommissionDisclosure(
-            sharer_username=sharer.username if sharer else None,
-            sharer_display_name=sharer.display_name if sharer else None,
-            rate_bp=order.commission_rate_bp,
-            amount=commission_for(order.total - order.refunded_amount, order.commission_rate_bp),
-            note=order.commission_note,
+        sharer=SharerView(
+            sharer_username, sharer_display_name, order.commission_rate_bp, order.commission_note
         ),
-        team=TeamSummary(
-            id=team.id,
-            status=team.status,
-            size=team.size,
-            paid_count=team.paid_count,
-            deadline_at=team.deadline_at,
-            confirmed=order.team_confirmed_at is not None,
-        )
-        if team
-        else None,
+        team_id=order.team_id,
+        team_confirmed=order.team_confirmed_at is not None,
         tracking=order.tracking,
         placed_at=order.placed_at,
         paid_at=order.paid_at,
         lines=lines,
         history=history,
-        payments=payments,
-        refunds=refunds,
+        allowed_actions=domain.allowed_actions(action_facts(order, role, now)),
     )
 
 
 def placed_order_view(
-    order: Order, *, shop_name: str, lines: list[LineView], now: datetime
+    order: OrderState, *, shop_name: str, lines: list[LineView], now: datetime
 ) -> OrderView:
-    """The buyer's page of an order they placed a moment ago and nobody else has touched: no
-    payments or refunds yet, one transition. Only for an order without a sharer or a team (whose
-    parts live in other rows)."""
+    """The buyer's page of an order they placed a moment ago and nobody else has touched: one
+    transition, no payment yet. Only for an order without a sharer or a team (whose parts live
+    in other rows)."""
     assert order.sharer_id is None and order.team_id is None
     return order_view(
         order,
-        role="buyer",
-        shop_id=order.shop_id,
+        role=BUYER,
         shop_name=shop_name,
         lines=lines,
         history=[TransitionView(None, domain.PENDING, "placed", order.total, order.placed_at)],
-        payments=[],
-        refunds=[],
-        sharer=None,
-        team=None,
+        sharer_username=None,
+        sharer_display_name=None,
         now=now,
     )
 
 
-async def _summaries(session: AsyncSession, orders: list[Order]) -> list[OrderSummary]:
+# --- lists -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    id: int
+    kind: domain.OrderKind
+    status: domain.OrderStatus
+    shop_id: int
+    currency: str
+    total: int
+    refunded_amount: int
+    placed_at: datetime
+    item_count: int
+
+
+async def _summaries(session: AsyncSession, orders: list[OrderState]) -> list[OrderSummary]:
     counts: dict[int, int] = {}
     if orders:
         for order_id, quantity in (
@@ -300,6 +336,18 @@ async def _summaries(session: AsyncSession, orders: list[Order]) -> list[OrderSu
     ]
 
 
+async def _listed(
+    session: AsyncSession, where: Any, status: str | None, before: int | None, limit: int
+) -> list[OrderSummary]:
+    statement = select(*ORDER_COLUMNS).where(where)
+    if status is not None:
+        statement = statement.where(ORDERS.c.status == status)
+    if before is not None:
+        statement = statement.where(ORDERS.c.id < before)
+    rows = await session.execute(statement.order_by(ORDERS.c.id.desc()).limit(limit))
+    return await _summaries(session, [order_state(row) for row in rows])
+
+
 async def orders_of_buyer(
     session: AsyncSession,
     buyer_id: int,
@@ -308,13 +356,7 @@ async def orders_of_buyer(
     before: int | None = None,
     limit: int = 20,
 ) -> list[OrderSummary]:
-    statement = select(Order).where(Order.buyer_id == buyer_id)
-    if status is not None:
-        statement = statement.where(Order.status == status)
-    if before is not None:
-        statement = statement.where(Order.id < before)
-    orders = (await session.scalars(statement.order_by(Order.id.desc()).limit(limit))).all()
-    return await _summaries(session, list(orders))
+    return await _listed(session, ORDERS.c.buyer_id == buyer_id, status, before, limit)
 
 
 async def orders_of_shop(
@@ -326,76 +368,20 @@ async def orders_of_shop(
     before: int | None = None,
     limit: int = 20,
 ) -> list[OrderSummary]:
-    shop = await session.get(Shop, shop_id)
-    if shop is None:
-        raise ShopNotFound()
+    shop = await shop_page(session, shop_id)  # ShopNotFound
     if shop.owner_id != owner_id:
         raise NotShopOwner()
-    statement = select(Order).where(Order.shop_id == shop_id)
-    if status is not None:
-        statement = statement.where(Order.status == status)
-    if before is not None:
-        statement = statement.where(Order.id < before)
-    orders = (await session.scalars(statement.order_by(Order.id.desc()).limit(limit))).all()
-    return await _summaries(session, list(orders))
+    return await _listed(session, ORDERS.c.shop_id == shop_id, status, before, limit)
 
 
-@dataclass(frozen=True)
-class CartLine:
-    sku_id: int
-    product_id: int
-    shop_id: int
-    product_name: str
-    sku_label: str
-    currency: str
-    unit_price: int  # today's price, deal included; the order recomputes it
-    quantity: int
-    available: bool
-    share_id: int | None
+# --- for other domains -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CartView:
-    lines: list[CartLine]
+async def team_of_order(session: AsyncSession, order_id: int) -> int | None:
+    """The team a team-purchase order belongs to."""
+    return await session.scalar(select(ORDERS.c.team_id).where(ORDERS.c.id == order_id))
 
 
-async def cart_page(session: AsyncSession, user_id: int, now: datetime) -> CartView:
-    rows = (
-        await session.execute(
-            select(CartItem, Sku, Product)
-            .join(Sku, Sku.id == CartItem.sku_id)
-            .join(Product, Product.id == Sku.product_id)
-            .where(CartItem.user_id == user_id)
-            .order_by(CartItem.added_at, CartItem.sku_id)
-        )
-    ).all()
-    running = {
-        deal.sku_id: deal.price
-        for deal in (
-            await session.scalars(
-                select(Deal).where(
-                    Deal.sku_id.in_([r[1].id for r in rows]),
-                    Deal.starts_at <= now,
-                    Deal.ends_at > now,
-                    Deal.sold < Deal.stock_cap,
-                )
-            )
-        ).all()
-    }
-    return CartView(
-        lines=[
-            CartLine(
-                sku_id=sku.id,
-                product_id=product.id,
-                shop_id=product.shop_id,
-                product_name=product.name,
-                sku_label=sku.label,
-                currency=product.currency,
-                unit_price=running.get(sku.id, sku.price),
-                quantity=item.quantity,
-                available=product.status == "active" and sku.stock >= item.quantity,
-                share_id=item.share_id,
-            )
-            for item, sku, product in rows
-        ]
-    )
+def unpaid(order: OrderState) -> bool:
+    """The order still waits for its payment (it may take money)."""
+    return order.status == domain.PENDING

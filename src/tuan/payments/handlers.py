@@ -10,7 +10,7 @@ from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.groupbuy.events import TeamExpired
-from tuan.payments import service
+from tuan.payments import charging, payouts, refunds
 from tuan.payments.provider import PaymentProviders
 
 
@@ -19,10 +19,10 @@ def register(wiring: Wiring) -> None:
     scheduler = wiring.scheduler
 
     async def send_refund(uow: UnitOfWork, job: DueJob) -> None:
-        await service.send_refund(uow, providers.sandbox, refund_id=int(job.payload["refund_id"]))
+        await refunds.send_refund(uow, providers.sandbox, refund_id=int(job.payload["refund_id"]))
 
     async def send_payout(uow: UnitOfWork, job: DueJob) -> None:
-        await service.send_payout(uow, providers.sandbox, payout_id=int(job.payload["payout_id"]))
+        await payouts.send_payout(uow, providers.sandbox, payout_id=int(job.payload["payout_id"]))
 
     async def deliver_sandbox_answer(uow: UnitOfWork, job: DueJob) -> None:
         # The sandbox "calls back": a signed webhook, checked exactly like one arriving by HTTP.
@@ -32,14 +32,14 @@ def register(wiring: Wiring) -> None:
         body, signature = providers.sandbox.webhook(
             reference=str(job.payload["reference"]), outcome=outcome, now=uow.now
         )
-        await service.apply_webhook_in(uow, providers.sandbox, body=body, signature=signature)
+        await charging.receive_webhook(uow, providers.sandbox, body=body, signature=signature)
 
-    scheduler.register(service.SEND_REFUND, send_refund)
-    scheduler.register(service.SEND_PAYOUT, send_payout)
-    scheduler.register(service.SANDBOX_ANSWER, deliver_sandbox_answer)
+    scheduler.register(refunds.SEND_REFUND, send_refund)
+    scheduler.register(payouts.SEND_PAYOUT, send_payout)
+    scheduler.register(charging.SANDBOX_ANSWER, deliver_sandbox_answer)
 
     async def refund_expired_team(uow: UnitOfWork, envelope: Envelope) -> None:
-        await service.refund_expired_team_in(uow, team_id=int(envelope.payload["team_id"]))
+        await refunds.refund_expired_team(uow, team_id=int(envelope.payload["team_id"]))
         uow.on_commit(scheduler.kick)  # the refunds it scheduled are due now
 
     wiring.on_event(TeamExpired.topic, "payments.refund_expired_team", refund_expired_team)

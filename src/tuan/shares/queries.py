@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.accounts.models import User
+from tuan.accounts.queries import public_names_view
 from tuan.shares.errors import ShareNotFound
 from tuan.shares.models import Share
 
@@ -28,10 +28,11 @@ class ShareView:
 
 
 async def share_page(session: AsyncSession, share_id: int, viewer_id: int) -> ShareView:
+    names = public_names_view()
     row = (
         await session.execute(
-            select(Share, User.username, User.display_name)
-            .join(User, User.id == Share.sharer_id)
+            select(Share, names.c.username, names.c.display_name)
+            .join(names, names.c.user_id == Share.sharer_id)
             .where(Share.id == share_id)
         )
     ).first()
@@ -50,3 +51,21 @@ async def share_page(session: AsyncSession, share_id: int, viewer_id: int) -> Sh
         parent_share_id=found.parent_share_id,
         created_at=found.created_at,
     )
+
+
+@dataclass(frozen=True)
+class ShareTerms:
+    """What an order placed through a share remembers: whose share it was, about what."""
+
+    id: int
+    sharer_id: int
+    product_id: int
+
+
+async def share_terms(session: AsyncSession, share_id: int) -> ShareTerms | None:
+    row = (
+        await session.execute(
+            select(Share.id, Share.sharer_id, Share.product_id).where(Share.id == share_id)
+        )
+    ).first()
+    return None if row is None else ShareTerms(*row)

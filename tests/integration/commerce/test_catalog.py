@@ -21,11 +21,11 @@ async def test_only_verified_or_approved_users_open_shops(
     lin = await person(client, "lin")
     refused = await client.post("/api/v1/shops", headers=lin.headers, json={"name": "小店"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "MERCHANT_NOT_APPROVED"
-    await set_merchant_approval(container.uow(), username="lin")
+    await container.run(set_merchant_approval, username="lin")
     assert (
         await client.post("/api/v1/shops", headers=lin.headers, json={"name": "小店"})
     ).status_code == 201
-    await set_merchant_approval(container.uow(), username="lin", approved=False)
+    await container.run(set_merchant_approval, username="lin", approved=False)
     assert (
         await client.post("/api/v1/shops", headers=lin.headers, json={"name": "又一家"})
     ).status_code == 403

@@ -13,7 +13,7 @@ from tuan.catalog.stock import StockHolds
 
 
 def _holds_or_skip(container: Container) -> StockHolds:
-    holds = StockHolds(container.db, container.clock)
+    holds = container.adapter(StockHolds)
     if not holds.enabled:
         pytest.skip("holds are PostgreSQL's hot path; on SQLite writers queue in the process")
     return holds
@@ -58,12 +58,10 @@ async def test_an_order_whose_hold_expired_meanwhile_takes_the_units_itself(
     await holds.release_expired()  # the sweep gave the units back before the order committed
 
     from tuan.orders.domain import LineRequest
-    from tuan.orders.service import place_order_in
+    from tuan.orders.service import place_order
 
     buyer = await person(client, "lin")
-    async with container.uow() as uow:
-        await place_order_in(
-            uow, buyer_id=buyer.id, lines=[LineRequest(front.sku_id, 2)], holds=taken
-        )
-        await uow.commit()
+    await container.run(
+        place_order, buyer_id=buyer.id, lines=[LineRequest(front.sku_id, 2)], holds=taken
+    )
     assert await stock_of(client, buyer, front.product["id"]) == 3

@@ -200,11 +200,9 @@ async def test_an_unfilled_team_is_refunded_automatically_and_exactly_once(
     clock.advance(hours=24, seconds=1)
     await settle(container)
     # Deliver the expiry again, as an at-least-once relay may: nothing more happens.
-    from tuan.payments.service import refund_expired_team_in
+    from tuan.payments.refunds import refund_expired_team
 
-    async with container.uow() as uow:
-        await refund_expired_team_in(uow, team_id=team["id"])
-        await uow.commit()
+    await container.run(refund_expired_team, team_id=team["id"])
     await settle(container)
 
     assert (await team_of(client, opener, team["id"], team["code"]))["status"] == "expired"

@@ -14,13 +14,20 @@ from tuan.catalog.errors import (
     NoTeamPrice,
     OverCustomerLimit,
 )
+from tuan.catalog.queries import DealTerms
 from tuan.orders import domain
-from tuan.orders.errors import EmptyOrder, InvalidQuantity, InvalidTransition
+from tuan.orders.errors import (
+    EmptyOrder,
+    InvalidQuantity,
+    InvalidTransition,
+    ReservationExpired,
+    TeamNotConfirmed,
+)
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-def deal(**changes: object) -> domain.DealTerms:
+def deal(**changes: object) -> DealTerms:
     values: dict[str, object] = {
         "id": 7,
         "sku_id": 1,
@@ -32,7 +39,7 @@ def deal(**changes: object) -> domain.DealTerms:
         "per_customer_limit": 2,
     }
     values.update(changes)
-    return domain.DealTerms(**values)  # type: ignore[arg-type]
+    return DealTerms(**values)  # type: ignore[arg-type]
 
 
 def price(**changes: object) -> domain.PricedLine:
@@ -151,3 +158,65 @@ def test_buying_through_ones_own_share_earns_nothing() -> None:
     assert domain.commission_note(sharer_id=5, buyer_id=5, rate_bp=1000) == "self_referral"
     assert domain.commission_note(sharer_id=6, buyer_id=5, rate_bp=1000) == "shared"
     assert domain.commission_note(sharer_id=None, buyer_id=5, rate_bp=1000) == "none"
+
+
+def facts(**changes: object) -> domain.ActionFacts:
+    values: dict[str, object] = {
+        "status": domain.PENDING,
+        "role": domain.BUYER,
+        "team_order": False,
+        "team_confirmed": False,
+        "reservation_open": True,
+        "payment_in_flight": False,
+    }
+    values.update(changes)
+    return domain.ActionFacts(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("status", "buyer", "shop"),
+    [
+        (domain.PENDING, ["pay", "cancel"], []),
+        (domain.PAID, [], ["ship", "refund"]),
+        (domain.SHIPPED, ["mark_delivered"], ["mark_delivered", "refund"]),
+        (domain.DELIVERED, ["complete"], ["refund"]),
+        (domain.COMPLETED, [], ["refund"]),  # a completed order can still be refunded
+        (domain.CANCELLED, [], []),
+        (domain.REFUNDED, [], []),
+    ],
+)
+def test_each_party_is_offered_what_the_state_machine_allows_it(
+    status: str, buyer: list[str], shop: list[str]
+) -> None:
+    assert domain.allowed_actions(facts(status=status)) == buyer
+    assert domain.allowed_actions(facts(status=status, role=domain.SHOP_OWNER)) == shop
+
+
+def test_an_offered_action_is_exactly_one_the_rules_do_not_refuse() -> None:
+    for status in domain.STATUSES:
+        for role in (domain.BUYER, domain.SHOP_OWNER):
+            current = facts(status=status, role=role)
+            offered = domain.allowed_actions(current)
+            for action in domain.ACTIONS:
+                assert (action in offered) == (domain.refusal(action, current) is None)
+
+
+def test_paying_waits_for_the_payment_in_flight_and_ends_with_the_reservation() -> None:
+    assert domain.allowed_actions(facts(payment_in_flight=True)) == ["cancel"]
+    lapsed = facts(reservation_open=False)
+    assert domain.allowed_actions(lapsed) == ["cancel"]
+    assert isinstance(domain.refusal(domain.PAY, lapsed), ReservationExpired)
+
+
+def test_an_unfilled_team_order_neither_ships_nor_is_refunded_by_the_shop() -> None:
+    waiting = facts(status=domain.PAID, role=domain.SHOP_OWNER, team_order=True)
+    assert domain.allowed_actions(waiting) == []
+    assert isinstance(domain.refusal(domain.SHIP, waiting), TeamNotConfirmed)
+    assert isinstance(domain.refusal(domain.REFUND, waiting), TeamNotConfirmed)
+    filled = facts(status=domain.PAID, role=domain.SHOP_OWNER, team_order=True, team_confirmed=True)
+    assert domain.allowed_actions(filled) == ["ship", "refund"]
+
+
+def test_a_refusal_says_who_may_act() -> None:
+    refused = domain.refusal(domain.REFUND, facts(status=domain.PAID))
+    assert isinstance(refused, InvalidTransition) and "Only the shop" in refused.message

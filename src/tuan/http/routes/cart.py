@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from tuan.http.deps import ContainerDep, CurrentUser
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input
-from tuan.orders import service
-from tuan.orders.queries import cart_page
+from tuan.orders import cart
+from tuan.orders.cart import CartView, cart_page
 
 router = APIRouter(prefix="/api/v1", tags=["cart"])
 
@@ -19,42 +19,24 @@ class CartItemIn(Input):
     share_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Where you saw it")
 
 
-class CartLineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    sku_id: int
-    product_id: int
-    shop_id: int
-    product_name: str
-    sku_label: str
-    currency: str
-    unit_price: int
-    quantity: int
-    available: bool
-    share_id: int | None
-
-
-class CartOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    lines: list[CartLineOut]
-
-
-async def _cart(container: ContainerDep, user_id: int) -> CartOut:
+async def _cart(container: ContainerDep, user_id: int) -> CartView:
     async with container.db.read_sessions() as reader:
-        return CartOut.model_validate(await cart_page(reader, user_id, container.clock.now()))
+        return await cart_page(reader, user_id, container.clock.now())
 
 
 @router.get("/cart", responses=error_responses(400, 401))
-async def get_cart(user: CurrentUser, container: ContainerDep) -> CartOut:
+async def get_cart(user: CurrentUser, container: ContainerDep) -> CartView:
+    """My cart: its lines at today's prices, each shop's subtotal and the totals per currency."""
     return await _cart(container, user.id)
 
 
 @router.put("/cart/items/{sku_id}", responses=error_responses(400, 401, 404, 410, 413, 422))
 async def put_item(
     sku_id: IdPath, body: CartItemIn, user: CurrentUser, container: ContainerDep
-) -> CartOut:
+) -> CartView:
     """Set how many of a SKU are in the cart."""
-    await service.put_in_cart(
-        container.uow(),
+    await container.run(
+        cart.put_in_cart,
         user_id=user.id,
         sku_id=sku_id,
         quantity=body.quantity,
@@ -64,6 +46,6 @@ async def put_item(
 
 
 @router.delete("/cart/items/{sku_id}", responses=error_responses(400, 401, 422))
-async def remove_item(sku_id: IdPath, user: CurrentUser, container: ContainerDep) -> CartOut:
-    await service.remove_from_cart(container.uow(), user_id=user.id, sku_id=sku_id)
+async def remove_item(sku_id: IdPath, user: CurrentUser, container: ContainerDep) -> CartView:
+    await container.run(cart.remove_from_cart, user_id=user.id, sku_id=sku_id)
     return await _cart(container, user.id)

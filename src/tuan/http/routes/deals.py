@@ -54,8 +54,8 @@ async def schedule_deal(
     sku_id: IdPath, body: DealIn, user: CurrentUser, container: ContainerDep
 ) -> DealOut:
     """Sell a SKU at ``price`` from ``starts_at`` to ``ends_at``; the normal price holds outside."""
-    deal = await service.schedule_deal(
-        container.uow(),
+    deal = await container.run(
+        service.schedule_deal,
         actor_id=user.id,
         sku_id=sku_id,
         price=body.price,
@@ -76,5 +76,5 @@ async def get_deal(deal_id: IdPath, container: ContainerDep, _user: CurrentUser)
 @router.post("/deals/{deal_id}/end", responses=error_responses(400, 401, 403, 404, 422))
 async def end_deal(deal_id: IdPath, user: CurrentUser, container: ContainerDep) -> DealOut:
     """End a deal now; the normal price holds again."""
-    await service.end_deal(container.uow(), actor_id=user.id, deal_id=deal_id)
+    await container.run(service.end_deal, actor_id=user.id, deal_id=deal_id)
     return await _deal(container, deal_id)

@@ -13,17 +13,25 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tuan.catalog.stock import StockHolds
 from tuan.core.db import latest_reads
+from tuan.groupbuy.queries import TeamSummary, team_summary
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, Currency, IdPath, Input, Money
+from tuan.ledger.queries import commission_for
 from tuan.orders import domain, lifecycle, service
 from tuan.orders.queries import (
+    LineView,
+    OrderSummary,
+    OrderView,
+    SharerView,
+    TransitionView,
     order_page,
     orders_of_buyer,
     orders_of_shop,
     placed_order_view,
 )
-from tuan.payments import service as payments
+from tuan.payments import refunds
+from tuan.payments.queries import OrderMoney, PaymentView, RefundView, money_of_order
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
 
@@ -38,7 +46,7 @@ IdempotencyKey = Annotated[
         "returns the same order, the same key with a different body is refused (409)",
     ),
 ]
-Status = Literal["pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"]
+Status = domain.OrderStatus
 
 
 class LineIn(Input):
@@ -74,48 +82,6 @@ class ShipIn(Input):
     tracking: str | None = Field(default=None, max_length=100, pattern=r"^[\w\- ]*$")
 
 
-class LineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    product_id: int
-    sku_id: int
-    deal_id: int | None
-    product_name: str
-    sku_label: str
-    regular_unit_price: int
-    unit_price: int
-    quantity: int
-    line_total: int
-
-
-class TransitionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    from_status: str | None
-    to_status: str
-    reason: str
-    amount: int | None
-    at: datetime
-
-
-class PaymentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    reference: str
-    provider: str
-    amount: int
-    status: Literal["pending", "succeeded", "failed", "refunded"]
-    failure_reason: str | None
-    created_at: datetime
-
-
-class RefundOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    amount: int
-    reason: str
-    status: Literal["pending", "succeeded"]
-    created_at: datetime
-
-
 class CommissionOut(BaseModel):
     """Disclosed to the buyer: who recommended this and what they earn when the order completes."""
 
@@ -141,8 +107,8 @@ class OrderOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     role: Literal["buyer", "shop_owner"]
-    kind: Literal["regular", "team"]
-    status: Status
+    kind: domain.OrderKind
+    status: domain.OrderStatus
     shop_id: int
     shop_name: str
     buyer_id: int
@@ -159,29 +125,46 @@ class OrderOut(BaseModel):
     tracking: str | None
     placed_at: datetime
     paid_at: datetime | None
-    lines: list[LineOut]
-    history: list[TransitionOut]
-    payments: list[PaymentOut]
-    refunds: list[RefundOut]
+    lines: list[LineView]
+    history: list[TransitionView]
+    payments: list[PaymentView]
+    refunds: list[RefundView]
+    allowed_actions: list[domain.OrderAction] = Field(
+        description="What the viewer may do now; the web app offers exactly these"
+    )
 
 
-class OrderSummaryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    kind: Literal["regular", "team"]
-    status: Status
-    shop_id: int
-    currency: str
-    total: int
-    refunded_amount: int
-    placed_at: datetime
-    item_count: int
+def compose_order(view: OrderView, money: OrderMoney, team: TeamSummary | None) -> OrderOut:
+    """The order page from its owners' parts: the order's own (orders), its payments and refunds
+    (payments), its team (groupbuy) and the sharer's commission on it (ledger's arithmetic)."""
+    parts = {name: getattr(view, name) for name in OrderView.__dataclass_fields__}
+    sharer: SharerView = parts.pop("sharer")
+    del parts["team_id"]
+    confirmed = parts.pop("team_confirmed")
+    return OrderOut.model_validate(
+        {
+            **parts,
+            "commission": {
+                "sharer_username": sharer.username,
+                "sharer_display_name": sharer.display_name,
+                "rate_bp": sharer.rate_bp,
+                "amount": commission_for(view.total - view.refunded_amount, sharer.rate_bp),
+                "note": sharer.note,
+            },
+            "team": None if team is None else {**vars(team), "confirmed": confirmed},
+            "payments": money.payments,
+            "refunds": money.refunds,
+        }
+    )
 
 
 async def order_out(container: ContainerDep, order_id: int, viewer_id: int) -> OrderOut:
+    """The order page, read on a connection that goes back to the pool at once."""
     async with latest_reads(container.db) as reader:
         view = await order_page(reader, order_id, viewer_id, container.clock.now())
-    return OrderOut.model_validate(view)
+        money = await money_of_order(reader, order_id, refunded_amount=view.refunded_amount)
+        team = await team_summary(reader, view.team_id) if view.team_id is not None else None
+    return compose_order(view, money, team)
 
 
 @router.post(
@@ -205,19 +188,19 @@ async def checkout(
     request_hash = domain.fingerprint("checkout", body.model_dump(mode="json"))
     if body.items is not None:
         result = await service.checkout(
-            container.uow,
+            container,
+            container.adapter(StockHolds),
             buyer_id=user.id,
             idempotency_key=key,
             request_hash=request_hash,
             lines=[domain.LineRequest(i.sku_id, i.quantity, i.deal_id) for i in body.items],
             share_id=body.share_id,
             currency=body.currency,
-            holds=StockHolds(container.db, container.clock),
         )
     else:
         assert body.shop_id is not None
-        result = await service.checkout_cart(
-            container.uow,
+        result = await container.run(
+            service.checkout_cart,
             buyer_id=user.id,
             shop_id=body.shop_id,
             idempotency_key=key,
@@ -229,14 +212,10 @@ async def checkout(
     placed = result.placed
     if placed is not None and placed.order.sharer_id is None and placed.order.team_id is None:
         # The order as this request wrote it: the page a read would give, without the read.
-        return OrderOut.model_validate(
-            placed_order_view(
-                placed.order,
-                shop_name=placed.shop_name,
-                lines=placed.lines,
-                now=container.clock.now(),
-            )
+        view = placed_order_view(
+            placed.order, shop_name=placed.shop_name, lines=placed.lines, now=container.clock.now()
         )
+        return compose_order(view, OrderMoney(), None)
     return await order_out(container, result.order_id, user.id)
 
 
@@ -247,10 +226,10 @@ async def my_orders(
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Order id cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[OrderSummaryOut]:
+) -> list[OrderSummary]:
     """My orders, newest first."""
     found = await orders_of_buyer(reader, user.id, status=status_filter, before=before, limit=limit)
-    return [OrderSummaryOut.model_validate(o) for o in found]
+    return found
 
 
 @router.get("/shops/{shop_id}/orders", responses=error_responses(400, 401, 403, 404, 422))
@@ -261,12 +240,12 @@ async def shop_orders(
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[OrderSummaryOut]:
+) -> list[OrderSummary]:
     """The orders of a shop I own, newest first."""
     found = await orders_of_shop(
         reader, shop_id, user.id, status=status_filter, before=before, limit=limit
     )
-    return [OrderSummaryOut.model_validate(o) for o in found]
+    return found
 
 
 @router.get("/orders/{order_id}", responses=error_responses(400, 401, 404, 422))
@@ -279,7 +258,7 @@ async def get_order(order_id: IdPath, user: CurrentUser, container: ContainerDep
 @router.post("/orders/{order_id}/cancel", responses=error_responses(400, 401, 404, 409, 422))
 async def cancel(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Buyer: withdraw an unpaid order; the items go back on sale."""
-    await lifecycle.cancel_order(container.uow(), order_id=order_id, actor_id=user.id)
+    await container.run(lifecycle.cancel_order, order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
 
 
@@ -288,8 +267,8 @@ async def ship(
     order_id: IdPath, user: CurrentUser, container: ContainerDep, body: ShipIn | None = None
 ) -> OrderOut:
     """Shop: the order is on its way."""
-    await lifecycle.ship_order(
-        container.uow(),
+    await container.run(
+        lifecycle.ship_order,
         order_id=order_id,
         actor_id=user.id,
         tracking=body.tracking if body else None,
@@ -300,14 +279,14 @@ async def ship(
 @router.post("/orders/{order_id}/deliver", responses=error_responses(400, 401, 404, 409, 422))
 async def deliver(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Shop or buyer: the order arrived."""
-    await lifecycle.mark_delivered(container.uow(), order_id=order_id, actor_id=user.id)
+    await container.run(lifecycle.mark_delivered, order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
 
 
 @router.post("/orders/{order_id}/complete", responses=error_responses(400, 401, 404, 409, 422))
 async def complete(order_id: IdPath, user: CurrentUser, container: ContainerDep) -> OrderOut:
     """Buyer: all is well. The sharer's commission is credited."""
-    await lifecycle.complete_order(container.uow(), order_id=order_id, actor_id=user.id)
+    await container.run(lifecycle.complete_order, order_id=order_id, actor_id=user.id)
     return await order_out(container, order_id, user.id)
 
 
@@ -321,8 +300,8 @@ async def refund(
 ) -> OrderOut:
     """Shop: refund all of an order (the default) or part of it."""
     body = body or RefundIn()
-    await payments.refund_order(
-        container.uow(),
+    await container.run(
+        refunds.refund_order,
         order_id=order_id,
         actor_id=user.id,
         amount=body.amount,

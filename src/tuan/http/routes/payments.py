@@ -11,7 +11,7 @@ from tuan.http.deps import ContainerDep, CurrentUser
 from tuan.http.errors import error_responses
 from tuan.http.routes.orders import OrderOut, order_out
 from tuan.http.schemas import IdPath, Input
-from tuan.payments import service
+from tuan.payments import charging
 from tuan.payments.provider import PaymentProviders
 
 router = APIRouter(prefix="/api/v1", tags=["payments"])
@@ -49,8 +49,8 @@ async def pay(
     """Pay for my order. ``pending`` means the provider answers later (by webhook); a second
     payment while one is under way is refused (409), so an order is never charged twice."""
     body = body or PayIn()
-    attempt = await service.pay_order(
-        container.uow,
+    attempt = await charging.pay_order(
+        container,
         container.adapter(PaymentProviders),
         order_id=order_id,
         buyer_id=user.id,
@@ -106,8 +106,8 @@ async def sandbox_webhook(
     """The sandbox provider's answer about a charge. The signature is checked over the raw body
     before anything is read from it; a forged or stale one is refused and changes nothing."""
     provider = container.adapter(PaymentProviders).sandbox
-    outcome = await service.receive_webhook(
-        container.uow(), provider, body=await request.body(), signature=signature
+    outcome = await container.run(
+        charging.receive_webhook, provider, body=await request.body(), signature=signature
     )
     if outcome == "refunded":
         container.scheduler.kick()  # the refund it scheduled is due now

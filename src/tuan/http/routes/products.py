@@ -10,12 +10,18 @@ from fastapi import APIRouter, Query, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.catalog import service
-from tuan.catalog.domain import CATEGORIES
-from tuan.catalog.queries import ProductView, product_page, search_products
+from tuan.catalog.domain import CATEGORIES, CategoryInfo
+from tuan.catalog.queries import (
+    ImageView,
+    ProductCard,
+    ProductView,
+    ShopView,
+    product_page,
+    search_products,
+)
 from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.shops import ShopOut
 from tuan.http.schemas import MAX_ID, IdPath, Input, Money
 
 router = APIRouter(prefix="/api/v1", tags=["products"])
@@ -87,18 +93,10 @@ class SkuOut(BaseModel):
     deal: DealOut | None
 
 
-class ImageOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    url: str
-    width: int
-    height: int
-
-
 class ProductOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
-    shop: ShopOut
+    shop: ShopView
     name: str
     description: str
     category: str | None
@@ -107,29 +105,9 @@ class ProductOut(BaseModel):
     team_size: int | None
     team_hours: int
     skus: list[SkuOut]
-    images: list[ImageOut]
+    images: list[ImageView]
     created_at: datetime
     updated_at: datetime
-
-
-class ProductCardOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    shop_id: int
-    name: str
-    category: str | None
-    currency: str
-    price_from: int
-    regular_price_from: int
-    on_deal: bool
-    team_size: int | None
-    image_url: str | None
-
-
-class CategoryOut(BaseModel):
-    slug: str
-    name_zh: str
-    name_en: str
 
 
 class RemovedOut(BaseModel):
@@ -149,8 +127,8 @@ async def _page(container: ContainerDep, product_id: int) -> ProductOut:
 
 
 @router.get("/categories", responses=error_responses(400, 401))
-async def categories(_user: CurrentUser) -> list[CategoryOut]:
-    return [CategoryOut(slug=c.slug, name_zh=c.name_zh, name_en=c.name_en) for c in CATEGORIES]
+async def categories(_user: CurrentUser) -> list[CategoryInfo]:
+    return list(CATEGORIES)
 
 
 @router.post(
@@ -162,8 +140,8 @@ async def list_product(
     shop_id: IdPath, body: ProductIn, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
     """Put a product on sale with its SKUs (prices in minor units of the shop's currency)."""
-    product = await service.list_product(
-        container.uow(),
+    product = await container.run(
+        service.list_product,
         actor_id=user.id,
         shop_id=shop_id,
         name=body.name,
@@ -186,7 +164,7 @@ async def find_products(
     shop_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> list[ProductCardOut]:
+) -> list[ProductCard]:
     """Search products on sale: 坚果 finds 每日坚果礼盒, nut finds Nuts."""
     cards = await search_products(
         reader,
@@ -197,7 +175,7 @@ async def find_products(
         limit=limit,
         offset=offset,
     )
-    return [ProductCardOut.model_validate(c) for c in cards]
+    return cards
 
 
 @router.get("/products/{product_id}", responses=error_responses(400, 401, 404, 422))
@@ -214,8 +192,8 @@ async def get_product(
 async def change_product(
     product_id: IdPath, body: ProductPatch, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
-    await service.change_product(
-        container.uow(),
+    await container.run(
+        service.change_product,
         actor_id=user.id,
         product_id=product_id,
         name=body.name,
@@ -234,7 +212,7 @@ async def remove_product(
     product_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> RemovedOut:
     """Delete a product; one that was ever ordered or shared is archived instead."""
-    outcome = await service.remove_product(container.uow(), actor_id=user.id, product_id=product_id)
+    outcome = await container.run(service.remove_product, actor_id=user.id, product_id=product_id)
     return RemovedOut(id=product_id, outcome="deleted" if outcome == "deleted" else "archived")
 
 
@@ -246,8 +224,8 @@ async def remove_product(
 async def add_sku(
     product_id: IdPath, body: SkuIn, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
-    await service.add_sku(
-        container.uow(),
+    await container.run(
+        service.add_sku,
         actor_id=user.id,
         product_id=product_id,
         spec=service.SkuSpec(body.label, body.price, body.stock, body.team_price),
@@ -261,8 +239,8 @@ async def change_sku(
 ) -> ProductOut:
     """Change a SKU's label or prices, or its stock by a delta (never an absolute number, which
     would race with checkouts)."""
-    sku = await service.change_sku(
-        container.uow(),
+    sku = await container.run(
+        service.change_sku,
         actor_id=user.id,
         sku_id=sku_id,
         label=body.label,
@@ -292,7 +270,7 @@ async def add_image(
         max_side=1600,
         max_bytes=container.settings.max_upload_bytes,
     )
-    await service.add_image(container.uow(), actor_id=user.id, product_id=product_id, image=stored)
+    await container.run(service.add_image, actor_id=user.id, product_id=product_id, image=stored)
     return await _page(container, product_id)
 
 
@@ -302,7 +280,7 @@ async def add_image(
 async def remove_image(
     product_id: IdPath, image_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> ProductOut:
-    await service.remove_image(
-        container.uow(), actor_id=user.id, product_id=product_id, image_id=image_id
+    await container.run(
+        service.remove_image, actor_id=user.id, product_id=product_id, image_id=image_id
     )
     return await _page(container, product_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from tuan.groupbuy import service as teams
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input
@@ -47,17 +48,28 @@ class ShareOut(BaseModel):
     responses=error_responses(400, 401, 404, 410, 413, 422),
 )
 async def create_share(body: ShareIn, user: CurrentUser, container: ContainerDep) -> ShareOut:
-    created = await service.share(
-        container.uow(),
-        sharer_id=user.id,
-        product_id=body.product_id,
-        deal_id=body.deal_id,
-        team_id=body.team_id,
-        conversation_id=body.conversation_id,
-        parent_share_id=body.parent_share_id,
-    )
+    """Share a product, one of its deals, or a team I may see (a public one, or my own)."""
+    if body.team_id is not None:  # a team is shared through team purchase, which knows teams
+        share_id = await container.run(
+            teams.share_team,
+            sharer_id=user.id,
+            team_id=body.team_id,
+            product_id=body.product_id,
+            deal_id=body.deal_id,
+            conversation_id=body.conversation_id,
+            parent_share_id=body.parent_share_id,
+        )
+    else:
+        share_id = await container.run(
+            service.share,
+            sharer_id=user.id,
+            product_id=body.product_id,
+            deal_id=body.deal_id,
+            conversation_id=body.conversation_id,
+            parent_share_id=body.parent_share_id,
+        )
     async with container.db.read_sessions() as reader:
-        return ShareOut.model_validate(await share_page(reader, created.id, user.id))
+        return ShareOut.model_validate(await share_page(reader, share_id, user.id))
 
 
 @router.get("/shares/{share_id}", responses=error_responses(400, 401, 404, 422))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from tuan.catalog import service
 from tuan.catalog.queries import ShopView, shop_page, shops_owned_by
@@ -29,30 +27,15 @@ class ShopPatch(Input):
     commission_rate_bp: Rate | None = None
 
 
-class ShopOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    owner_id: int
-    name: str
-    description: str
-    currency: str
-    commission_rate_bp: int
-    created_at: datetime
-
-
-def shop_out(view: ShopView) -> ShopOut:
-    return ShopOut.model_validate(view)
-
-
 @router.post(
     "/shops",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 403, 413, 422),
 )
-async def open_shop(body: ShopIn, user: CurrentUser, container: ContainerDep) -> ShopOut:
+async def open_shop(body: ShopIn, user: CurrentUser, container: ContainerDep) -> ShopView:
     """Open a shop. Real-name verified users may; others need an operator's approval."""
-    shop = await service.open_shop(
-        container.uow(),
+    shop = await container.run(
+        service.open_shop,
         owner_id=user.id,
         name=body.name,
         description=body.description,
@@ -60,21 +43,21 @@ async def open_shop(body: ShopIn, user: CurrentUser, container: ContainerDep) ->
         commission_rate_bp=body.commission_rate_bp,
     )
     async with container.db.read_sessions() as reader:
-        return shop_out(await shop_page(reader, shop.id))
+        return await shop_page(reader, shop.id)
 
 
 @router.get("/shops/{shop_id}", responses=error_responses(400, 401, 404, 422))
-async def get_shop(shop_id: IdPath, reader: ReaderDep, _user: CurrentUser) -> ShopOut:
-    return shop_out(await shop_page(reader, shop_id))
+async def get_shop(shop_id: IdPath, reader: ReaderDep, _user: CurrentUser) -> ShopView:
+    return await shop_page(reader, shop_id)
 
 
 @router.patch("/shops/{shop_id}", responses=error_responses(400, 401, 403, 404, 413, 422))
 async def change_shop(
     shop_id: IdPath, body: ShopPatch, user: CurrentUser, container: ContainerDep
-) -> ShopOut:
+) -> ShopView:
     """Change name, description or commission rate (orders keep the rate they were placed at)."""
-    await service.change_shop(
-        container.uow(),
+    await container.run(
+        service.change_shop,
         shop_id=shop_id,
         actor_id=user.id,
         name=body.name,
@@ -82,9 +65,9 @@ async def change_shop(
         commission_rate_bp=body.commission_rate_bp,
     )
     async with container.db.read_sessions() as reader:
-        return shop_out(await shop_page(reader, shop_id))
+        return await shop_page(reader, shop_id)
 
 
 @router.get("/me/shops", responses=error_responses(400, 401))
-async def my_shops(user: CurrentUser, reader: ReaderDep) -> list[ShopOut]:
-    return [shop_out(s) for s in await shops_owned_by(reader, user.id)]
+async def my_shops(user: CurrentUser, reader: ReaderDep) -> list[ShopView]:
+    return await shops_owned_by(reader, user.id)

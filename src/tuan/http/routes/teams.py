@@ -54,6 +54,9 @@ class TeamOut(BaseModel):
     opener_display_name: str
     you_are_member: bool
     code: str | None = Field(description="The share-link code (members only)")
+    allowed_actions: list[Literal["join"]] = Field(
+        description="What the viewer may do now; the web app offers exactly these"
+    )
 
 
 class TeamOrderOut(BaseModel):
@@ -88,8 +91,8 @@ async def open_team(
     response: Response,
 ) -> TeamOrderOut:
     """Start a team at the team price. It opens, and its deadline starts, when you pay the order."""
-    result = await service.open_team(
-        container.uow,
+    result = await container.run(
+        service.open_team,
         buyer_id=user.id,
         sku_id=body.sku_id,
         quantity=body.quantity,
@@ -114,8 +117,8 @@ async def join_team(
 ) -> TeamOrderOut:
     """Take a place in a team; pay the order to count. ``409 TEAM_FULL``: every place is taken;
     ``410 TEAM_CLOSED``: it filled or expired."""
-    result = await service.join_team(
-        container.uow,
+    result = await container.run(
+        service.join_team,
         buyer_id=user.id,
         team_id=team_id,
         code=body.code,

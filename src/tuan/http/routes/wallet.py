@@ -11,16 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Currency, Input, Money
-from tuan.ledger.queries import wallet
-from tuan.payments import service
+from tuan.ledger.queries import Balance, wallet
+from tuan.payments import payouts
 
 router = APIRouter(prefix="/api/v1", tags=["wallet"])
-
-
-class BalanceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    currency: str
-    amount: int
 
 
 class EntryOut(BaseModel):
@@ -36,7 +30,7 @@ class EntryOut(BaseModel):
 
 class WalletOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-    balances: list[BalanceOut]
+    balances: list[Balance]
     entries: list[EntryOut]
 
 
@@ -67,8 +61,8 @@ async def get_wallet(user: CurrentUser, reader: ReaderDep) -> WalletOut:
 )
 async def request_payout(body: PayoutIn, user: CurrentUser, container: ContainerDep) -> PayoutOut:
     """Move part of a balance out through the payment provider."""
-    payout = await service.request_payout(
-        container.uow(), user_id=user.id, amount=body.amount, currency=body.currency
+    payout = await container.run(
+        payouts.request_payout, user_id=user.id, amount=body.amount, currency=body.currency
     )
     container.scheduler.kick()
     return PayoutOut.model_validate(payout)

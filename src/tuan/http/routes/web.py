@@ -14,9 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tuan.accounts import service as accounts
-from tuan.catalog.domain import CURRENCIES
 from tuan.core.errors import TuanError
 from tuan.core.media import content_type_for
+from tuan.core.money import CURRENCIES
 from tuan.foryou.domain import Locale, explain
 from tuan.foryou.queries import for_you
 from tuan.groups import queries as group_queries

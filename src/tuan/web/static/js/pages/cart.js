@@ -1,4 +1,5 @@
-// The cart, one checkout per shop (an order belongs to one shop).
+// The cart, one checkout per shop (an order belongs to one shop). Prices, subtotals and totals
+// come from the server; the page only shows them.
 import { formatMoney, t } from "../boot.js";
 import { api, onceKey } from "../api.js";
 import { h, showStatus } from "../dom.js";
@@ -22,22 +23,27 @@ function line(item) {
     h("button", { type: "button", class: "secondary", onclick: () => remove(item) }, t("js.remove")));
 }
 
-function shopBlock(shopId, items) {
-  const total = items.reduce((sum, item) => sum + item.unit_price * item.quantity, 0);
+function shopBlock(shop, items) {
   const error = h("p", { class: "error", role: "alert", hidden: true });
-  return h("section", { class: "card", dataset: { shopId } },
+  return h("section", { class: "card", dataset: { shopId: shop.shop_id } },
     h("ul", { class: "list" }, items.map(line)),
-    h("p", {}, h("strong", {}, `${t("js.subtotal")}: ${formatMoney(total, items[0].currency)}`)),
-    h("button", { type: "button", onclick: () => checkout(shopId, items[0].currency, error) }, t("js.check_out")),
+    h("p", {}, h("strong", {}, `${t("js.subtotal")}: ${formatMoney(shop.subtotal, shop.currency)}`)),
+    h("button", { type: "button", onclick: () => checkout(shop.shop_id, shop.currency, error) }, t("js.check_out")),
     error);
+}
+
+function totals(cart) {
+  if (cart.shops.length < 2) return [];
+  const amounts = cart.totals.map((total) => formatMoney(total.amount, total.currency)).join(" + ");
+  return [h("p", { class: "cart-total" }, h("strong", {}, `${t("js.cart_total")}: ${amounts}`))];
 }
 
 async function load() {
   try {
     const cart = await api("GET", "/cart");
-    const byShop = new Map();
-    for (const item of cart.lines) byShop.set(item.shop_id, [...(byShop.get(item.shop_id) ?? []), item]);
-    holder.replaceChildren(...[...byShop].map(([shopId, items]) => shopBlock(shopId, items)));
+    holder.replaceChildren(
+      ...cart.shops.map((shop) => shopBlock(shop, cart.lines.filter((item) => item.shop_id === shop.shop_id))),
+      ...totals(cart));
     showStatus(status, cart.lines.length ? "ready" : "empty", t("js.cart_empty"));
   } catch (error) {
     showStatus(status, "error", error.message, load);

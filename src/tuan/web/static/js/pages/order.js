@@ -42,15 +42,18 @@ function actionButton(label, path, body, style = "") {
   }, label);
 }
 
+// One button per action the server allows this viewer now (order.allowed_actions); paying has
+// its own form. The page never decides on its own what may happen next.
+const BUTTONS = {
+  cancel: () => actionButton(t("js.cancel_order"), "cancel", undefined, "danger"),
+  ship: () => actionButton(t("js.ship"), "ship", {}),
+  mark_delivered: () => actionButton(order.role === "buyer" ? t("js.received") : t("js.mark_delivered"), "deliver"),
+  complete: () => actionButton(t("js.complete"), "complete"),
+  refund: () => actionButton(t("js.refund"), "refunds", {}, "danger"),
+};
+
 function actions() {
-  const buyer = order.role === "buyer";
-  const list = [];
-  if (buyer && order.status === "pending") list.push(actionButton(t("js.cancel_order"), "cancel", undefined, "danger"));
-  if (buyer && order.status === "shipped") list.push(actionButton(t("js.received"), "deliver"));
-  if (buyer && order.status === "delivered") list.push(actionButton(t("js.complete"), "complete"));
-  if (!buyer && order.status === "paid") list.push(actionButton(t("js.ship"), "ship", {}));
-  if (!buyer && ["paid", "shipped", "delivered"].includes(order.status)) list.push(actionButton(t("js.refund"), "refunds", {}, "danger"));
-  return list;
+  return order.allowed_actions.filter((action) => action in BUTTONS).map((action) => BUTTONS[action]());
 }
 
 function render() {
@@ -77,7 +80,7 @@ function render() {
     ].filter(Boolean).join(" · ");
   }
 
-  const paying = order.role === "buyer" && order.status === "pending";
+  const paying = order.allowed_actions.includes("pay");
   document.getElementById("pay-section").hidden = !paying;
   stopPayClock();
   if (paying && order.seconds_to_pay !== null) {

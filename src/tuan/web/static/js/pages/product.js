@@ -73,9 +73,12 @@ function teamRow(team) {
   const progress = h("progress", { max: team.size, value: team.paid_count, "aria-label": t("js.team_progress", { paid: team.paid_count, size: team.size }) });
   const clock = h("span", { class: "countdown", role: "timer" });
   if (team.seconds_left !== null) teamTimers.push(countdown(clock, team.seconds_left, loadTeams));
+  // Join only where the server allows it (team.allowed_actions): a place left, before the deadline.
   const action = team.you_are_member
     ? h("span", { class: "ok" }, t("js.in_this_team"))
-    : h("button", { type: "button", onclick: () => joinTeam(team) }, t("js.join_team", { price: formatMoney(team.team_price, team.currency) }));
+    : team.allowed_actions.includes("join")
+      ? h("button", { type: "button", onclick: () => joinTeam(team) }, t("js.join_team", { price: formatMoney(team.team_price, team.currency) }))
+      : h("span", { class: "hint" }, t(`js.team_status_${team.status}`));
   return h("li", { dataset: { teamId: team.id } },
     h("div", {}, t("js.team_of_opener", { name: team.opener_display_name }), " · ",
       h("span", { class: "team-count" }, t("js.team_progress", { paid: team.paid_count, size: team.size })),
