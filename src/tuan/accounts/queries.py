@@ -34,3 +34,11 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(
         select(User).where(User.username_key == domain.username_key(username))
     )
+
+
+async def display_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """The display name of each of ``user_ids`` that exists."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}

@@ -94,3 +94,11 @@ async def member_count(session: AsyncSession, group_id: int) -> int:
         select(func.count()).select_from(Member).where(Member.conversation_id == group_id)
     )
     return int(count or 0)
+
+
+async def live_group_name(session: AsyncSession, group_id: int) -> str | None:
+    """The group's name if ``group_id`` is a group that has not been dissolved, else None (a
+    direct chat, a dissolved group, nothing)."""
+    return await session.scalar(
+        select(Group.name).where(Group.id == group_id, Group.dissolved_at.is_(None))
+    )

@@ -14,6 +14,8 @@ MAX_CAP = 1000
 MAX_COOLDOWN_HOURS = 24 * 90
 # Days for the promotion cap run midnight to midnight in China Standard Time (no DST).
 CHINA = timezone(timedelta(hours=8))
+# Who sets a group's norms, and is not held to its new-member cooldown.
+ADMIN_ROLES = ("owner", "admin")
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,13 @@ def cap_message(cap: int) -> str:
     )
 
 
+def hours_left(left: timedelta) -> int:
+    """A wait in whole hours, rounded up (at least one)."""
+    return max(1, int(left.total_seconds() + 3599) // 3600)
+
+
 def cooldown_message(left: timedelta, hours: int) -> str:
-    wait = max(1, int(left.total_seconds() + 3599) // 3600)
+    wait = hours_left(left)
     return (
         f"New members of this group may share products after {hours} hours; "
         f"you can share in about {wait} hour{'s' if wait != 1 else ''}."

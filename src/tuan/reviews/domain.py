@@ -8,6 +8,11 @@ from datetime import timedelta
 
 from tuan.reviews.errors import InvalidStars
 
+# The kinds of message a report is posted as (only the server writes them).
+BOUGHT_KIND = "purchase_report"
+REVIEW_KIND = "review_card"
+DIGEST_KIND = "purchase_digest"
+
 REPORTABLE = ("paid", "shipped", "delivered", "completed")
 REVIEWABLE = ("delivered", "completed")
 NEGATIVE_STARS = 2
@@ -58,8 +63,3 @@ def trusted_order(reviews: Iterable[tuple[int, int, float]]) -> list[int]:
         return (0 if negative_trusted else 1, -trust, -review_id)
 
     return [r for r, _, _ in sorted(reviews, key=key)]
-
-
-def digest_text(count: int) -> str:
-    people = "person" if count == 1 else "people"
-    return f"又有{count}人买了 · {count} more {people} bought through shares here"

@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import tuan.cards.commands
+import tuan.reviews.service  # noqa: F401 - registers the reports' kinds of message
 from tuan.cards import domain as cards
-from tuan.cards.errors import InvalidPhotos
 from tuan.chat.domain import check_message
 from tuan.chat.errors import UnknownMessageKind
+from tuan.core.media import InvalidPhotos, check_photos
 from tuan.norms import domain as norms
 from tuan.norms.domain import Norms
 from tuan.reviews import domain as reviews
@@ -56,6 +58,8 @@ def test_the_cooldown_counts_from_joining() -> None:
     assert norms.cooldown_left(joined, 24, joined + timedelta(hours=24)) is None
     assert "about 14 hours" in norms.cooldown_message(timedelta(hours=14), 24)
     assert "about 1 hour." in norms.cooldown_message(timedelta(minutes=5), 24)
+    assert norms.hours_left(timedelta(hours=13, minutes=1)) == 14
+    assert norms.hours_left(timedelta(minutes=5)) == 1
 
 
 def test_ratings_count_and_average() -> None:
@@ -92,21 +96,28 @@ def test_stars_are_one_to_five() -> None:
 
 
 def test_paid_shares_carry_a_label_naming_the_commission() -> None:
+    """A code and the rate for the catalogues to say it in the reader's language."""
     assert cards.paid_label(0) is None
-    label = cards.paid_label(1000)
-    assert label is not None and "有偿分享" in label and "10% commission" in label
-    assert "2.5%" in (cards.paid_label(250) or "")
+    assert cards.paid_label(1000) == cards.Label("paid_share", {"rate": 10})
+    assert cards.paid_label(250) == cards.Label("paid_share", {"rate": 2.5})
+
+
+def test_a_card_is_bought_from_only_while_its_product_is_on_sale() -> None:
+    assert cards.card_actions(product_status="active") == ["like", "comment", "buy"]
+    assert cards.card_actions(product_status="archived") == ["like", "comment"]
+    assert cards.report_actions() == ["like", "comment"]
 
 
 def test_card_photos_are_uploaded_chat_images() -> None:
-    assert cards.check_photos([KEY, KEY]) == [KEY]
+    assert check_photos([KEY, KEY]) == [KEY]
     for bad in (["products/" + "a" * 64 + ".jpg"], ["../etc/passwd"], [KEY] * 10):
         with pytest.raises(InvalidPhotos):
-            cards.check_photos(bad)
+            check_photos(bad)
 
 
 def test_clients_cannot_send_cards_or_reports_as_messages() -> None:
-    for kind in (cards.CARD_KIND, cards.BOUGHT_KIND, cards.REVIEW_KIND):
+    """Even once the domains that post them have registered their kinds."""
+    for kind in (cards.CARD_KIND, reviews.BOUGHT_KIND, reviews.REVIEW_KIND, reviews.DIGEST_KIND):
         with pytest.raises(UnknownMessageKind):
             check_message(kind, "", {"share_id": 1})
 
