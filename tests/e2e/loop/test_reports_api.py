@@ -225,3 +225,32 @@ async def test_a_card_taken_down_by_an_admin_can_no_longer_be_seen_or_forwarded(
         json={"conversation_id": group},
     )
     assert forwarded.status_code == 404
+
+
+async def test_a_report_taken_down_by_an_admin_can_no_longer_be_liked_or_commented(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """Like a card: whoever cannot see a report's message cannot act on it."""
+    owner = await merchant(client, container, "shopkeeper")
+    shop = await open_shop(client, owner)
+    item = await list_product(client, owner, shop["id"])
+    mei, ben, cat = await people(client, "mei", "ben", "cat")
+    group = await join_open_group(client, mei, ben, cat)
+    card = (await share_card(client, mei, group, item["id"])).json()
+    order = await delivered_order(
+        client, container, ben, owner, item["skus"][0]["id"], card["share_id"]
+    )
+    posted = (await review(client, ben, order["id"], 1, "广告广告")).json()
+    removed = await client.delete(
+        f"/api/v1/conversations/{group}/messages/{posted['message_seq']}", headers=mei.headers
+    )
+    assert removed.status_code == 200, removed.text
+    report = f"/api/v1/reports/{posted['report_id']}"
+    for refused in (
+        await client.get(f"{report}/counts", headers=cat.headers),
+        await client.put(f"{report}/like", headers=cat.headers),
+        await client.post(f"{report}/comments", headers=cat.headers, json={"text": "?"}),
+        await client.get(f"{report}/comments", headers=cat.headers),
+    ):
+        assert refused.status_code == 404
+        assert refused.json()["error"]["code"] == "REPORT_NOT_FOUND"
