@@ -22,6 +22,13 @@ DYNAMIC = {
     "js.team_status_": ("forming", "open", "filled", "expired", "cancelled"),
     "js.deal_state_": ("upcoming", "active", "sold_out", "ended"),
     "js.sys_": ("joined", "left", "removed", "created", "admin", "not_admin", "owner", "dissolved"),
+    "notifications.about_": (
+        "product_card",
+        "purchase_report",
+        "review_card",
+        "purchase_digest",
+        "recommendation_ask",
+    ),
 }
 
 

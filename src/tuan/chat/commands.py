@@ -121,7 +121,7 @@ async def post_server_message(
         actor_id=sender_id,
         conversation_id=conversation_id,
         message_seq=row["seq"],
-        data={"text": text[:140]},
+        data={"text": text[:140], "message_kind": kind},
     )
     return view
 

@@ -22,6 +22,23 @@ DIGEST_AFTER = 3
 DIGEST_WINDOW = timedelta(hours=1)
 
 
+# What a buyer may do about their order (the order page shows these, and only these).
+REPORT_BOUGHT, REVIEW, REVIEW_IN_CHAT = "report_bought", "review", "review_in_chat"
+
+
+def order_actions(*, status: str, in_chat: bool, told: bool, unreviewed: int) -> list[str]:
+    """Say "bought it" once paid, if the order came from a share in a chat and nothing was said
+    yet; review once delivered, while some item is not reviewed (in the chat, if from one)."""
+    actions = []
+    if in_chat and status in REPORTABLE and not told:
+        actions.append(REPORT_BOUGHT)
+    if status in REVIEWABLE and unreviewed:
+        actions.append(REVIEW)
+        if in_chat:
+            actions.append(REVIEW_IN_CHAT)
+    return actions
+
+
 def check_stars(stars: int) -> int:
     if not 1 <= stars <= 5:
         raise InvalidStars(field="stars")

@@ -21,11 +21,12 @@ from tuan.core.media import media_url
 from tuan.groups.errors import GroupNotFound
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
-from tuan.orders.queries import order_facts
+from tuan.orders.queries import order_facts, products_in_order
 from tuan.privacy.queries import visible_owners
 from tuan.reviews import domain
 from tuan.reviews.domain import Rating
 from tuan.reviews.models import PurchaseReport, Review
+from tuan.shares.queries import share_record
 from tuan.social.queries import friend_ids
 from tuan.trust.queries import trust_from
 
@@ -146,10 +147,13 @@ class PostedReview:
 
 @dataclass(frozen=True)
 class OrderReports:
-    """What the buyer already said about one order: the "bought it" report, the reviews."""
+    """What the buyer already said about one order (the "bought it" report, the reviews) and
+    what they may say next."""
 
     bought_it_conversation_id: int | None
     reviews: list[PostedReview]
+    allowed_actions: list[str]
+    products_to_review: list[int]
 
 
 async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> OrderReports:
@@ -163,12 +167,26 @@ async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> Ord
         .order_by(PurchaseReport.id)
         .limit(1)
     )
-    reviews = await session.scalars(
-        select(Review).where(Review.order_id == order_id).order_by(Review.id)
+    reviews = [
+        PostedReview(r.id, r.product_id, r.stars, r.conversation_id)
+        for r in await session.scalars(
+            select(Review).where(Review.order_id == order_id).order_by(Review.id)
+        )
+    ]
+    share = await share_record(session, order.share_id) if order.share_id else None
+    reviewed = {r.product_id for r in reviews}
+    unreviewed = [p for p in await products_in_order(session, order_id) if p not in reviewed]
+    actions = domain.order_actions(
+        status=order.status,
+        in_chat=share is not None and share.conversation_id is not None,
+        told=told is not None,
+        unreviewed=len(unreviewed),
     )
     return OrderReports(
         bought_it_conversation_id=told,
-        reviews=[PostedReview(r.id, r.product_id, r.stars, r.conversation_id) for r in reviews],
+        reviews=reviews,
+        allowed_actions=actions,
+        products_to_review=unreviewed if domain.REVIEW in actions else [],
     )
 
 

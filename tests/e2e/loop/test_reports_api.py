@@ -7,6 +7,7 @@ import httpx
 
 from tests.e2e.commerce.kit import buy, checkout, list_product, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, messages, review, share_card
+from tests.e2e.test_web_session import web_log_in
 from tests.factories import join_open_group, people
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
@@ -65,13 +66,21 @@ async def test_only_the_buyer_of_a_delivered_order_reviews_it_once(
     assert mine.status_code == 200, mine.text
     assert mine.json()["bought_it_conversation_id"] == group
     assert [(r["product_id"], r["stars"]) for r in mine.json()["reviews"]] == [(item["id"], 4)]
+    assert mine.json()["allowed_actions"] == [] and mine.json()["products_to_review"] == []
     for stranger in (cat, owner):
         peek = await client.get(
             f"/api/v1/orders/{order['id']}/my-reports", headers=stranger.headers
         )
         assert peek.status_code == 404
     fresh = await client.get(f"/api/v1/orders/{paid['id']}/my-reports", headers=ben.headers)
-    assert fresh.json() == {"bought_it_conversation_id": None, "reviews": []}
+    assert fresh.json() == {
+        "bought_it_conversation_id": None,
+        "reviews": [],
+        "allowed_actions": ["report_bought"],  # paid, from a card in a chat: not yet reviewable
+        "products_to_review": [],
+    }
+    pending = await client.get(f"/api/v1/orders/{unpaid['id']}/my-reports", headers=ben.headers)
+    assert pending.json()["allowed_actions"] == []
 
 
 async def test_an_order_that_did_not_come_from_a_chat_has_nowhere_to_report(
@@ -82,6 +91,9 @@ async def test_an_order_that_did_not_come_from_a_chat_has_nowhere_to_report(
     item = await list_product(client, owner, shop["id"])
     (ben,) = await people(client, "ben")
     order = await delivered_order(client, container, ben, owner, item["skus"][0]["id"])
+    offered = await client.get(f"/api/v1/orders/{order['id']}/my-reports", headers=ben.headers)
+    assert offered.json()["allowed_actions"] == ["review"]  # and no chat to post it into
+    assert offered.json()["products_to_review"] == [item["id"]]
     refused = await client.post(f"/api/v1/orders/{order['id']}/bought-it", headers=ben.headers)
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "REPORT_NO_CONVERSATION"
@@ -195,6 +207,15 @@ async def test_a_busy_group_gets_a_digest_instead_of_a_ping_per_order(
     pings = (await client.get("/api/v1/notifications", headers=mei.headers)).json()
     mentions = [n for n in pings["notifications"] if n["kind"] == "mention"]
     assert len(mentions) == 4  # three reports, then one for the digest, not one per order
+    # Their words are the catalogue's, in Mei's language: the notification names the kind.
+    kinds = sorted(n["data"]["message_kind"] for n in mentions)
+    assert kinds == ["purchase_digest", *["purchase_report"] * 3]
+    assert all(n["data"]["text"] == "" for n in mentions)
+    await web_log_in(client, "mei")
+    page = (await client.get("/notifications", headers={"Accept-Language": "zh-CN"})).text
+    assert page.count("<q>🛍 通过你的分享买到了</q>") == 3
+    assert page.count("<q>又有人通过这个聊天里的分享买了</q>") == 1
+    client.cookies.clear()
 
     clock.advance(hours=2)  # a quiet hour later, reports stand on their own again
     late = await buy(client, buyers[0], item["skus"][0]["id"], share_id=card["share_id"])

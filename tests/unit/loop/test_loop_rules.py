@@ -132,3 +132,18 @@ def test_buying_on_a_share_is_a_strong_tie_and_reputation_is_smoothed() -> None:
     assert trust.reputation_score(1, 1) == pytest.approx(2 / 3)
     assert trust.reputation_score(0, 1) == pytest.approx(1 / 3)
     assert trust.reputation_score(0, 0) == 0.5
+
+
+def test_a_buyer_reports_once_paid_and_reviews_once_delivered() -> None:
+    def actions(
+        status: str, *, in_chat: bool = True, told: bool = False, left: int = 1
+    ) -> list[str]:
+        return reviews.order_actions(status=status, in_chat=in_chat, told=told, unreviewed=left)
+
+    assert actions("pending") == []
+    assert actions("paid") == actions("shipped") == ["report_bought"]
+    assert actions("paid", told=True) == actions("paid", in_chat=False) == []
+    assert actions("delivered") == ["report_bought", "review", "review_in_chat"]
+    assert actions("completed", told=True, in_chat=False) == ["review"]
+    assert actions("delivered", told=True, left=0) == []
+    assert actions("refunded") == actions("cancelled") == []

@@ -92,6 +92,10 @@ class OrderReportsOut(BaseModel):
         description='Where "bought it" was posted; null if not yet'
     )
     reviews: list[PostedReview]
+    allowed_actions: list[str] = Field(
+        description="What you may do next: report_bought, review, review_in_chat"
+    )
+    products_to_review: list[int] = Field(description="Items of the order not reviewed yet")
 
 
 @router.get("/orders/{order_id}/my-reports", responses=error_responses(400, 401, 404, 422))
