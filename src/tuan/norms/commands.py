@@ -34,9 +34,8 @@ async def enforce_share_norms(
     if role not in domain.ADMIN_ROLES:
         left = domain.cooldown_left(joined_at, norms.cooldown_hours, uow.now)
         if left is not None:
-            raise NewMemberCooldown(
-                domain.cooldown_message(left, norms.cooldown_hours),
-                details={"hours": norms.cooldown_hours, "wait_hours": domain.hours_left(left)},
+            raise NewMemberCooldown.waiting(
+                hours=norms.cooldown_hours, wait_hours=domain.hours_left(left)
             )
     stars = [s for _, _, s in await stars_posted_in(uow.session, [group_id], [product_id])]
     if domain.is_disputed(stars, norms) and (
@@ -68,4 +67,4 @@ async def _count_against_cap(uow: UnitOfWork, group_id: int, sharer_id: int, cap
     )
     if not changed_one(counted):
         wait = int((domain.next_day_starts(uow.now) - uow.now).total_seconds())
-        raise PromotionCapReached(domain.cap_message(cap), retry_after=wait, details={"cap": cap})
+        raise PromotionCapReached.at(cap, retry_after=wait)

@@ -14,6 +14,7 @@ from tuan.chat.errors import UnknownMessageKind
 from tuan.core.media import InvalidPhotos, check_photos
 from tuan.norms import domain as norms
 from tuan.norms.domain import Norms
+from tuan.norms.errors import NewMemberCooldown
 from tuan.reviews import domain as reviews
 from tuan.reviews.errors import InvalidStars
 from tuan.trust import domain as trust
@@ -56,10 +57,12 @@ def test_the_cooldown_counts_from_joining() -> None:
     assert norms.cooldown_left(joined, 0, joined) is None
     assert norms.cooldown_left(joined, 24, joined + timedelta(hours=10)) == timedelta(hours=14)
     assert norms.cooldown_left(joined, 24, joined + timedelta(hours=24)) is None
-    assert "about 14 hours" in norms.cooldown_message(timedelta(hours=14), 24)
-    assert "about 1 hour." in norms.cooldown_message(timedelta(minutes=5), 24)
+    assert norms.hours_left(timedelta(hours=14)) == 14
     assert norms.hours_left(timedelta(hours=13, minutes=1)) == 14
     assert norms.hours_left(timedelta(minutes=5)) == 1
+    refusal = NewMemberCooldown.waiting(hours=24, wait_hours=14)
+    assert "about 14 hours" in refusal.message and refusal.details["wait_hours"] == 14
+    assert "about 1 hour." in NewMemberCooldown.waiting(hours=24, wait_hours=1).message
 
 
 def test_ratings_count_and_average() -> None:
