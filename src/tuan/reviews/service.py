@@ -22,6 +22,7 @@ from tuan.chat.commands import (
     register_server_kinds,
     rewrite_server_message,
 )
+from tuan.core.errors import TuanError
 from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import live_group_name
@@ -58,6 +59,17 @@ class Reviewed:
     report_id: int | None
     conversation_id: int | None
     message_seq: int | None
+
+
+async def _add_once(uow: UnitOfWork, row: Review | PurchaseReport, refusal: TuanError) -> None:
+    """Store ``row``, or refuse with ``refusal`` if its unique key (one per order and product)
+    is taken; the transaction stays usable either way."""
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(row)
+            await uow.session.flush()
+    except IntegrityError:
+        raise refusal from None
 
 
 async def _buyers_order(uow: UnitOfWork, order_id: int, buyer_id: int) -> OrderFacts:
@@ -104,12 +116,7 @@ async def report_bought(
         message_seq=0,
         created_at=uow.now,
     )
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(report)
-            await uow.session.flush()
-    except IntegrityError:
-        raise AlreadyReported() from None
+    await _add_once(uow, report, AlreadyReported())
     mentions = [share.sharer_id] if share.sharer_id != buyer_id else []
     payload = {
         "report_id": report.id,
@@ -257,12 +264,7 @@ async def write_review(
         photos=keys,
         created_at=uow.now,
     )
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(review)
-            await uow.session.flush()
-    except IntegrityError:
-        raise AlreadyReviewed() from None
+    await _add_once(uow, review, AlreadyReviewed())
     report_id, seq = None, None
     if conversation_id is not None and share is not None:
         report_id, seq = await _post_review(uow, review, share, product)
