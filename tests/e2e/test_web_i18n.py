@@ -24,6 +24,13 @@ DYNAMIC = {
     "js.deal_state_": ("upcoming", "active", "sold_out", "ended"),
     # every line a group writes into its chat, and the one said for a code a page does not know
     "js.sys_": (*SYSTEM_LINES, "group_changed"),
+    "notifications.about_": (
+        "product_card",
+        "purchase_report",
+        "review_card",
+        "purchase_digest",
+        "recommendation_ask",
+    ),
 }
 
 

@@ -1,61 +1,52 @@
-"""Card rules that need no database: the message kinds, words and photos, the paid-share label.
+"""Card rules that need no database: the message kind, the paid-share label, what a viewer may
+do with a card or a report.
 
-The ``product_card`` and report kinds are registered with ``user_can_send=False``: only the
-server writes them (in the same transaction as the share or the report), so a client cannot
-forge a card that points at someone else's share.
+Cards are server-made messages: only the server writes one (in the same transaction as the
+share), so a client cannot forge a card that points at someone else's share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
-from tuan.cards.errors import InvalidPhotos
-from tuan.chat.domain import MessageKind, check_text, register_kind
-from tuan.core.media import KEY_PATTERN
+# Kept for asks (the feeds helper's), which reads these here until it takes them from
+# chat.commands, core.media and orders.queries; cards itself does not use them.
+from tuan.chat.commands import check_words as check_words
+from tuan.core.media import check_photos as check_photos
 
 CARD_KIND = "product_card"
-BOUGHT_KIND = "purchase_report"
-REVIEW_KIND = "review_card"
-ASK_KIND = "recommendation_ask"
-DIGEST_KIND = "purchase_digest"
-MAX_PHOTOS = 9
-PURCHASED_STATUSES = ("paid", "shipped", "delivered", "completed")
+ASK_KIND = "recommendation_ask"  # asks' kind; see above
+PURCHASED_STATUSES = ("paid", "shipped", "delivered", "completed")  # for foryou and proof
 TARGETS = ("card", "report")
 
-
-def _server_written(text: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    return text, payload
-
-
-def register_kinds() -> None:
-    for name in (CARD_KIND, BOUGHT_KIND, REVIEW_KIND, ASK_KIND, DIGEST_KIND):
-        register_kind(MessageKind(name, _server_written, user_can_send=False))
+# What a viewer may do with a card or a report they can see.
+LIKE, COMMENT, BUY = "like", "comment", "buy"
 
 
-register_kinds()
+@dataclass(frozen=True)
+class Label:
+    """Words the web app shows, as a catalogue code and its parameters (never a sentence)."""
+
+    code: str
+    params: dict[str, float]
 
 
-def check_words(text: str) -> str:
-    return check_text(text, required=False)
+PAID_SHARE = "paid_share"
 
 
-def check_photos(keys: Sequence[str]) -> list[str]:
-    if len(keys) > MAX_PHOTOS:
-        raise InvalidPhotos(field="photos")
-    for key in keys:
-        if not KEY_PATTERN.match(key) or not key.startswith("chat/"):
-            raise InvalidPhotos(field="photos")
-    return list(dict.fromkeys(keys))
-
-
-def photo_url(key: str) -> str:
-    return f"/media/{key}"
-
-
-def paid_label(rate_bp: int) -> str | None:
-    """The label every card of a commission-paying shop carries; None when nobody is paid."""
+def paid_label(rate_bp: int) -> Label | None:
+    """The label every card of a commission-paying shop carries (the sharer earns ``rate``
+    percent of what is bought through it); None when nobody is paid."""
     if rate_bp <= 0:
         return None
-    percent = f"{rate_bp / 100:g}"
-    return f"有偿分享 · Paid share: the sharer earns {percent}% commission on purchases"
+    return Label(PAID_SHARE, {"rate": rate_bp / 100})
+
+
+def card_actions(*, product_status: str) -> list[str]:
+    """A card's viewer may like it and comment on it, and buy from it while it is on sale."""
+    return [LIKE, COMMENT, BUY] if product_status == "active" else [LIKE, COMMENT]
+
+
+def report_actions() -> list[str]:
+    """A report's viewer may like it and comment on it."""
+    return [LIKE, COMMENT]

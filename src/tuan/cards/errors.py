@@ -15,13 +15,6 @@ class ReportNotFound(TuanError):
     default_message = "No such report, or it is in a conversation you are not in."
 
 
-class InvalidPhotos(TuanError):
-    code = "INVALID_PHOTOS"
-    default_message = (
-        "Photos are keys returned by uploading an image to the conversation (at most 9)."
-    )
-
-
 class EmptyComment(TuanError):
     code = "EMPTY_COMMENT"
     default_message = "A comment needs some text."

@@ -413,3 +413,57 @@ async def product_brief(session: AsyncSession, product_id: int) -> ProductBrief 
 
 async def product_of_deal(session: AsyncSession, deal_id: int) -> int | None:
     return await session.scalar(select(Deal.product_id).where(Deal.id == deal_id))
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What another domain needs to know about a product to talk about it (a card, a review)."""
+
+    id: int
+    shop_id: int
+    shop_owner_id: int
+    name: str
+    category: str | None
+    currency: str
+    status: str  # active | archived
+    commission_rate_bp: int  # what the shop pays a sharer whose share sold it
+
+
+def _facts(product: Product, shop: Shop) -> ProductFacts:
+    return ProductFacts(
+        id=product.id,
+        shop_id=shop.id,
+        shop_owner_id=shop.owner_id,
+        name=product.name,
+        category=product.category,
+        currency=product.currency,
+        status=product.status,
+        commission_rate_bp=shop.commission_rate_bp,
+    )
+
+
+async def _product_and_shop(session: AsyncSession, product_id: int) -> tuple[Product, Shop] | None:
+    row = (
+        await session.execute(
+            select(Product, Shop)
+            .join(Shop, Shop.id == Product.shop_id)
+            .where(Product.id == product_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def product_facts(session: AsyncSession, product_id: int) -> ProductFacts | None:
+    found = await _product_and_shop(session, product_id)
+    return _facts(*found) if found else None
+
+
+async def product_with_card(
+    session: AsyncSession, product_id: int, now: datetime
+) -> tuple[ProductFacts, ProductCard] | None:
+    """The product's facts and its live card (price now, image) in one read."""
+    found = await _product_and_shop(session, product_id)
+    if found is None:
+        return None
+    (card,) = await product_cards(session, [found[0]], now)
+    return _facts(*found), card

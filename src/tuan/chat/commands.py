@@ -4,20 +4,30 @@ A group *is* a conversation: creating one, admitting or removing a member, chang
 the line announcing it must commit with the group's own change (a join and its cap check, a
 removal and the member count), or not at all. So groups calls these with its unit of work; they
 never open or commit one. Live announcements go out after that commit.
+
+Cards, reports and asks are messages the server writes on a person's behalf, in the transaction
+of the thing they show; they are posted here too, with chat's positions, membership and block
+rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from tuan.chat import stream
-from tuan.chat.models import Conversation, Member
+from tuan.chat import domain, stream
+from tuan.chat.errors import BlockedByRecipient, ConversationClosed, ConversationNotFound
+from tuan.chat.models import Conversation, Member, Message
 from tuan.core.db import rows_changed
 from tuan.core.uow import UnitOfWork
+from tuan.notifications.commands import notify_users
 from tuan.realtime import topics
 from tuan.realtime.topics import MessageView
+from tuan.social.queries import blocked_either_way
 
 ROLES = ("owner", "admin", "member")
 
@@ -112,5 +122,133 @@ async def post_system_message(
     view = await stream.system_message(
         uow.session, conversation_id, code=code, params=params, now=uow.now, actor_id=actor_id
     )
+    uow.notify(topics.CONVERSATION_CHANGED, view)
+    return view
+
+
+# --- server-made messages (moved from cards.messages) ---
+
+
+def check_words(text: str) -> str:
+    """The words going with a server-made message (a card's, a review's): chat's text rule, and
+    they may be empty. Check them before the transaction, as chat does for a message."""
+    return domain.check_text(text, required=False)
+
+
+def _server_written(text: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return text, payload
+
+
+def register_server_kinds(*names: str) -> None:
+    """Declare kinds of message only the server writes (in the transaction of the thing they
+    show: a share, a report), so a client cannot forge one that points at someone else's."""
+    for name in names:
+        domain.register_kind(domain.MessageKind(name, _server_written, user_can_send=False))
+
+
+@dataclass(frozen=True)
+class Sender:
+    """A member allowed to post into a conversation, as the caller's rules may need them."""
+
+    conversation_id: int
+    user_id: int
+    role: str  # owner | admin | member
+    joined_at: datetime
+
+
+async def sender_in(uow: UnitOfWork, conversation_id: int, sender_id: int) -> Sender:
+    """The member who may post into the conversation now, or the refusal chat would give."""
+    conversation = await uow.session.get(Conversation, conversation_id)
+    member = await uow.session.get(Member, (conversation_id, sender_id))
+    if conversation is None or member is None:
+        raise ConversationNotFound(field="conversation_id")
+    if conversation.closed_at is not None:
+        raise ConversationClosed()
+    if conversation.kind == "direct":
+        other = await uow.session.scalar(
+            select(Member.user_id).where(
+                Member.conversation_id == conversation_id, Member.user_id != sender_id
+            )
+        )
+        if other is not None and await blocked_either_way(uow.session, sender_id, other):
+            raise BlockedByRecipient()
+    return Sender(conversation_id, sender_id, member.role, member.joined_at)
+
+
+async def post_server_message(
+    uow: UnitOfWork,
+    *,
+    conversation_id: int,
+    sender_id: int | None,
+    kind: str,
+    text: str,
+    payload: dict[str, Any],
+    mentions: Sequence[int] = (),
+) -> MessageView:
+    """Append a server-made message (a card, a report) from ``sender_id`` (None: from Tuan
+    itself, into a conversation the caller has checked); mentioned members who are awake are
+    told."""
+    if sender_id is not None:
+        await sender_in(uow, conversation_id, sender_id)
+    awake: list[int] = []
+    if mentions:
+        found = {
+            m.user_id: m
+            for m in await uow.session.scalars(
+                select(Member).where(
+                    Member.conversation_id == conversation_id, Member.user_id.in_(set(mentions))
+                )
+            )
+        }
+        mentions = [uid for uid in dict.fromkeys(mentions) if uid in found and uid != sender_id]
+        awake = [
+            uid
+            for uid in mentions
+            if found[uid].muted_until is None or found[uid].muted_until <= uow.now  # type: ignore[operator]
+        ]
+    (row,) = await stream.append(
+        uow.session,
+        conversation_id,
+        [
+            {
+                "sender_id": sender_id,
+                "kind": kind,
+                "text": text,
+                "payload": payload,
+                "mentions": list(mentions),
+                "created_at": uow.now,
+            }
+        ],
+    )
+    view = stream.render_row(row, {})
+    uow.notify(topics.CONVERSATION_CHANGED, view)
+    await notify_users(
+        uow,
+        awake,
+        kind="mention",
+        actor_id=sender_id,
+        conversation_id=conversation_id,
+        message_seq=row["seq"],
+        data={"text": text[:140], "message_kind": kind},
+    )
+    return view
+
+
+async def rewrite_server_message(
+    uow: UnitOfWork, *, conversation_id: int, seq: int, text: str, payload: dict[str, Any]
+) -> MessageView:
+    """Change a server-made message in place (a digest growing, a request settled); it gets a
+    new version, so clients following the stream see the change. A message its sender deleted
+    stays deleted (and unchanged)."""
+    message = await uow.session.scalar(
+        select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
+    )
+    assert message is not None
+    if message.deleted_at is not None:
+        return stream.render(message, {})
+    message.text, message.payload, message.edited_at = text, dict(payload), uow.now
+    await stream.bump(uow.session, message)
+    await uow.session.flush()
+    view = stream.render(message, {})
     uow.notify(topics.CONVERSATION_CHANGED, view)
     return view

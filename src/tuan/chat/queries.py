@@ -365,3 +365,75 @@ async def read_receipts(
 async def preferences(session: AsyncSession, user_id: int) -> bool:
     prefs = await session.get(ChatPreferences, user_id)
     return bool(prefs and prefs.share_read_receipts)
+
+
+# --- for the social loop (cards, reports, norms) ---
+
+
+async def sees_message(
+    session: AsyncSession, conversation_id: int, seq: int, viewer_id: int
+) -> bool:
+    """Whether ``viewer_id`` is a member who can see the message at ``seq``: it was posted after
+    they joined and nobody took it down."""
+    found = await session.scalar(
+        select(Message.deleted_at.is_(None))
+        .join(
+            Member,
+            and_(Member.conversation_id == Message.conversation_id, Member.user_id == viewer_id),
+        )
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.seq == seq,
+            Member.visible_from_seq < seq,
+        )
+    )
+    return bool(found)
+
+
+async def may_post(session: AsyncSession, conversation_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` is a member of an open conversation (blocks aside)."""
+    found = await session.scalar(
+        select(Member.user_id)
+        .join(Conversation, Conversation.id == Member.conversation_id)
+        .where(
+            Member.conversation_id == conversation_id,
+            Member.user_id == user_id,
+            Conversation.closed_at.is_(None),
+        )
+    )
+    return found is not None
+
+
+async def member_role(session: AsyncSession, conversation_id: int, user_id: int) -> str | None:
+    """``user_id``'s role in the conversation (owner, admin, member); None if not a member."""
+    return await session.scalar(
+        select(Member.role).where(
+            Member.conversation_id == conversation_id, Member.user_id == user_id
+        )
+    )
+
+
+async def members_among(
+    session: AsyncSession, conversation_id: int, user_ids: set[int]
+) -> set[int]:
+    """Which of ``user_ids`` are members of the conversation."""
+    if not user_ids:
+        return set()
+    return set(
+        await session.scalars(
+            select(Member.user_id).where(
+                Member.conversation_id == conversation_id, Member.user_id.in_(user_ids)
+            )
+        )
+    )
+
+
+async def message_payload(
+    session: AsyncSession, conversation_id: int, seq: int
+) -> dict[str, Any] | None:
+    """The payload of one message (a server-made one the caller is about to rewrite)."""
+    return await session.scalar(
+        select(Message.payload).where(
+            Message.conversation_id == conversation_id, Message.seq == seq
+        )
+    )

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -126,3 +127,30 @@ async def store_image(
 
 def content_type_for(key: str) -> str:
     return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[key.rsplit(".", 1)[1]]
+
+
+# Photos attached to a post in a chat (a card, a review, an answer): keys an image upload to the
+# conversation returned, at most a phone's multi-select.
+MAX_PHOTOS = 9
+
+
+class InvalidPhotos(TuanError):
+    code = "INVALID_PHOTOS"
+    default_message = (
+        "Photos are keys returned by uploading an image to the conversation (at most 9)."
+    )
+
+
+def check_photos(keys: Sequence[str], *, namespace: str = "chat") -> list[str]:
+    """The distinct keys, in order, if each names an upload in ``namespace``."""
+    if len(keys) > MAX_PHOTOS:
+        raise InvalidPhotos(field="photos")
+    for key in keys:
+        if not KEY_PATTERN.match(key) or not key.startswith(f"{namespace}/"):
+            raise InvalidPhotos(field="photos")
+    return list(dict.fromkeys(keys))
+
+
+def media_url(key: str) -> str:
+    """Where a stored object is served."""
+    return f"/media/{key}"

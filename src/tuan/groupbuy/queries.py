@@ -155,3 +155,36 @@ async def team_summary(session: AsyncSession, team_id: int) -> TeamSummary | Non
         )
     ).first()
     return None if row is None else TeamSummary(*row)
+
+
+@dataclass(frozen=True)
+class TeamFill:
+    """A team's live fill state, as a card in a chat shows it."""
+
+    id: int
+    status: str
+    size: int
+    paid_count: int
+    places_left: int
+    team_price: int
+    seconds_left: int | None
+    # A private team's join code: a member chose to post the team where it is shown, so the
+    # people who see it there may join (a non-member cannot share a private team).
+    code: str | None = None
+
+
+async def team_fill(session: AsyncSession, team_id: int, now: datetime) -> TeamFill | None:
+    team = await session.get(Team, team_id)
+    if team is None:
+        return None
+    view = team_view(team, "", True, now)
+    return TeamFill(
+        id=view.id,
+        status=view.status,
+        size=view.size,
+        paid_count=view.paid_count,
+        places_left=view.places_left,
+        team_price=view.team_price,
+        seconds_left=view.seconds_left,
+        code=None if team.allow_public_join else team.code,
+    )

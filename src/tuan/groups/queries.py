@@ -318,3 +318,11 @@ async def my_invitations(session: AsyncSession, user_id: int) -> list[JoinReques
         .order_by(JoinRequest.id)
     )
     return await _request_views(session, list(found))
+
+
+async def live_group_name(session: AsyncSession, group_id: int) -> str | None:
+    """The group's name if ``group_id`` is a group that has not been dissolved, else None (a
+    direct chat, a dissolved group, nothing)."""
+    return await session.scalar(
+        select(Group.name).where(Group.id == group_id, Group.dissolved_at.is_(None))
+    )

@@ -1,5 +1,5 @@
 """Norm rules that need no database: the settings and their defaults, when an item is disputed,
-which day a share counts against, and the sentences a refusal gives."""
+which day a share counts against, how long a newcomer still waits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ MAX_CAP = 1000
 MAX_COOLDOWN_HOURS = 24 * 90
 # Days for the promotion cap run midnight to midnight in China Standard Time (no DST).
 CHINA = timezone(timedelta(hours=8))
+# Who sets a group's norms, and is not held to its new-member cooldown.
+ADMIN_ROLES = ("owner", "admin")
 
 
 @dataclass(frozen=True)
@@ -53,17 +55,6 @@ def cooldown_left(joined_at: datetime, cooldown_hours: int, now: datetime) -> ti
     return ready - now if cooldown_hours > 0 and now < ready else None
 
 
-def cap_message(cap: int) -> str:
-    times = "product" if cap == 1 else "products"
-    return (
-        f"This group allows each member to share at most {cap} {times} a day, and you have "
-        "reached that today. Try again tomorrow."
-    )
-
-
-def cooldown_message(left: timedelta, hours: int) -> str:
-    wait = max(1, int(left.total_seconds() + 3599) // 3600)
-    return (
-        f"New members of this group may share products after {hours} hours; "
-        f"you can share in about {wait} hour{'s' if wait != 1 else ''}."
-    )
+def hours_left(left: timedelta) -> int:
+    """A wait in whole hours, rounded up (at least one)."""
+    return max(1, int(left.total_seconds() + 3599) // 3600)

@@ -385,3 +385,49 @@ async def team_of_order(session: AsyncSession, order_id: int) -> int | None:
 def unpaid(order: OrderState) -> bool:
     """The order still waits for its payment (it may take money)."""
     return order.status == domain.PENDING
+
+
+# --- for the social loop (reports, reviews, share trees) ---
+
+# An order in one of these has been paid for (and not refunded or cancelled): it counts as bought.
+PURCHASED_STATUSES = (domain.PAID, domain.SHIPPED, domain.DELIVERED, domain.COMPLETED)
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    id: int
+    buyer_id: int
+    shop_id: int
+    status: str
+    share_id: int | None  # the share the order came from
+    sharer_id: int | None
+
+
+async def order_facts(session: AsyncSession, order_id: int) -> OrderFacts | None:
+    order = await session.get(Order, order_id)
+    if order is None:
+        return None
+    return OrderFacts(
+        order.id, order.buyer_id, order.shop_id, order.status, order.share_id, order.sharer_id
+    )
+
+
+async def products_in_order(session: AsyncSession, order_id: int) -> list[int]:
+    """The distinct products an order's lines are for."""
+    return list(
+        await session.scalars(
+            select(OrderLine.product_id).where(OrderLine.order_id == order_id).distinct()
+        )
+    )
+
+
+async def purchases_through(session: AsyncSession, share_ids: list[int]) -> list[tuple[int, int]]:
+    """(share id, buyer id) of each bought order that came from one of ``share_ids``."""
+    if not share_ids:
+        return []
+    rows = await session.execute(
+        select(Order.share_id, Order.buyer_id).where(
+            Order.share_id.in_(share_ids), Order.status.in_(PURCHASED_STATUSES)
+        )
+    )
+    return [(int(share_id), buyer_id) for share_id, buyer_id in rows if share_id is not None]

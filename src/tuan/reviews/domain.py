@@ -8,6 +8,11 @@ from datetime import timedelta
 
 from tuan.reviews.errors import InvalidStars
 
+# The kinds of message a report is posted as (only the server writes them).
+BOUGHT_KIND = "purchase_report"
+REVIEW_KIND = "review_card"
+DIGEST_KIND = "purchase_digest"
+
 REPORTABLE = ("paid", "shipped", "delivered", "completed")
 REVIEWABLE = ("delivered", "completed")
 NEGATIVE_STARS = 2
@@ -15,6 +20,23 @@ UNCATEGORISED = "general"
 # A group that already had this many "bought it" reports in the window gets a digest instead.
 DIGEST_AFTER = 3
 DIGEST_WINDOW = timedelta(hours=1)
+
+
+# What a buyer may do about their order (the order page shows these, and only these).
+REPORT_BOUGHT, REVIEW, REVIEW_IN_CHAT = "report_bought", "review", "review_in_chat"
+
+
+def order_actions(*, status: str, in_chat: bool, told: bool, unreviewed: int) -> list[str]:
+    """Say "bought it" once paid, if the order came from a share in a chat and nothing was said
+    yet; review once delivered, while some item is not reviewed (in the chat, if from one)."""
+    actions = []
+    if in_chat and status in REPORTABLE and not told:
+        actions.append(REPORT_BOUGHT)
+    if status in REVIEWABLE and unreviewed:
+        actions.append(REVIEW)
+        if in_chat:
+            actions.append(REVIEW_IN_CHAT)
+    return actions
 
 
 def check_stars(stars: int) -> int:
@@ -58,8 +80,3 @@ def trusted_order(reviews: Iterable[tuple[int, int, float]]) -> list[int]:
         return (0 if negative_trusted else 1, -trust, -review_id)
 
     return [r for r, _, _ in sorted(reviews, key=key)]
-
-
-def digest_text(count: int) -> str:
-    people = "person" if count == 1 else "people"
-    return f"又有{count}人买了 · {count} more {people} bought through shares here"

@@ -11,25 +11,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from tuan.catalog.models import Product
+from tuan.catalog.queries import product_facts
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.orders.events import OrderPaid
-from tuan.orders.models import Order
+from tuan.orders.queries import order_facts
 from tuan.reviews import domain
 from tuan.reviews.events import ReviewPosted
 from tuan.shares.events import ProductShared
-from tuan.shares.models import Share
+from tuan.shares.queries import share_record
 from tuan.trust import commands as trust
-from tuan.trust.domain import GOOD_STARS, Interaction
+
+
+async def _category(uow: UnitOfWork, product_id: int) -> str:
+    product = await product_facts(uow.session, product_id)
+    return (product.category if product else None) or domain.UNCATEGORISED
 
 
 async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
     at = datetime.fromisoformat(envelope.occurred_at)
-    order = await uow.session.get(Order, int(envelope.payload["order_id"]))
+    order = await order_facts(uow.session, int(envelope.payload["order_id"]))
     if (
         order is None
         or order.share_id is None
@@ -37,31 +39,18 @@ async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
         or order.sharer_id == order.buyer_id
     ):
         return
-    category = await uow.session.scalar(
-        select(Product.category)
-        .join(Share, Share.product_id == Product.id)
-        .where(Share.id == order.share_id)
-    )
-    await trust.record(uow, order.buyer_id, order.sharer_id, Interaction.BOUGHT_ON_SHARE, at)
-    await trust.count_outcome(
-        uow,
-        user_id=order.sharer_id,
-        category=category or domain.UNCATEGORISED,
-        at=at,
-        purchases=1,
-    )
+    share = await share_record(uow.session, order.share_id)
+    category = await _category(uow, share.product_id) if share else domain.UNCATEGORISED
+    await trust.bought_on_share(uow, buyer_id=order.buyer_id, sharer_id=order.sharer_id, at=at)
+    await trust.count_outcome(uow, user_id=order.sharer_id, category=category, at=at, purchases=1)
 
 
 async def on_shared(uow: UnitOfWork, envelope: Envelope) -> None:
-    at = datetime.fromisoformat(envelope.occurred_at)
-    category = await uow.session.scalar(
-        select(Product.category).where(Product.id == int(envelope.payload["product_id"]))
-    )
     await trust.count_outcome(
         uow,
         user_id=int(envelope.payload["sharer_id"]),
-        category=category or domain.UNCATEGORISED,
-        at=at,
+        category=await _category(uow, int(envelope.payload["product_id"])),
+        at=datetime.fromisoformat(envelope.occurred_at),
         shares=1,
     )
 
@@ -70,13 +59,12 @@ async def on_review(uow: UnitOfWork, envelope: Envelope) -> None:
     p = envelope.payload
     if not p.get("sharer_id") or p["sharer_id"] == p["author_id"]:
         return
-    await trust.count_outcome(
+    await trust.count_rating(
         uow,
         user_id=int(p["sharer_id"]),
         category=p.get("category") or domain.UNCATEGORISED,
         at=datetime.fromisoformat(envelope.occurred_at),
-        rated=1,
-        rated_good=1 if int(p["stars"]) >= GOOD_STARS else 0,
+        stars=int(p["stars"]),
     )
 
 

@@ -6,25 +6,27 @@ aggregates, so a hidden review changes no average and no count.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.accounts.models import User
-from tuan.cards.domain import photo_url
+from tuan.accounts.queries import display_names
 from tuan.catalog.errors import ProductNotFound
-from tuan.catalog.models import Product
-from tuan.chat.models import Member
+from tuan.catalog.queries import product_facts
+from tuan.chat.queries import member_role, members_among
+from tuan.core.media import media_url
 from tuan.groups.errors import GroupNotFound
-from tuan.groups.models import Group
+from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
-from tuan.orders.models import Order
+from tuan.orders.queries import order_facts, products_in_order
 from tuan.privacy.queries import visible_owners
 from tuan.reviews import domain
 from tuan.reviews.domain import Rating
 from tuan.reviews.models import PurchaseReport, Review
+from tuan.shares.queries import share_record
 from tuan.social.queries import friend_ids
 from tuan.trust.queries import trust_from
 
@@ -38,18 +40,6 @@ async def visible_reviews(session: AsyncSession, product_id: int, viewer_id: int
     )
     allowed = await visible_owners(session, viewer_id, {r.author_id for r in reviews}, "ratings")
     return [r for r in reviews if r.author_id in allowed]
-
-
-async def group_members_among(session: AsyncSession, group_id: int, user_ids: set[int]) -> set[int]:
-    if not user_ids:
-        return set()
-    return set(
-        await session.scalars(
-            select(Member.user_id).where(
-                Member.conversation_id == group_id, Member.user_id.in_(user_ids)
-            )
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -99,40 +89,26 @@ async def ratings(
     group_id: int | None = None,
     limit: int = 50,
 ) -> RatingsView:
-    if await session.get(Product, product_id) is None:
+    if await product_facts(session, product_id) is None:
         raise ProductNotFound()
     reviews = await visible_reviews(session, product_id, viewer_id)
     authors = {r.author_id for r in reviews}
     friends = set(await friend_ids(session, viewer_id)) & authors
     group = None
     if group_id is not None:
-        found = await session.get(Group, group_id)
-        if (
-            found is None
-            or found.dissolved_at is not None
-            or await session.get(Member, (group_id, viewer_id)) is None
-        ):
+        name = await live_group_name(session, group_id)
+        if name is None or await member_role(session, group_id, viewer_id) is None:
             raise GroupNotFound(field="group_id")
-        members = await group_members_among(session, group_id, authors)
+        members = await members_among(session, group_id, authors)
         group = GroupRating(
-            group_id, found.name, domain.rating(r.stars for r in reviews if r.author_id in members)
+            group_id, name, domain.rating(r.stars for r in reviews if r.author_id in members)
         )
     trust = await trust_from(session, viewer_id, now) if reviews else {}
     trust = {uid: t for uid, t in trust.items() if uid in authors}
     average, weight = domain.weighted_rating(
         (r.stars, trust.get(r.author_id, 0.0)) for r in reviews
     )
-    names = (
-        dict(
-            (
-                await session.execute(
-                    select(User.id, User.display_name).where(User.id.in_(authors))
-                )
-            ).all()
-        )
-        if authors
-        else {}
-    )
+    names = await display_names(session, authors)
     order = domain.trusted_order((r.id, r.stars, trust.get(r.author_id, 0.0)) for r in reviews)
     by_id = {r.id: r for r in reviews}
     return RatingsView(
@@ -150,7 +126,7 @@ async def ratings(
                 author_display_name=names.get(r.author_id, ""),
                 stars=r.stars,
                 text=r.text,
-                photo_urls=[photo_url(k) for k in r.photos],
+                photo_urls=[media_url(k) for k in r.photos],
                 verified_purchase=True,
                 author_is_friend=r.author_id in friends,
                 trust=round(trust.get(r.author_id, 0.0), 3),
@@ -171,16 +147,19 @@ class PostedReview:
 
 @dataclass(frozen=True)
 class OrderReports:
-    """What the buyer already said about one order: the "bought it" report, the reviews."""
+    """What the buyer already said about one order (the "bought it" report, the reviews) and
+    what they may say next."""
 
     bought_it_conversation_id: int | None
     reviews: list[PostedReview]
+    allowed_actions: list[str]
+    products_to_review: list[int]
 
 
 async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> OrderReports:
     """The buyer's own reports on their order (an order that is not theirs is not found)."""
-    buyer = await session.scalar(select(Order.buyer_id).where(Order.id == order_id))
-    if buyer != buyer_id:
+    order = await order_facts(session, order_id)
+    if order is None or order.buyer_id != buyer_id:
         raise OrderNotFound()
     told = await session.scalar(
         select(PurchaseReport.conversation_id)
@@ -188,10 +167,52 @@ async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> Ord
         .order_by(PurchaseReport.id)
         .limit(1)
     )
-    reviews = await session.scalars(
-        select(Review).where(Review.order_id == order_id).order_by(Review.id)
+    reviews = [
+        PostedReview(r.id, r.product_id, r.stars, r.conversation_id)
+        for r in await session.scalars(
+            select(Review).where(Review.order_id == order_id).order_by(Review.id)
+        )
+    ]
+    share = await share_record(session, order.share_id) if order.share_id else None
+    reviewed = {r.product_id for r in reviews}
+    unreviewed = [p for p in await products_in_order(session, order_id) if p not in reviewed]
+    actions = domain.order_actions(
+        status=order.status,
+        in_chat=share is not None and share.conversation_id is not None,
+        told=told is not None,
+        unreviewed=len(unreviewed),
     )
     return OrderReports(
         bought_it_conversation_id=told,
-        reviews=[PostedReview(r.id, r.product_id, r.stars, r.conversation_id) for r in reviews],
+        reviews=reviews,
+        allowed_actions=actions,
+        products_to_review=unreviewed if domain.REVIEW in actions else [],
     )
+
+
+async def report_place(session: AsyncSession, report_id: int) -> tuple[int, int] | None:
+    """Where a report was posted: (conversation id, message seq); None if there is no such
+    report."""
+    row = (
+        await session.execute(
+            select(PurchaseReport.conversation_id, PurchaseReport.message_seq).where(
+                PurchaseReport.id == report_id
+            )
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def stars_posted_in(
+    session: AsyncSession, conversation_ids: Sequence[int], product_ids: Collection[int]
+) -> list[tuple[int, int, int]]:
+    """(conversation id, product id, stars) of every review of ``product_ids`` posted into one of
+    ``conversation_ids`` (for its members to read)."""
+    if not conversation_ids or not product_ids:
+        return []
+    rows = await session.execute(
+        select(Review.conversation_id, Review.product_id, Review.stars).where(
+            Review.conversation_id.in_(conversation_ids), Review.product_id.in_(product_ids)
+        )
+    )
+    return [(cid, pid, stars) for cid, pid, stars in rows if cid is not None]

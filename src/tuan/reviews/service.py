@@ -1,7 +1,7 @@
 """Purchase reports and reviews: a buyer's word, posted where the recommendation came from.
 
 "Bought it" needs a paid order that came from a share in a chat; a review needs a delivered (or
-completed) order of the item. Both are posted as server-written cards into the share's
+completed) order of the item. Both are posted as server-made messages into the share's
 conversation, mentioning the sharer, in the same transaction that stores them.
 """
 
@@ -14,14 +14,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tuan.cards import domain as cards_domain
-from tuan.cards.messages import post_server_message, rewrite_server_message
-from tuan.catalog.models import Product
-from tuan.chat.models import Conversation, Member, Message
+from tuan.catalog.queries import ProductFacts, product_facts
+from tuan.chat import queries as chat
+from tuan.chat.commands import (
+    check_words,
+    post_server_message,
+    register_server_kinds,
+    rewrite_server_message,
+)
+from tuan.core.errors import TuanError
+from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
-from tuan.norms.service import is_group
+from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
-from tuan.orders.models import Order, OrderLine
+from tuan.orders.queries import OrderFacts, order_facts, products_in_order
 from tuan.realtime.topics import MessageView
 from tuan.reviews import domain
 from tuan.reviews.errors import (
@@ -35,9 +41,9 @@ from tuan.reviews.errors import (
 )
 from tuan.reviews.events import PurchaseReported, ReviewPosted
 from tuan.reviews.models import PurchaseReport, Review
-from tuan.shares.models import Share
+from tuan.shares.queries import ShareRecord, share_record
 
-BOUGHT_TEXT = "买到了！Bought it"
+register_server_kinds(domain.BOUGHT_KIND, domain.REVIEW_KIND, domain.DIGEST_KIND)
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,19 @@ class Reviewed:
     message_seq: int | None
 
 
-async def _buyers_order(uow: UnitOfWork, order_id: int, buyer_id: int) -> Order:
-    order = await uow.session.get(Order, order_id)
+async def _add_once(uow: UnitOfWork, row: Review | PurchaseReport, refusal: TuanError) -> None:
+    """Store ``row``, or refuse with ``refusal`` if its unique key (one per order and product)
+    is taken; the transaction stays usable either way."""
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(row)
+            await uow.session.flush()
+    except IntegrityError:
+        raise refusal from None
+
+
+async def _buyers_order(uow: UnitOfWork, order_id: int, buyer_id: int) -> OrderFacts:
+    order = await order_facts(uow.session, order_id)
     if order is None:
         raise OrderNotFound()
     if order.buyer_id != buyer_id:
@@ -64,78 +81,77 @@ async def _buyers_order(uow: UnitOfWork, order_id: int, buyer_id: int) -> Order:
     return order
 
 
-async def _can_post(uow: UnitOfWork, conversation_id: int | None, user_id: int) -> bool:
-    if conversation_id is None:
-        return False
-    conversation = await uow.session.get(Conversation, conversation_id)
-    member = await uow.session.get(Member, (conversation_id, user_id))
-    return conversation is not None and conversation.closed_at is None and member is not None
+async def _product(uow: UnitOfWork, product_id: int) -> ProductFacts:
+    product = await product_facts(uow.session, product_id)
+    assert product is not None  # an order's or a share's product is never deleted
+    return product
+
+
+async def _share_of(uow: UnitOfWork, order: OrderFacts) -> ShareRecord | None:
+    return await share_record(uow.session, order.share_id) if order.share_id else None
 
 
 async def report_bought(
     uow: UnitOfWork, *, order_id: int, buyer_id: int, text: str = ""
 ) -> Reported:
-    """After paying: "bought it" into the conversation the share came from, @ the sharer."""
-    words = cards_domain.check_words(text) or BOUGHT_TEXT
-    async with uow:
-        order = await _buyers_order(uow, order_id, buyer_id)
-        if order.status not in domain.REPORTABLE:
-            raise NotYetPaid()
-        share = await uow.session.get(Share, order.share_id) if order.share_id else None
-        if share is None or share.conversation_id is None:
-            raise NoShareConversation()
-        if not await _can_post(uow, share.conversation_id, buyer_id):
-            raise NoShareConversation("You are no longer in the conversation this share came from.")
-        product = await uow.session.get(Product, share.product_id)
-        assert product is not None
-        report = PurchaseReport(
-            kind="bought",
-            order_id=order.id,
-            product_id=product.id,
-            author_id=buyer_id,
+    """After paying: "bought it" into the conversation the share came from, @ the sharer.
+
+    Without words of the buyer's the message has no text: its kind says what it is."""
+    words = check_words(text)
+    order = await _buyers_order(uow, order_id, buyer_id)
+    if order.status not in domain.REPORTABLE:
+        raise NotYetPaid()
+    share = await _share_of(uow, order)
+    if share is None or share.conversation_id is None:
+        raise NoShareConversation()
+    if not await chat.may_post(uow.session, share.conversation_id, buyer_id):
+        raise NoShareConversation("You are no longer in the conversation this share came from.")
+    product = await _product(uow, share.product_id)
+    report = PurchaseReport(
+        kind="bought",
+        order_id=order.id,
+        product_id=product.id,
+        author_id=buyer_id,
+        conversation_id=share.conversation_id,
+        message_seq=0,
+        created_at=uow.now,
+    )
+    await _add_once(uow, report, AlreadyReported())
+    mentions = [share.sharer_id] if share.sharer_id != buyer_id else []
+    payload = {
+        "report_id": report.id,
+        "share_id": share.id,
+        "product_id": product.id,
+        "product_name": product.name,
+        "sharer_id": share.sharer_id,
+    }
+    busy = await _recent_reports(uow, share.conversation_id, report.id)
+    if (
+        len(busy) >= domain.DIGEST_AFTER
+        and await live_group_name(uow.session, share.conversation_id) is not None
+    ):
+        report.in_digest = True
+        view = await _into_digest(uow, share.conversation_id, busy, payload, mentions)
+    else:
+        view = await post_server_message(
+            uow,
             conversation_id=share.conversation_id,
-            message_seq=0,
-            created_at=uow.now,
+            sender_id=buyer_id,
+            kind=domain.BOUGHT_KIND,
+            text=words,
+            payload=payload,
+            mentions=mentions,
         )
-        try:
-            async with uow.session.begin_nested():
-                uow.session.add(report)
-                await uow.session.flush()
-        except IntegrityError:
-            raise AlreadyReported() from None
-        mentions = [share.sharer_id] if share.sharer_id != buyer_id else []
-        payload = {
-            "report_id": report.id,
-            "share_id": share.id,
-            "product_id": product.id,
-            "product_name": product.name,
-            "sharer_id": share.sharer_id,
-        }
-        busy = await _recent_reports(uow, share.conversation_id, report.id)
-        if await is_group(uow.session, share.conversation_id) and len(busy) >= domain.DIGEST_AFTER:
-            report.in_digest = True
-            view = await _into_digest(uow, share.conversation_id, busy, payload, mentions)
-        else:
-            view = await post_server_message(
-                uow,
-                conversation_id=share.conversation_id,
-                sender_id=buyer_id,
-                kind=cards_domain.BOUGHT_KIND,
-                text=words,
-                payload=payload,
-                mentions=mentions,
-            )
-        report.message_seq = int(view["seq"])
-        uow.emit(
-            PurchaseReported(
-                report_id=report.id,
-                order_id=order.id,
-                buyer_id=buyer_id,
-                sharer_id=share.sharer_id if share.sharer_id != buyer_id else None,
-                conversation_id=share.conversation_id,
-            )
+    report.message_seq = int(view["seq"])
+    uow.emit(
+        PurchaseReported(
+            report_id=report.id,
+            order_id=order.id,
+            buyer_id=buyer_id,
+            sharer_id=share.sharer_id if share.sharer_id != buyer_id else None,
+            conversation_id=share.conversation_id,
         )
-        await uow.commit()
+    )
     return Reported(report.id, share.conversation_id, report.message_seq)
 
 
@@ -166,39 +182,31 @@ async def _into_digest(
 ) -> MessageView:
     """A busy group gets one digest message that grows, instead of a message and a ping per
     order: the first report past the threshold starts it (one ping to its sharer), later ones in
-    the window join it silently."""
+    the window join it silently. The payload is all it says (the reports in it)."""
     digest = next((r for r in reversed(recent) if r.in_digest), None)
     if digest is None:
         return await post_server_message(
             uow,
             conversation_id=conversation_id,
             sender_id=None,
-            kind=cards_domain.DIGEST_KIND,
-            text=domain.digest_text(1),
+            kind=domain.DIGEST_KIND,
+            text="",
             payload={"reports": [item]},
             mentions=mentions,
         )
-    found = await uow.session.scalar(
-        select(Message.payload).where(
-            Message.conversation_id == conversation_id, Message.seq == digest.message_seq
-        )
-    )
+    found = await chat.message_payload(uow.session, conversation_id, digest.message_seq)
     reports = [*list((found or {}).get("reports", [])), item]
     return await rewrite_server_message(
         uow,
         conversation_id=conversation_id,
         seq=digest.message_seq,
-        text=domain.digest_text(len(reports)),
+        text="",
         payload={"reports": reports},
     )
 
 
-async def _product_in(uow: UnitOfWork, order: Order, product_id: int | None) -> int:
-    in_order = list(
-        await uow.session.scalars(
-            select(OrderLine.product_id).where(OrderLine.order_id == order.id).distinct()
-        )
-    )
+async def _product_in(uow: UnitOfWork, order: OrderFacts, product_id: int | None) -> int:
+    in_order = await products_in_order(uow.session, order.id)
     if product_id is None:
         if len(in_order) == 1:
             return in_order[0]
@@ -223,91 +231,91 @@ async def write_review(
 ) -> Reviewed:
     """After delivery: a verified-purchase review, posted as a report card where the share was."""
     stars = domain.check_stars(stars)
-    words = cards_domain.check_words(text)
-    keys = cards_domain.check_photos(photos)
-    async with uow:
-        order = await _buyers_order(uow, order_id, author_id)
-        if order.status in ("paid", "shipped"):
-            raise NotYetDelivered()
-        if order.status not in domain.REVIEWABLE:
-            raise NotABuyer("Only a delivered order can be reviewed.")
-        reviewed = await _product_in(uow, order, product_id)
-        product = await uow.session.get(Product, reviewed)
-        assert product is not None
-        share = await uow.session.get(Share, order.share_id) if order.share_id else None
-        sharer_id = order.sharer_id if order.sharer_id != author_id else None
-        conversation_id = None
-        if (
-            post_to_chat
-            and share is not None
-            and share.product_id == reviewed
-            and await _can_post(uow, share.conversation_id, author_id)
-        ):
-            conversation_id = share.conversation_id
-        review = Review(
+    words = check_words(text)
+    keys = check_photos(photos)
+    order = await _buyers_order(uow, order_id, author_id)
+    if order.status in ("paid", "shipped"):
+        raise NotYetDelivered()
+    if order.status not in domain.REVIEWABLE:
+        raise NotABuyer("Only a delivered order can be reviewed.")
+    product = await _product(uow, await _product_in(uow, order, product_id))
+    share = await _share_of(uow, order)
+    sharer_id = order.sharer_id if order.sharer_id != author_id else None
+    conversation_id = None
+    if (
+        post_to_chat
+        and share is not None
+        and share.conversation_id is not None
+        and share.product_id == product.id
+        and await chat.may_post(uow.session, share.conversation_id, author_id)
+    ):
+        conversation_id = share.conversation_id
+    review = Review(
+        order_id=order.id,
+        product_id=product.id,
+        author_id=author_id,
+        shop_id=order.shop_id,
+        share_id=order.share_id,
+        sharer_id=sharer_id,
+        conversation_id=conversation_id,
+        category=product.category,
+        stars=stars,
+        text=words,
+        photos=keys,
+        created_at=uow.now,
+    )
+    await _add_once(uow, review, AlreadyReviewed())
+    report_id, seq = None, None
+    if conversation_id is not None and share is not None:
+        report_id, seq = await _post_review(uow, review, share, product)
+    uow.emit(
+        ReviewPosted(
+            review_id=review.id,
             order_id=order.id,
-            product_id=reviewed,
+            product_id=product.id,
             author_id=author_id,
-            shop_id=order.shop_id,
-            share_id=order.share_id,
             sharer_id=sharer_id,
-            conversation_id=conversation_id,
             category=product.category,
             stars=stars,
-            text=words,
-            photos=keys,
-            created_at=uow.now,
         )
-        try:
-            async with uow.session.begin_nested():
-                uow.session.add(review)
-                await uow.session.flush()
-        except IntegrityError:
-            raise AlreadyReviewed() from None
-        report_id, seq = None, None
-        if conversation_id is not None and share is not None:
-            report = PurchaseReport(
-                kind="review",
-                order_id=order.id,
-                product_id=reviewed,
-                author_id=author_id,
-                conversation_id=conversation_id,
-                message_seq=0,
-                review_id=review.id,
-                created_at=uow.now,
-            )
-            uow.session.add(report)
-            await uow.session.flush()
-            view = await post_server_message(
-                uow,
-                conversation_id=conversation_id,
-                sender_id=author_id,
-                kind=cards_domain.REVIEW_KIND,
-                text=words,
-                payload={
-                    "report_id": report.id,
-                    "review_id": review.id,
-                    "share_id": share.id,
-                    "product_id": reviewed,
-                    "product_name": product.name,
-                    "stars": stars,
-                    "photos": keys,
-                    "verified_purchase": True,
-                },
-                mentions=[share.sharer_id] if share.sharer_id != author_id else [],
-            )
-            report.message_seq = seq = int(view["seq"])
-            report_id = report.id
-        uow.emit(
-            ReviewPosted(
-                review_id=review.id,
-                order_id=order.id,
-                product_id=reviewed,
-                author_id=author_id,
-                sharer_id=sharer_id,
-                category=product.category,
-                stars=stars,
-            )
-        )
-        await uow.commit()
+    )
     return Reviewed(review.id, report_id, conversation_id, seq)
+
+
+async def _post_review(
+    uow: UnitOfWork, review: Review, share: ShareRecord, product: ProductFacts
+) -> tuple[int, int]:
+    """The review's card where the share was, mentioning the sharer; (report id, its seq)."""
+    assert review.conversation_id is not None
+    report = PurchaseReport(
+        kind="review",
+        order_id=review.order_id,
+        product_id=review.product_id,
+        author_id=review.author_id,
+        conversation_id=review.conversation_id,
+        message_seq=0,
+        review_id=review.id,
+        created_at=uow.now,
+    )
+    uow.session.add(report)
+    await uow.session.flush()
+    view = await post_server_message(
+        uow,
+        conversation_id=review.conversation_id,
+        sender_id=review.author_id,
+        kind=domain.REVIEW_KIND,
+        text=review.text,
+        payload={
+            "report_id": report.id,
+            "review_id": review.id,
+            "share_id": share.id,
+            "product_id": review.product_id,
+            "product_name": product.name,
+            "stars": review.stars,
+            "photos": review.photos,
+            "verified_purchase": True,
+        },
+        mentions=[share.sharer_id] if share.sharer_id != review.author_id else [],
+    )
+    report.message_seq = int(view["seq"])
+    return report.id, report.message_seq

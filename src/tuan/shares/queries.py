@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names_view
@@ -69,3 +70,90 @@ async def share_terms(session: AsyncSession, share_id: int) -> ShareTerms | None
         )
     ).first()
     return None if row is None else ShareTerms(*row)
+
+
+# --- for cards (forwards, share trees) and reviews ---
+
+
+@dataclass(frozen=True)
+class ShareRecord:
+    """A share as other domains see it (the conversation included: callers decide who sees it)."""
+
+    id: int
+    sharer_id: int
+    product_id: int
+    deal_id: int | None
+    team_id: int | None
+    conversation_id: int | None
+    parent_share_id: int | None
+    created_at: datetime
+
+
+def _record(share: Share) -> ShareRecord:
+    return ShareRecord(
+        id=share.id,
+        sharer_id=share.sharer_id,
+        product_id=share.product_id,
+        deal_id=share.deal_id,
+        team_id=share.team_id,
+        conversation_id=share.conversation_id,
+        parent_share_id=share.parent_share_id,
+        created_at=share.created_at,
+    )
+
+
+async def share_record(session: AsyncSession, share_id: int) -> ShareRecord | None:
+    share = await session.get(Share, share_id)
+    return _record(share) if share is not None else None
+
+
+async def forward_counts(session: AsyncSession, share_ids: list[int]) -> dict[int, int]:
+    """How many times each of ``share_ids`` was passed on (shares whose parent it is)."""
+    if not share_ids:
+        return {}
+    rows = await session.execute(
+        select(Share.parent_share_id, func.count())
+        .where(Share.parent_share_id.in_(share_ids))
+        .group_by(Share.parent_share_id)
+    )
+    return {int(parent): int(n) for parent, n in rows if parent is not None}
+
+
+async def count_forwards_of(session: AsyncSession, share_ids: Select[Any]) -> int:
+    """How many shares passed on one of the shares ``share_ids`` selects."""
+    count = await session.scalar(
+        select(func.count()).select_from(Share).where(Share.parent_share_id.in_(share_ids))
+    )
+    return int(count or 0)
+
+
+MAX_TREE = 2000
+
+
+async def share_family(session: AsyncSession, share_id: int) -> list[tuple[ShareRecord, int]]:
+    """The tree a share belongs to: its original share first, then every share passed on from
+    it, breadth first, each with its depth (0 for the original); at most ``MAX_TREE`` shares."""
+    share = await session.get(Share, share_id)
+    if share is None:
+        raise ShareNotFound()
+    seen = {share.id}
+    while share.parent_share_id is not None:
+        parent = await session.get(Share, share.parent_share_id)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        share = parent
+    family = [(_record(share), 0)]
+    depth_of = {share.id: 0}
+    frontier = [share.id]
+    while frontier and len(family) < MAX_TREE:
+        children = list(
+            await session.scalars(
+                select(Share).where(Share.parent_share_id.in_(frontier)).order_by(Share.id)
+            )
+        )
+        for child in children:
+            depth_of[child.id] = depth_of[child.parent_share_id or share.id] + 1
+            family.append((_record(child), depth_of[child.id]))
+        frontier = [c.id for c in children]
+    return family

@@ -12,7 +12,14 @@ from tuan.trust import domain
 from tuan.trust.domain import Interaction
 from tuan.trust.models import Reputation, TrustEdge
 
-__all__ = ["Interaction", "count_outcome", "record", "record_both_ways"]
+__all__ = [
+    "Interaction",
+    "bought_on_share",
+    "count_outcome",
+    "count_rating",
+    "record",
+    "record_both_ways",
+]
 
 
 async def record(
@@ -75,3 +82,25 @@ async def count_outcome(
         },
     )
     await uow.session.execute(statement)
+
+
+# --- for the social loop's outcomes (reviews.handlers) ---
+
+
+async def bought_on_share(uow: UnitOfWork, *, buyer_id: int, sharer_id: int, at: datetime) -> None:
+    """A buyer paid for something a person shared: a strong tie from buyer to sharer."""
+    await record(uow, buyer_id, sharer_id, Interaction.BOUGHT_ON_SHARE, at)
+
+
+async def count_rating(
+    uow: UnitOfWork, *, user_id: int, category: str, at: datetime, stars: int
+) -> None:
+    """A buyer rated something a recommender shared: counted, and counted good at 4–5 stars."""
+    await count_outcome(
+        uow,
+        user_id=user_id,
+        category=category,
+        at=at,
+        rated=1,
+        rated_good=1 if stars >= domain.GOOD_STARS else 0,
+    )

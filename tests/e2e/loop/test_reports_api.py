@@ -7,6 +7,7 @@ import httpx
 
 from tests.e2e.commerce.kit import buy, checkout, list_product, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, messages, review, share_card
+from tests.e2e.test_web_session import web_log_in
 from tests.factories import join_open_group, people
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
@@ -65,13 +66,21 @@ async def test_only_the_buyer_of_a_delivered_order_reviews_it_once(
     assert mine.status_code == 200, mine.text
     assert mine.json()["bought_it_conversation_id"] == group
     assert [(r["product_id"], r["stars"]) for r in mine.json()["reviews"]] == [(item["id"], 4)]
+    assert mine.json()["allowed_actions"] == [] and mine.json()["products_to_review"] == []
     for stranger in (cat, owner):
         peek = await client.get(
             f"/api/v1/orders/{order['id']}/my-reports", headers=stranger.headers
         )
         assert peek.status_code == 404
     fresh = await client.get(f"/api/v1/orders/{paid['id']}/my-reports", headers=ben.headers)
-    assert fresh.json() == {"bought_it_conversation_id": None, "reviews": []}
+    assert fresh.json() == {
+        "bought_it_conversation_id": None,
+        "reviews": [],
+        "allowed_actions": ["report_bought"],  # paid, from a card in a chat: not yet reviewable
+        "products_to_review": [],
+    }
+    pending = await client.get(f"/api/v1/orders/{unpaid['id']}/my-reports", headers=ben.headers)
+    assert pending.json()["allowed_actions"] == []
 
 
 async def test_an_order_that_did_not_come_from_a_chat_has_nowhere_to_report(
@@ -82,6 +91,9 @@ async def test_an_order_that_did_not_come_from_a_chat_has_nowhere_to_report(
     item = await list_product(client, owner, shop["id"])
     (ben,) = await people(client, "ben")
     order = await delivered_order(client, container, ben, owner, item["skus"][0]["id"])
+    offered = await client.get(f"/api/v1/orders/{order['id']}/my-reports", headers=ben.headers)
+    assert offered.json()["allowed_actions"] == ["review"]  # and no chat to post it into
+    assert offered.json()["products_to_review"] == [item["id"]]
     refused = await client.post(f"/api/v1/orders/{order['id']}/bought-it", headers=ben.headers)
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "REPORT_NO_CONVERSATION"
@@ -112,7 +124,13 @@ async def test_reports_can_be_liked_and_commented_by_the_conversation_only(
     )
     assert said.status_code == 201 and said.json()["text"] == "谢谢反馈！"
     counts = (await client.get(f"/api/v1/reports/{report_id}/counts", headers=ben.headers)).json()
-    assert counts == {"likes": 1, "comments": 1, "forwards": 0, "you_liked": False}
+    assert counts == {
+        "likes": 1,
+        "comments": 1,
+        "forwards": 0,
+        "you_liked": False,
+        "allowed_actions": ["like", "comment"],
+    }
     unliked = await client.delete(f"/api/v1/reports/{report_id}/like", headers=cat.headers)
     assert unliked.json()["likes"] == 0
     for path in (
@@ -185,10 +203,19 @@ async def test_a_busy_group_gets_a_digest_instead_of_a_ping_per_order(
     digests = [m for m in in_chat if m["kind"] == "purchase_digest"]
     assert len(singles) == 3 and len(digests) == 1
     assert len(digests[0]["payload"]["reports"]) == 2
-    assert digests[0]["text"].startswith("又有2人买了")
+    assert digests[0]["text"] == ""  # the reports in it are what it says
     pings = (await client.get("/api/v1/notifications", headers=mei.headers)).json()
     mentions = [n for n in pings["notifications"] if n["kind"] == "mention"]
     assert len(mentions) == 4  # three reports, then one for the digest, not one per order
+    # Their words are the catalogue's, in Mei's language: the notification names the kind.
+    kinds = sorted(n["data"]["message_kind"] for n in mentions)
+    assert kinds == ["purchase_digest", *["purchase_report"] * 3]
+    assert all(n["data"]["text"] == "" for n in mentions)
+    await web_log_in(client, "mei")
+    page = (await client.get("/notifications", headers={"Accept-Language": "zh-CN"})).text
+    assert page.count("<q>🛍 通过你的分享买到了</q>") == 3
+    assert page.count("<q>又有人通过这个聊天里的分享买了</q>") == 1
+    client.cookies.clear()
 
     clock.advance(hours=2)  # a quiet hour later, reports stand on their own again
     late = await buy(client, buyers[0], item["skus"][0]["id"], share_id=card["share_id"])
@@ -219,3 +246,32 @@ async def test_a_card_taken_down_by_an_admin_can_no_longer_be_seen_or_forwarded(
         json={"conversation_id": group},
     )
     assert forwarded.status_code == 404
+
+
+async def test_a_report_taken_down_by_an_admin_can_no_longer_be_liked_or_commented(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """Like a card: whoever cannot see a report's message cannot act on it."""
+    owner = await merchant(client, container, "shopkeeper")
+    shop = await open_shop(client, owner)
+    item = await list_product(client, owner, shop["id"])
+    mei, ben, cat = await people(client, "mei", "ben", "cat")
+    group = await join_open_group(client, mei, ben, cat)
+    card = (await share_card(client, mei, group, item["id"])).json()
+    order = await delivered_order(
+        client, container, ben, owner, item["skus"][0]["id"], card["share_id"]
+    )
+    posted = (await review(client, ben, order["id"], 1, "广告广告")).json()
+    removed = await client.delete(
+        f"/api/v1/conversations/{group}/messages/{posted['message_seq']}", headers=mei.headers
+    )
+    assert removed.status_code == 200, removed.text
+    report = f"/api/v1/reports/{posted['report_id']}"
+    for refused in (
+        await client.get(f"{report}/counts", headers=cat.headers),
+        await client.put(f"{report}/like", headers=cat.headers),
+        await client.post(f"{report}/comments", headers=cat.headers, json={"text": "?"}),
+        await client.get(f"{report}/comments", headers=cat.headers),
+    ):
+        assert refused.status_code == 404
+        assert refused.json()["error"]["code"] == "REPORT_NOT_FOUND"

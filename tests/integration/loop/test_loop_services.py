@@ -13,8 +13,8 @@ from tests.e2e.commerce.kit import list_product, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, share_card
 from tests.factories import join_open_group, people
 from tuan.bootstrap import Container
+from tuan.cards import service as cards_service
 from tuan.cards.models import ProductCard
-from tuan.cards.service import share_into_chat
 from tuan.chat.models import Message
 from tuan.core.errors import TuanError
 from tuan.norms.errors import PromotionCapReached
@@ -38,12 +38,15 @@ async def test_concurrent_shares_never_exceed_the_promotion_cap(
     item = await list_product(client, owner, shop["id"])
     mei, cat = await people(client, "mei", "cat")
     group = await join_open_group(client, mei, cat)
-    await set_norms(container.uow(), group_id=group, by=mei.id, changes={"promotion_cap": 3})
+    await container.run(set_norms, group_id=group, by=mei.id, changes={"promotion_cap": 3})
 
     async def attempt() -> object:
         try:
-            return await share_into_chat(
-                container.uow(), sharer_id=cat.id, conversation_id=group, product_id=item["id"]
+            return await container.run(
+                cards_service.share_card,
+                sharer_id=cat.id,
+                conversation_id=group,
+                product_id=item["id"],
             )
         except TuanError as refusal:
             return refusal
@@ -72,8 +75,8 @@ async def test_two_reviews_of_one_order_at_once_store_one(
 
     async def attempt(stars: int) -> object:
         try:
-            return await write_review(
-                container.uow(), order_id=order["id"], author_id=ben.id, stars=stars
+            return await container.run(
+                write_review, order_id=order["id"], author_id=ben.id, stars=stars
             )
         except TuanError as refusal:
             return refusal
@@ -97,7 +100,7 @@ async def test_a_purchase_and_a_review_through_a_share_update_trust_and_reputati
     order = await delivered_order(
         client, container, ben, owner, item["skus"][0]["id"], card["share_id"]
     )
-    await write_review(container.uow(), order_id=order["id"], author_id=ben.id, stars=2)
+    await container.run(write_review, order_id=order["id"], author_id=ben.id, stars=2)
     await settle(container)
     await container.relay.drain()  # a second drain finds nothing new to apply
     async with container.db.read_sessions() as session:

@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import tuan.cards.commands
+import tuan.reviews.service  # noqa: F401 - registers the reports' kinds of message
 from tuan.cards import domain as cards
-from tuan.cards.errors import InvalidPhotos
 from tuan.chat.domain import check_message
 from tuan.chat.errors import UnknownMessageKind
+from tuan.core.media import InvalidPhotos, check_photos
 from tuan.norms import domain as norms
 from tuan.norms.domain import Norms
+from tuan.norms.errors import NewMemberCooldown
 from tuan.reviews import domain as reviews
 from tuan.reviews.errors import InvalidStars
 from tuan.trust import domain as trust
@@ -54,8 +57,12 @@ def test_the_cooldown_counts_from_joining() -> None:
     assert norms.cooldown_left(joined, 0, joined) is None
     assert norms.cooldown_left(joined, 24, joined + timedelta(hours=10)) == timedelta(hours=14)
     assert norms.cooldown_left(joined, 24, joined + timedelta(hours=24)) is None
-    assert "about 14 hours" in norms.cooldown_message(timedelta(hours=14), 24)
-    assert "about 1 hour." in norms.cooldown_message(timedelta(minutes=5), 24)
+    assert norms.hours_left(timedelta(hours=14)) == 14
+    assert norms.hours_left(timedelta(hours=13, minutes=1)) == 14
+    assert norms.hours_left(timedelta(minutes=5)) == 1
+    refusal = NewMemberCooldown.waiting(hours=24, wait_hours=14)
+    assert "about 14 hours" in refusal.message and refusal.details["wait_hours"] == 14
+    assert "about 1 hour." in NewMemberCooldown.waiting(hours=24, wait_hours=1).message
 
 
 def test_ratings_count_and_average() -> None:
@@ -92,21 +99,28 @@ def test_stars_are_one_to_five() -> None:
 
 
 def test_paid_shares_carry_a_label_naming_the_commission() -> None:
+    """A code and the rate for the catalogues to say it in the reader's language."""
     assert cards.paid_label(0) is None
-    label = cards.paid_label(1000)
-    assert label is not None and "有偿分享" in label and "10% commission" in label
-    assert "2.5%" in (cards.paid_label(250) or "")
+    assert cards.paid_label(1000) == cards.Label("paid_share", {"rate": 10})
+    assert cards.paid_label(250) == cards.Label("paid_share", {"rate": 2.5})
+
+
+def test_a_card_is_bought_from_only_while_its_product_is_on_sale() -> None:
+    assert cards.card_actions(product_status="active") == ["like", "comment", "buy"]
+    assert cards.card_actions(product_status="archived") == ["like", "comment"]
+    assert cards.report_actions() == ["like", "comment"]
 
 
 def test_card_photos_are_uploaded_chat_images() -> None:
-    assert cards.check_photos([KEY, KEY]) == [KEY]
+    assert check_photos([KEY, KEY]) == [KEY]
     for bad in (["products/" + "a" * 64 + ".jpg"], ["../etc/passwd"], [KEY] * 10):
         with pytest.raises(InvalidPhotos):
-            cards.check_photos(bad)
+            check_photos(bad)
 
 
 def test_clients_cannot_send_cards_or_reports_as_messages() -> None:
-    for kind in (cards.CARD_KIND, cards.BOUGHT_KIND, cards.REVIEW_KIND):
+    """Even once the domains that post them have registered their kinds."""
+    for kind in (cards.CARD_KIND, reviews.BOUGHT_KIND, reviews.REVIEW_KIND, reviews.DIGEST_KIND):
         with pytest.raises(UnknownMessageKind):
             check_message(kind, "", {"share_id": 1})
 
@@ -121,3 +135,18 @@ def test_buying_on_a_share_is_a_strong_tie_and_reputation_is_smoothed() -> None:
     assert trust.reputation_score(1, 1) == pytest.approx(2 / 3)
     assert trust.reputation_score(0, 1) == pytest.approx(1 / 3)
     assert trust.reputation_score(0, 0) == 0.5
+
+
+def test_a_buyer_reports_once_paid_and_reviews_once_delivered() -> None:
+    def actions(
+        status: str, *, in_chat: bool = True, told: bool = False, left: int = 1
+    ) -> list[str]:
+        return reviews.order_actions(status=status, in_chat=in_chat, told=told, unreviewed=left)
+
+    assert actions("pending") == []
+    assert actions("paid") == actions("shipped") == ["report_bought"]
+    assert actions("paid", told=True) == actions("paid", in_chat=False) == []
+    assert actions("delivered") == ["report_bought", "review", "review_in_chat"]
+    assert actions("completed", told=True, in_chat=False) == ["review"]
+    assert actions("delivered", told=True, left=0) == []
+    assert actions("refunded") == actions("cancelled") == []

@@ -6,11 +6,10 @@ from fastapi import APIRouter, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.groups.errors import GroupNotFound
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import IdPath, Input
-from tuan.norms import domain, service
+from tuan.norms import domain, queries, service
 from tuan.norms.domain import Norms
 
 router = APIRouter(prefix="/api/v1", tags=["norms"])
@@ -41,11 +40,7 @@ def _out(norms: Norms) -> NormsOut:
 
 @router.get("/groups/{group_id}/norms", responses=error_responses(400, 401, 404, 422))
 async def get_norms(group_id: IdPath, user: CurrentUser, reader: ReaderDep) -> NormsOut:
-    if not await service.is_group(reader, group_id) or (
-        await service.member_role(reader, group_id, user.id) is None
-    ):
-        raise GroupNotFound()
-    return _out(await service.norms_of(reader, group_id))
+    return _out(await queries.group_norms(reader, group_id, user.id))
 
 
 @router.patch("/groups/{group_id}/norms", responses=error_responses(400, 401, 403, 404, 422))
@@ -58,7 +53,7 @@ async def set_norms(
     if body.no_promotion_cap:
         changes["promotion_cap"] = None
     return _out(
-        await service.set_norms(container.uow(), group_id=group_id, by=user.id, changes=changes)
+        await container.run(service.set_norms, group_id=group_id, by=user.id, changes=changes)
     )
 
 
@@ -71,8 +66,8 @@ async def allow_item(
     group_id: IdPath, product_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
     """Admins allow a disputed item to be shared in the group again."""
-    await service.set_override(
-        container.uow(), group_id=group_id, product_id=product_id, by=user.id, allowed=True
+    await container.run(
+        service.set_override, group_id=group_id, product_id=product_id, by=user.id, allowed=True
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -85,7 +80,7 @@ async def allow_item(
 async def withdraw_override(
     group_id: IdPath, product_id: IdPath, user: CurrentUser, container: ContainerDep
 ) -> Response:
-    await service.set_override(
-        container.uow(), group_id=group_id, product_id=product_id, by=user.id, allowed=False
+    await container.run(
+        service.set_override, group_id=group_id, product_id=product_id, by=user.id, allowed=False
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

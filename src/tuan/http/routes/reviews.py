@@ -5,7 +5,6 @@ Ratings count only reviews whose authors let the caller see their ratings.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -15,20 +14,20 @@ from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.reviews import queries, service
+from tuan.reviews.domain import Rating
+from tuan.reviews.queries import GroupRating, PostedReview, ReviewView
+from tuan.reviews.service import Reported, Reviewed
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 
 WRITE = error_responses(400, 401, 403, 404, 409, 413, 422)
+RatingOut = Rating  # the social-proof route shows ratings in the same shape
 
 
 class BoughtIn(Input):
-    text: str = Field(default="", max_length=4000, description='Default: "买到了！Bought it"')
-
-
-class ReportOut(BaseModel):
-    report_id: int
-    conversation_id: int
-    message_seq: int
+    text: str = Field(
+        default="", max_length=4000, description="Your words (the card says you bought it)"
+    )
 
 
 class ReviewIn(Input):
@@ -43,27 +42,6 @@ class ReviewIn(Input):
     )
 
 
-class ReviewedOut(BaseModel):
-    review_id: int
-    report_id: int | None
-    conversation_id: int | None
-    message_seq: int | None
-
-
-class RatingOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    count: int
-    average: float | None
-    distribution: dict[int, int]
-
-
-class GroupRatingOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    group_id: int
-    name: str
-    rating: RatingOut
-
-
 class TrustedRatingOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     average: float | None = Field(description="Each review weighted by your trust in its author")
@@ -71,52 +49,33 @@ class TrustedRatingOut(BaseModel):
     weight: float
 
 
-class ReviewOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    author_id: int
-    author_display_name: str
-    stars: int
-    text: str
-    photo_urls: list[str]
-    verified_purchase: bool
-    author_is_friend: bool
-    trust: float
-    created_at: datetime
-
-
 class RatingsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     product_id: int
-    overall: RatingOut
-    friends: RatingOut
-    group: GroupRatingOut | None
+    overall: Rating
+    friends: Rating
+    group: GroupRating | None
     trusted: TrustedRatingOut
-    reviews: list[ReviewOut] = Field(description="Negative reviews from people you trust first")
+    reviews: list[ReviewView] = Field(description="Negative reviews from people you trust first")
 
 
 @router.post("/orders/{order_id}/bought-it", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def bought_it(
     order_id: IdPath, user: CurrentUser, container: ContainerDep, body: BoughtIn | None = None
-) -> ReportOut:
+) -> Reported:
     """Tell the conversation the share came from that you bought it (mentions the sharer)."""
-    done = await service.report_bought(
-        container.uow(), order_id=order_id, buyer_id=user.id, text=body.text if body else ""
-    )
-    return ReportOut(
-        report_id=done.report_id,
-        conversation_id=done.conversation_id,
-        message_seq=done.message_seq,
+    return await container.run(
+        service.report_bought, order_id=order_id, buyer_id=user.id, text=body.text if body else ""
     )
 
 
 @router.post("/orders/{order_id}/reviews", status_code=status.HTTP_201_CREATED, responses=WRITE)
 async def review(
     order_id: IdPath, body: ReviewIn, user: CurrentUser, container: ContainerDep
-) -> ReviewedOut:
+) -> Reviewed:
     """Review an item of a delivered order (buyers only): a verified-purchase review."""
-    done = await service.write_review(
-        container.uow(),
+    return await container.run(
+        service.write_review,
         order_id=order_id,
         author_id=user.id,
         stars=body.stars,
@@ -125,20 +84,6 @@ async def review(
         product_id=body.product_id,
         post_to_chat=body.post_to_chat,
     )
-    return ReviewedOut(
-        review_id=done.review_id,
-        report_id=done.report_id,
-        conversation_id=done.conversation_id,
-        message_seq=done.message_seq,
-    )
-
-
-class PostedReviewOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    review_id: int
-    product_id: int
-    stars: int
-    conversation_id: int | None
 
 
 class OrderReportsOut(BaseModel):
@@ -146,7 +91,11 @@ class OrderReportsOut(BaseModel):
     bought_it_conversation_id: int | None = Field(
         description='Where "bought it" was posted; null if not yet'
     )
-    reviews: list[PostedReviewOut]
+    reviews: list[PostedReview]
+    allowed_actions: list[str] = Field(
+        description="What you may do next: report_bought, review, review_in_chat"
+    )
+    products_to_review: list[int] = Field(description="Items of the order not reviewed yet")
 
 
 @router.get("/orders/{order_id}/my-reports", responses=error_responses(400, 401, 404, 422))

@@ -38,9 +38,9 @@ export function photoStrip(keysOrUrls, width = 320) {
   return h("div", { class: "card-photos" }, urls.map((url) => h("img", { src: thumb(url, width), alt: t("js.photo"), loading: "lazy" })));
 }
 
-export function paidLabel(rateBp) {
-  const rate = (rateBp / 100).toFixed(rateBp % 100 ? 2 : 0);
-  return h("span", { class: "paid-label" }, rateBp > 0 ? t("js.paid_share", { rate }) : t("js.paid_share_plain"));
+// The server says what the label says (a catalogue code and its parameters, e.g. the rate).
+export function paidLabel(label) {
+  return h("span", { class: "paid-label" }, label ? t(`js.${label.code}`, label.params) : t("js.paid_share_plain"));
 }
 
 const cards = new Map(); // share id → promise of the live card (read once, then refreshed)
@@ -139,13 +139,19 @@ function commentsToggle(base, count) {
   return [toggle, panel];
 }
 
+// Likes and comments of a card or a report: the buttons for what the server allows the viewer.
+function socialActions(base, counts, allowed, ...more) {
+  const [toggle, panel] = allowed.includes("comment") ? commentsToggle(base, counts.comments) : [null, null];
+  const like = allowed.includes("like") ? likeButton(`${base}/like`, counts) : null;
+  return [h("div", { class: "card-actions" }, like, toggle, ...more), panel].filter(Boolean);
+}
+
 // Likes and comments of a report (its counts are read when it is shown).
 function reportActions(reportId) {
   const box = h("div", { class: "report-actions" });
   if (!reportId) return box;
   api("GET", `/reports/${reportId}/counts`).then((counts) => {
-    const [toggle, panel] = commentsToggle(`/reports/${reportId}`, counts.comments);
-    box.replaceChildren(h("div", { class: "card-actions" }, likeButton(`/reports/${reportId}/like`, counts), toggle), panel);
+    box.replaceChildren(...socialActions(`/reports/${reportId}`, counts, counts.allowed_actions));
   }, () => {
     // a report that cannot be read shows no actions
   });
@@ -177,10 +183,8 @@ function fillCard(shown, card) {
     }
     parts.push(line, h("progress", { max: team.size, value: team.paid_count, "aria-label": t("js.team_progress", { paid: team.paid_count, size: team.size }) }));
   }
-  if (card.paid_share) parts.push(paidLabel(card.commission_rate_bp));
-  const [toggle, panel] = commentsToggle(`/cards/${card.share_id}`, card.counts.comments);
-  const buyable = card.product_status === "active";
-  const buy = buyable
+  if (card.paid_share) parts.push(paidLabel(card.paid_label));
+  const buy = card.allowed_actions.includes("buy")
     ? h("a", { class: "button buy", href: productHref(card.product_id, card.share_id, card.team?.id, card.team?.code) }, t("js.buy_from_card"))
     : h("span", { class: "hint" }, t("js.product_unavailable"));
   body.replaceChildren(
@@ -189,8 +193,7 @@ function fillCard(shown, card) {
         h("a", { class: "name", href: productHref(card.product_id, card.share_id) }, card.product_name),
         h("div", {}, price))),
     ...parts,
-    h("div", { class: "card-actions" }, likeButton(`/cards/${card.share_id}/like`, card.counts), toggle, buy),
-    panel);
+    ...socialActions(`/cards/${card.share_id}`, card.counts, card.allowed_actions, buy));
 }
 
 // A product card message: the snapshot at once, the live card when it arrives.
@@ -218,7 +221,7 @@ export function reportMessage(message, nameOf) {
   const sharer = data.sharer_id && data.sharer_id !== message.sender_id ? nameOf(data.sharer_id) : null;
   return h("div", { class: "report-card bought", dataset: { reportId: data.report_id } },
     h("div", { class: "report-kind" }, t("js.bought_it")),
-    h("p", { class: "text" }, message.text),
+    message.text ? h("p", { class: "text" }, message.text) : null,
     h("p", {},
       sharer ? [h("span", { class: "mention" }, `@${sharer}`), " "] : null,
       h("a", { href: productHref(data.product_id) }, data.product_name ?? "")),

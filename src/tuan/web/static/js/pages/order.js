@@ -93,48 +93,45 @@ function render() {
 }
 
 // --- telling the group and reviewing: the buyer's own acts, after paying and after delivery ---
+// What the buyer may do is the server's answer (my-reports), read again when the order moves.
 
-const PURCHASED = ["paid", "shipped", "delivered", "completed"];
-const REVIEWABLE = ["delivered", "completed"];
 const boughtForm = document.getElementById("bought-form");
 const reviewForm = document.getElementById("review-form");
-let told = false;
-let reviewed = false;
-const reviewedProducts = new Set();
+let mine = null; // what the buyer already said about this order, and what they may do next
+let mineForStatus = null;
 
 function renderSocial() {
-  const buyer = order.role === "buyer";
-  document.getElementById("tell-group").hidden = !(buyer && order.share_id && PURCHASED.includes(order.status));
-  boughtForm.hidden = told;
-  const reviewing = buyer && REVIEWABLE.includes(order.status);
-  document.getElementById("review-section").hidden = !reviewing;
-  reviewForm.hidden = reviewed;
-  // Only a purchase that came from a card has a chat to post the review into.
-  reviewForm.elements.post_to_chat.closest(".row").hidden = !order.share_id;
-  const select = document.getElementById("review-product");
-  if (reviewing) {
-    // Only the items not reviewed yet can be chosen; with none left, the form goes.
-    const products = new Map(order.lines.filter((line) => !reviewedProducts.has(line.product_id))
-      .map((line) => [line.product_id, line.product_name]));
-    select.replaceChildren(...[...products].map(([id, name]) => h("option", { value: id }, name)));
-    select.hidden = products.size < 2;
-    document.getElementById("review-product-label").hidden = products.size < 2;
-    reviewForm.hidden = reviewed || !products.size;
+  if (order.role !== "buyer") return;
+  if (mineForStatus !== order.status) {
+    mineForStatus = order.status;
+    loadMyReports();
   }
+  if (!mine) return;
+  const allowed = mine.allowed_actions;
+  const told = mine.bought_it_conversation_id !== null;
+  document.getElementById("tell-group").hidden = !(told || allowed.includes("report_bought"));
+  boughtForm.hidden = !allowed.includes("report_bought");
+  const reviewing = allowed.includes("review");
+  document.getElementById("review-section").hidden = !(reviewing || mine.reviews.length);
+  reviewForm.hidden = !reviewing;
+  reviewForm.elements.post_to_chat.closest(".row").hidden = !allowed.includes("review_in_chat");
+  // Only the items not reviewed yet can be chosen.
+  const names = new Map(order.lines.map((line) => [line.product_id, line.product_name]));
+  const select = document.getElementById("review-product");
+  select.replaceChildren(...mine.products_to_review.map((id) => h("option", { value: id }, names.get(id) ?? "")));
+  select.hidden = mine.products_to_review.length < 2;
+  document.getElementById("review-product-label").hidden = select.hidden;
 }
 
-// What I already said about this order, so a reload does not offer to say it again.
 async function loadMyReports() {
-  if (order.role !== "buyer") return;
-  const mine = await api("GET", `/orders/${orderId}/my-reports`).catch(() => null);
-  if (!mine) return;
+  const found = await api("GET", `/orders/${orderId}/my-reports`).catch(() => null);
+  if (!found) return;
+  mine = found;
   if (mine.bought_it_conversation_id) {
-    told = true;
     const done = document.getElementById("bought-done");
     done.replaceChildren(t("js.told_group"), " ", chatLink(mine.bought_it_conversation_id, t("js.open_chat")));
     done.hidden = false;
   }
-  for (const review of mine.reviews) reviewedProducts.add(review.product_id);
   if (mine.reviews.length) {
     const last = mine.reviews[mine.reviews.length - 1];
     const line = document.getElementById("review-done");
@@ -152,12 +149,8 @@ boughtForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   formError(boughtForm, null);
   try {
-    const report = await api("POST", `/orders/${orderId}/bought-it`, { text: boughtForm.elements.words.value.trim() });
-    told = true;
-    const done = document.getElementById("bought-done");
-    done.replaceChildren(t("js.told_group"), " ", chatLink(report.conversation_id, t("js.open_chat")));
-    done.hidden = false;
-    renderSocial();
+    await api("POST", `/orders/${orderId}/bought-it`, { text: boughtForm.elements.words.value.trim() });
+    await loadMyReports();
   } catch (error) {
     formError(boughtForm, error.message);
   }
@@ -193,20 +186,15 @@ reviewForm.addEventListener("submit", async (event) => {
   button.disabled = true;
   try {
     const photos = await uploadPhotos([...reviewForm.elements.photos.files].slice(0, 9));
-    const done = await api("POST", `/orders/${orderId}/reviews`, {
+    await api("POST", `/orders/${orderId}/reviews`, {
       stars: Number(reviewForm.elements.stars.value),
       text: reviewForm.elements.text.value.trim(),
       photos,
       product_id: Number(reviewForm.elements.product.value) || null,
       post_to_chat: reviewForm.elements.post_to_chat.checked,
     });
-    reviewedProducts.add(Number(reviewForm.elements.product.value) || order.lines[0].product_id);
-    reviewed = reviewedProducts.size >= new Set(order.lines.map((line) => line.product_id)).size;
     reviewForm.reset();
-    const line = document.getElementById("review-done");
-    line.replaceChildren(t("js.review_posted"), done.conversation_id ? [" ", chatLink(done.conversation_id, t("js.open_chat"))] : []);
-    line.hidden = false;
-    renderSocial();
+    await loadMyReports();
   } catch (error) {
     formError(reviewForm, error.message);
   } finally {
@@ -220,7 +208,6 @@ async function load() {
     render();
     document.getElementById("order-body").hidden = false;
     showStatus(status, "ready");
-    await loadMyReports();
   } catch (error) {
     showStatus(status, "error", error.message, load);
   }
