@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts import domain
@@ -34,3 +34,19 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(
         select(User).where(User.username_key == domain.username_key(username))
     )
+
+
+# --- for proof/asks/foryou ---
+
+
+def users_view() -> Subquery:
+    """People, to join on by id: ``user_id``, ``display_name``."""
+    return select(User.id.label("user_id"), User.display_name.label("display_name")).subquery()
+
+
+async def display_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """The display name of each of ``user_ids`` that exists."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.models import User
@@ -398,4 +398,28 @@ async def cart_page(session: AsyncSession, user_id: int, now: datetime) -> CartV
             )
             for item, sku, product in rows
         ]
+    )
+
+
+# --- for proof/asks/foryou ---
+
+
+def purchases_view() -> Subquery:
+    """What people bought, one row per order line of an order that counts as bought (paid, and
+    neither cancelled nor refunded), to join on: ``order_id``, ``buyer_id``, ``product_id``,
+    ``share_id`` and ``sharer_id`` (the share the order came from and its sharer, if any) and
+    ``paid_at``."""
+    bought = (domain.PAID, domain.SHIPPED, domain.DELIVERED, domain.COMPLETED)
+    return (
+        select(
+            Order.id.label("order_id"),
+            Order.buyer_id.label("buyer_id"),
+            OrderLine.product_id.label("product_id"),
+            Order.share_id.label("share_id"),
+            Order.sharer_id.label("sharer_id"),
+            Order.paid_at.label("paid_at"),
+        )
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.status.in_(bought))
+        .subquery()
     )

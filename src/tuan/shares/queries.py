@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.models import User
@@ -50,3 +50,17 @@ async def share_page(session: AsyncSession, share_id: int, viewer_id: int) -> Sh
         parent_share_id=found.parent_share_id,
         created_at=found.created_at,
     )
+
+
+# --- for proof/asks/foryou ---
+
+
+def shares_view() -> Subquery:
+    """Shares, to join on: ``share_id``, ``sharer_id``, ``product_id`` (what was shared) and
+    ``conversation_id`` (where; None for a share made outside a chat)."""
+    return select(
+        Share.id.label("share_id"),
+        Share.sharer_id.label("sharer_id"),
+        Share.product_id.label("product_id"),
+        Share.conversation_id.label("conversation_id"),
+    ).subquery()
