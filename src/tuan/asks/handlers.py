@@ -8,15 +8,16 @@ from tuan.asks.events import AnswerChosen
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
-from tuan.trust import service as trust
-from tuan.trust.domain import Interaction
+from tuan.trust.commands import recommendation_chosen
 
 
 async def on_chosen(uow: UnitOfWork, envelope: Envelope) -> None:
     p = envelope.payload
-    at = datetime.fromisoformat(envelope.occurred_at)
-    await trust.record(
-        uow.session, int(p["asker_id"]), int(p["answerer_id"]), Interaction.REPLY, at
+    await recommendation_chosen(
+        uow,
+        asker_id=int(p["asker_id"]),
+        answerer_id=int(p["answerer_id"]),
+        at=datetime.fromisoformat(envelope.occurred_at),
     )
 
 
