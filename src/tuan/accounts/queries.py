@@ -111,3 +111,11 @@ def public_names_view() -> Subquery:
 async def is_verified(session: AsyncSession, user_id: int) -> bool:
     """Whether the person passed real-name verification (False for an unknown id)."""
     return bool(await session.scalar(select(User.verified).where(User.id == user_id)))
+
+
+# --- for proof/asks/foryou ---
+
+
+def users_view() -> Subquery:
+    """People, to join on by id: ``user_id``, ``display_name``."""
+    return select(User.id.label("user_id"), User.display_name.label("display_name")).subquery()

@@ -1,5 +1,5 @@
 """Rules of asks that need no session: which category a request names, and who is most likely
-to answer it well (ranked by their reputation in that category, explained in words)."""
+to answer it well (ranked by their reputation in that category, with the reasons as phrases)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from tuan.catalog.domain import CATEGORIES, CategoryInfo
-from tuan.reviews.domain import UNCATEGORISED
-from tuan.trust.domain import reputation_score
+from tuan.catalog.queries import CATEGORIES, CategoryInfo
+from tuan.core.phrases import Phrase
+from tuan.trust.queries import reputation_score
 
+# The message kind a request is posted as (only the server writes it).
+ASK_KIND = "recommendation_ask"
 MAX_SUGGESTIONS = 5
+# What a reason says for the category of an ask that names none.
+ANY_CATEGORY = "any"
 
 # Everyday words for each category beyond its slug and its display names ("洗发水" is 个护, so
 # 美妆个护). Only words that name one category; "包" or "care" alone would be guesses.
@@ -106,18 +110,6 @@ def infer_category(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def category_names(category: str | None) -> tuple[str, str]:
-    """(English, Chinese) words for a category, or for all of them together (None)."""
-    if category is None:
-        return "any category", "各类商品"
-    for info in CATEGORIES:
-        if info.slug == category:
-            return info.name_en, info.name_zh
-    if category == UNCATEGORISED:
-        return "other items", "其他商品"
-    return category, category
-
-
 @dataclass(frozen=True)
 class VisibleRecord:
     """What the asker may see of a member's record in the ask's category (or all together)."""
@@ -141,26 +133,24 @@ class Suggestion:
     rated: int
     rated_good: int
     score: float
-    reason: str
-    reason_zh: str
+    reasons: list[Phrase]
 
 
-def reason(record: VisibleRecord, category: str | None) -> tuple[str, str]:
-    """Why someone is suggested, in English and Chinese, from the counts the asker may see."""
-    english_name, chinese_name = category_names(category)
-    english: list[str] = []
-    chinese: list[str] = []
+def reasons(record: VisibleRecord, category: str | None) -> list[Phrase]:
+    """Why someone is suggested, from the counts the asker may see: the purchases on their
+    shares, then how their recommendations were rated (naming the category there when no
+    purchase did)."""
+    named = category or ANY_CATEGORY
+    said: list[Phrase] = []
     if record.purchases:
-        who = "1 person" if record.purchases == 1 else f"{record.purchases} people"
-        english.append(f"{who} bought on their shares in {english_name}")
-        chinese.append(f"{record.purchases}人通过TA在{chinese_name}的分享下单")
+        said.append(Phrase("asks.bought_on_shares", {"count": record.purchases, "category": named}))
     if record.rated:
-        english.append(f"{record.rated_good} of {record.rated} rated it good")
-        chinese.append(f"{record.rated}个评价中{record.rated_good}个好评")
-    if record.rated and not record.purchases:
-        english[0] += f" in {english_name}"
-        chinese[0] = f"{chinese_name}：{chinese[0]}"
-    return "; ".join(english), "；".join(chinese)
+        counts: dict[str, str | int] = {"good": record.rated_good, "rated": record.rated}
+        if record.purchases:
+            said.append(Phrase("asks.rated_good", counts))
+        else:
+            said.append(Phrase("asks.rated_good_in", {**counts, "category": named}))
+    return said
 
 
 def suggest(
@@ -184,9 +174,7 @@ def suggest(
             rated=r.rated,
             rated_good=r.rated_good,
             score=round(r.score, 4),
-            reason=english,
-            reason_zh=chinese,
+            reasons=reasons(r, category),
         )
         for r in ranked[:limit]
-        for english, chinese in [reason(r, category)]
     ]

@@ -9,13 +9,12 @@ from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.trust import commands as trust
-from tuan.trust.domain import Interaction
 
 
 async def on_chosen(uow: UnitOfWork, envelope: Envelope) -> None:
     p = envelope.payload
     at = datetime.fromisoformat(envelope.occurred_at)
-    await trust.record(uow, int(p["asker_id"]), int(p["answerer_id"]), Interaction.REPLY, at)
+    await trust.record(uow, int(p["asker_id"]), int(p["answerer_id"]), trust.Interaction.REPLY, at)
 
 
 def register(wiring: Wiring) -> None:

@@ -9,16 +9,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.accounts.models import User
+from tuan.accounts.queries import display_names, users_view
 from tuan.asks import domain
 from tuan.asks.domain import Suggestion, VisibleRecord
 from tuan.asks.errors import AskNotFound
 from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
-from tuan.catalog.models import Product
-from tuan.chat.models import Conversation, Member
-from tuan.groups.models import Group
+from tuan.catalog.queries import products_view
+from tuan.chat.queries import memberships_view
 from tuan.proof.queries import visible_reputations
-from tuan.shares.models import Share
+from tuan.shares.queries import shares_view
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,24 @@ class AskView:
     created_at: datetime
 
 
+async def conversations_seen(session: AsyncSession, ask_id: int, viewer_id: int) -> list[int]:
+    """The conversations the ask was posted into that ``viewer_id`` is in and saw it posted in
+    (they were a member before it was), by id. One statement."""
+    members = memberships_view()
+    return list(
+        await session.scalars(
+            select(AskTarget.conversation_id)
+            .join(members, members.c.conversation_id == AskTarget.conversation_id)
+            .where(
+                AskTarget.ask_id == ask_id,
+                members.c.user_id == viewer_id,
+                AskTarget.message_seq > members.c.visible_from_seq,
+            )
+            .order_by(AskTarget.conversation_id)
+        )
+    )
+
+
 async def suggested_answerers(
     session: AsyncSession, *, asker_id: int, conversation_ids: list[int], category: str | None
 ) -> list[Suggestion]:
@@ -58,31 +75,29 @@ async def suggested_answerers(
     visible. A fixed number of statements however large the group."""
     if not conversation_ids:
         return []
-    members: dict[int, str] = dict(
+    members, people = memberships_view(), users_view()
+    names: dict[int, str] = dict(
         (
             await session.execute(
-                select(User.id, User.display_name)
-                .join(Member, Member.user_id == User.id)
-                .join(Conversation, Conversation.id == Member.conversation_id)
-                .outerjoin(Group, Group.id == Member.conversation_id)
+                select(people.c.user_id, people.c.display_name)
+                .join(members, members.c.user_id == people.c.user_id)
                 .where(
-                    Member.conversation_id.in_(conversation_ids),
-                    Member.user_id != asker_id,
-                    Conversation.closed_at.is_(None),
-                    Group.dissolved_at.is_(None),
+                    members.c.conversation_id.in_(conversation_ids),
+                    members.c.user_id != asker_id,
+                    members.c.is_open,
                 )
                 .distinct()
             )
         ).all()
     )
-    records = await visible_reputations(session, set(members), asker_id)
+    records = await visible_reputations(session, set(names), asker_id)
     seen = []
     for person, lines in records.items():
         chosen = [r for r in lines if category is None or r.category == category]
         seen.append(
             VisibleRecord(
                 user_id=person,
-                display_name=members[person],
+                display_name=names[person],
                 purchases=sum(r.purchases for r in chosen),
                 rated=sum(r.rated for r in chosen),
                 rated_good=sum(r.rated_good for r in chosen),
@@ -91,36 +106,26 @@ async def suggested_answerers(
     return domain.suggest(seen, category)
 
 
-async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskView:
-    found = await session.get(RecommendationAsk, ask_id)
-    if found is None:
-        raise AskNotFound()
-    targets = list(await session.scalars(select(AskTarget).where(AskTarget.ask_id == ask_id)))
-    mine = {
-        m.conversation_id: m
-        for m in await session.scalars(
-            select(Member).where(
-                Member.user_id == viewer_id,
-                Member.conversation_id.in_([t.conversation_id for t in targets]),
-            )
-        )
-    }
-    visible = [
-        t.conversation_id
-        for t in targets
-        if t.conversation_id in mine and t.message_seq > mine[t.conversation_id].visible_from_seq
-    ]
-    if found.asker_id != viewer_id and not visible:
-        raise AskNotFound()
+async def _answers(
+    session: AsyncSession, ask_id: int, chosen_share_id: int | None, visible: list[int]
+) -> list[AnswerView]:
+    """The answers given in the ``visible`` conversations, oldest first. One statement."""
+    shares, products, people = shares_view(), products_view(), users_view()
     rows = await session.execute(
-        select(AskAnswer, Share.conversation_id, Product.id, Product.name, User.display_name)
-        .join(Share, Share.id == AskAnswer.share_id)
-        .join(Product, Product.id == Share.product_id)
-        .join(User, User.id == AskAnswer.answerer_id)
+        select(
+            AskAnswer,
+            shares.c.conversation_id,
+            products.c.product_id,
+            products.c.name,
+            people.c.display_name,
+        )
+        .join(shares, shares.c.share_id == AskAnswer.share_id)
+        .join(products, products.c.product_id == shares.c.product_id)
+        .join(people, people.c.user_id == AskAnswer.answerer_id)
         .where(AskAnswer.ask_id == ask_id)
         .order_by(AskAnswer.share_id)
     )
-    answers = [
+    return [
         AnswerView(
             share_id=a.share_id,
             answerer_id=a.answerer_id,
@@ -128,13 +133,23 @@ async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskVie
             product_id=product_id,
             product_name=product_name,
             conversation_id=int(conversation_id or 0),
-            chosen=found.chosen_share_id == a.share_id,
+            chosen=chosen_share_id == a.share_id,
             created_at=a.created_at,
         )
         for a, conversation_id, product_id, product_name, name in rows
         if conversation_id in visible
     ]
-    asker = await session.scalar(select(User.display_name).where(User.id == found.asker_id))
+
+
+async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskView:
+    found = await session.get(RecommendationAsk, ask_id)
+    if found is None:
+        raise AskNotFound()
+    visible = await conversations_seen(session, ask_id, viewer_id)
+    if found.asker_id != viewer_id and not visible:
+        raise AskNotFound()
+    answers = await _answers(session, ask_id, found.chosen_share_id, visible)
+    asker = (await display_names(session, {found.asker_id})).get(found.asker_id, "")
     # Suggestions are worked out from what the asker may see, so only the asker is shown them.
     suggestions = (
         await suggested_answerers(
@@ -146,7 +161,7 @@ async def ask_page(session: AsyncSession, ask_id: int, viewer_id: int) -> AskVie
     return AskView(
         id=found.id,
         asker_id=found.asker_id,
-        asker_display_name=asker or "",
+        asker_display_name=asker,
         text=found.text,
         category=found.category,
         status=found.status,

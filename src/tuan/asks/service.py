@@ -1,4 +1,5 @@
-"""Asking for a recommendation, answering with a card, choosing one. One transaction each."""
+"""Asking for a recommendation, answering with a card, choosing one: each in the caller's
+transaction."""
 
 from __future__ import annotations
 
@@ -18,14 +19,13 @@ from tuan.asks.errors import (
 )
 from tuan.asks.events import AnswerChosen
 from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
-from tuan.cards import domain as cards_domain
-from tuan.cards.messages import post_server_message, rewrite_server_message
-from tuan.cards.service import CardPosted, share_into_chat_in
-from tuan.catalog.domain import check_category
-from tuan.chat.models import Member
+from tuan.asks.queries import conversations_seen
+from tuan.cards.commands import CardPosted, share_into_chat
+from tuan.catalog.queries import check_category
+from tuan.chat.commands import check_words, post_server_message, rewrite_server_message
+from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
 
-ASK_KIND = cards_domain.ASK_KIND
 MAX_TARGETS = 20
 
 
@@ -41,32 +41,30 @@ async def ask(
 
     ``category`` is a catalogue slug (an unknown one is refused before anything is written);
     without it the category the text clearly names is used, else none (any category)."""
-    words = cards_domain.check_words(text)
+    words = check_words(text)
     if not words:
         raise EmptyAsk(field="text")
     category = check_category(category) or domain.infer_category(words)
     targets = list(dict.fromkeys(conversation_ids))
     if not 1 <= len(targets) <= MAX_TARGETS:
         raise AskTargets(field="conversation_ids")
-    async with uow:
-        row = RecommendationAsk(
-            asker_id=asker_id, text=words, category=category, status="open", created_at=uow.now
+    row = RecommendationAsk(
+        asker_id=asker_id, text=words, category=category, status="open", created_at=uow.now
+    )
+    uow.session.add(row)
+    await uow.session.flush()
+    for conversation_id in targets:
+        view = await post_server_message(
+            uow,
+            conversation_id=conversation_id,
+            sender_id=asker_id,
+            kind=domain.ASK_KIND,
+            text=words,
+            payload={"ask_id": row.id},
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        for conversation_id in targets:
-            view = await post_server_message(
-                uow,
-                conversation_id=conversation_id,
-                sender_id=asker_id,
-                kind=ASK_KIND,
-                text=words,
-                payload={"ask_id": row.id},
-            )
-            uow.session.add(
-                AskTarget(ask_id=row.id, conversation_id=conversation_id, message_seq=view["seq"])
-            )
-        await uow.commit()
+        uow.session.add(
+            AskTarget(ask_id=row.id, conversation_id=conversation_id, message_seq=view["seq"])
+        )
     return row.id
 
 
@@ -74,18 +72,7 @@ async def _visible_ask(uow: UnitOfWork, ask_id: int, user_id: int) -> Recommenda
     found = await uow.session.get(RecommendationAsk, ask_id)
     if found is None:
         raise AskNotFound()
-    if found.asker_id == user_id:
-        return found
-    seen = await uow.session.scalar(
-        select(AskTarget.conversation_id)
-        .join(
-            Member,
-            (Member.conversation_id == AskTarget.conversation_id) & (Member.user_id == user_id),
-        )
-        .where(AskTarget.ask_id == ask_id, AskTarget.message_seq > Member.visible_from_seq)
-        .limit(1)
-    )
-    if seen is None:
+    if found.asker_id != user_id and not await conversations_seen(uow.session, ask_id, user_id):
         raise AskNotFound()
     return found
 
@@ -103,64 +90,54 @@ async def answer(
     photos: Sequence[str] = (),
 ) -> CardPosted:
     """Answer with a product card, posted where the request was (group norms apply)."""
-    words = cards_domain.check_words(text)
-    keys = cards_domain.check_photos(photos)
-    async with uow:
-        found = await _visible_ask(uow, ask_id, answerer_id)
-        if found.asker_id == answerer_id:
-            raise OwnAsk()
-        target = await uow.session.get(AskTarget, (ask_id, conversation_id))
-        if target is None:
-            raise AskAnswerWhere(field="conversation_id")
-        posted = await share_into_chat_in(
-            uow,
-            sharer_id=answerer_id,
-            conversation_id=conversation_id,
-            product_id=product_id,
-            deal_id=deal_id,
-            team_id=team_id,
-            words=words,
-            photos=keys,
-            extra={"ask_id": ask_id},
+    words = check_words(text)
+    keys = check_photos(photos)
+    found = await _visible_ask(uow, ask_id, answerer_id)
+    if found.asker_id == answerer_id:
+        raise OwnAsk()
+    target = await uow.session.get(AskTarget, (ask_id, conversation_id))
+    if target is None:
+        raise AskAnswerWhere(field="conversation_id")
+    posted = await share_into_chat(
+        uow,
+        sharer_id=answerer_id,
+        conversation_id=conversation_id,
+        product_id=product_id,
+        deal_id=deal_id,
+        team_id=team_id,
+        words=words,
+        photos=keys,
+        extra={"ask_id": ask_id},
+    )
+    uow.session.add(
+        AskAnswer(
+            share_id=posted.share_id, ask_id=ask_id, answerer_id=answerer_id, created_at=uow.now
         )
-        uow.session.add(
-            AskAnswer(
-                share_id=posted.share_id,
-                ask_id=ask_id,
-                answerer_id=answerer_id,
-                created_at=uow.now,
-            )
-        )
-        await uow.commit()
+    )
     return posted
 
 
 async def choose(uow: UnitOfWork, *, ask_id: int, asker_id: int, share_id: int) -> None:
     """The asker marks the answer they chose (they may change their mind)."""
-    async with uow:
-        found = await uow.session.get(RecommendationAsk, ask_id)
-        if found is None:
-            raise AskNotFound()
-        if found.asker_id != asker_id:
-            raise NotYourAsk()
-        chosen = await uow.session.get(AskAnswer, share_id)
-        if chosen is None or chosen.ask_id != ask_id:
-            raise NotAnAnswer(field="share_id")
-        await uow.session.execute(
-            update(RecommendationAsk)
-            .where(RecommendationAsk.id == ask_id)
-            .values(status="chosen", chosen_share_id=share_id, chosen_at=uow.now)
+    found = await uow.session.get(RecommendationAsk, ask_id)
+    if found is None:
+        raise AskNotFound()
+    if found.asker_id != asker_id:
+        raise NotYourAsk()
+    chosen = await uow.session.get(AskAnswer, share_id)
+    if chosen is None or chosen.ask_id != ask_id:
+        raise NotAnAnswer(field="share_id")
+    await uow.session.execute(
+        update(RecommendationAsk)
+        .where(RecommendationAsk.id == ask_id)
+        .values(status="chosen", chosen_share_id=share_id, chosen_at=uow.now)
+    )
+    uow.emit(
+        AnswerChosen(
+            ask_id=ask_id, asker_id=asker_id, answerer_id=chosen.answerer_id, share_id=share_id
         )
-        uow.emit(
-            AnswerChosen(
-                ask_id=ask_id,
-                asker_id=asker_id,
-                answerer_id=chosen.answerer_id,
-                share_id=share_id,
-            )
-        )
-        await _show_chosen(uow, found)
-        await uow.commit()
+    )
+    await _show_chosen(uow, found)
 
 
 async def _show_chosen(uow: UnitOfWork, ask: RecommendationAsk) -> None:

@@ -4,13 +4,14 @@ in :mod:`tuan.catalog.views`), and what checkout, carts, team purchases and shar
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tuan.catalog import domain
 from tuan.catalog.errors import DealNotFound, ProductNotFound, ShopNotFound
 from tuan.catalog.models import (
     PRODUCT_SEARCH_FTS,
@@ -467,3 +468,72 @@ async def product_with_card(
         return None
     (card,) = await product_cards(session, [found[0]], now)
     return _facts(*found), card
+
+
+# --- for proof/asks/foryou ---
+
+# The catalogue's categories with their names, and the check of a slug a person gave.
+CATEGORIES = domain.CATEGORIES
+CategoryInfo = domain.CategoryInfo
+check_category = domain.check_category
+
+
+def products_view() -> Subquery:
+    """Products, to join on by id: ``product_id``, ``name``, ``category`` (a slug, or None) and
+    ``status`` (active | archived)."""
+    return select(
+        Product.id.label("product_id"),
+        Product.name.label("name"),
+        Product.category.label("category"),
+        Product.status.label("status"),
+    ).subquery()
+
+
+@dataclass(frozen=True)
+class NamedProduct:
+    id: int
+    name: str
+    active: bool  # listed for sale (not archived)
+
+
+async def named_products(session: AsyncSession, ids: Collection[int]) -> dict[int, NamedProduct]:
+    """The name and status of each of ``ids`` that exists. One statement."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Product.id, Product.name, Product.status).where(Product.id.in_(ids))
+    )
+    return {
+        product_id: NamedProduct(product_id, name, status == "active")
+        for product_id, name, status in rows
+    }
+
+
+async def product_cards_by_id(
+    session: AsyncSession, ids: Collection[int], now: datetime
+) -> dict[int, ProductCard]:
+    """:func:`product_cards` of each of ``ids`` that exists, by id."""
+    if not ids:
+        return {}
+    products = (await session.scalars(select(Product).where(Product.id.in_(ids)))).all()
+    return {card.id: card for card in await product_cards(session, products, now)}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What an active product's listing says, for a content model: its search terms (see
+    :mod:`tuan.core.search`) and its category."""
+
+    product_id: int
+    search_text: str
+    category: str | None
+
+
+async def active_listings(session: AsyncSession) -> list[Listing]:
+    """Every active product's listing, by id."""
+    rows = await session.execute(
+        select(Product.id, Product.search_text, Product.category)
+        .where(Product.status == "active")
+        .order_by(Product.id)
+    )
+    return [Listing(product_id, text or "", category) for product_id, text, category in rows]

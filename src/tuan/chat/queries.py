@@ -6,6 +6,7 @@ SQL, :func:`members_view`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -437,3 +438,42 @@ async def message_payload(
             Message.conversation_id == conversation_id, Message.seq == seq
         )
     )
+
+
+# --- for proof/asks/foryou ---
+
+
+def memberships_view() -> Subquery:
+    """Who is in which conversation, to join on: ``conversation_id``, ``user_id``,
+    ``visible_from_seq`` (the member sees the messages after it) and ``is_open`` (the
+    conversation takes new messages: it was not closed, e.g. as its group was dissolved)."""
+    return (
+        select(
+            Member.conversation_id.label("conversation_id"),
+            Member.user_id.label("user_id"),
+            Member.visible_from_seq.label("visible_from_seq"),
+            Conversation.closed_at.is_(None).label("is_open"),
+        )
+        .join(Conversation, Conversation.id == Member.conversation_id)
+        .subquery()
+    )
+
+
+async def members_by_conversation(
+    session: AsyncSession,
+    conversation_ids: Collection[int],
+    among: Collection[int] | None = None,
+) -> dict[int, set[int]]:
+    """The members of each of ``conversation_ids`` (only those in ``among``, if given); a
+    conversation without any is left out. One statement."""
+    found: dict[int, set[int]] = defaultdict(set)
+    if not conversation_ids or (among is not None and not among):
+        return found
+    statement = select(Member.conversation_id, Member.user_id).where(
+        Member.conversation_id.in_(conversation_ids)
+    )
+    if among is not None:
+        statement = statement.where(Member.user_id.in_(among))
+    for conversation_id, user_id in await session.execute(statement):
+        found[conversation_id].add(user_id)
+    return found

@@ -23,8 +23,8 @@ scores (EASE, :class:`tuan.recs.models.implicit.EASE`, fitted on the visible wor
 from V's own history, and content similarity to what V bought (which lets a little-known product
 surface before anyone bought it). Products V bought, archived ones, and items disputed in one of
 V's groups (by the group's norms, unless an admin allowed them) are left out. Each entry keeps
-the two strongest reasons, rendered in Chinese or English ("Parents of Class 5 里有 3 人买了";
-"Lin rated it 5★").
+the two strongest reasons, as phrases (a catalogue code and its parameters) the edge says in the
+reader's language ("3 people in Class 5 bought this", "Class 5 里有 3 人买了").
 
 **Freshness.** The feed is computed when it is read, from committed data, so it reflects every
 event (a purchase, a review, a privacy change, a new friend) at once and never shows a stale

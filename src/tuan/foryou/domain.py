@@ -22,9 +22,8 @@ from typing import Literal
 import numpy as np
 import scipy.sparse as sp
 
+from tuan.core.phrases import Phrase
 from tuan.recs.models.implicit import ease_weights
-
-Locale = Literal["en", "zh-CN"]
 
 W_TRUST = 1.0
 W_RATING = 1.0
@@ -68,14 +67,31 @@ class Signals:
     product_names: Mapping[int, str] = field(default_factory=dict)
 
 
+ReasonKind = Literal["group_bought", "friends_bought", "rated", "bought_together", "similar_to"]
+
+
 @dataclass(frozen=True)
 class Reason:
-    kind: Literal["group_bought", "friends_bought", "rated", "bought_together", "similar_to"]
+    kind: ReasonKind
     weight: float
     count: int = 0
     name: str = ""  # a group, a person or a product, by kind
     stars: int = 0
     shown: bool = True  # False: counts in the score, explained by another reason
+
+    @property
+    def phrase(self) -> Phrase:
+        """What the reason says, for the catalogues: "3 people in Class 5 bought this"."""
+        if self.kind == "group_bought":
+            return Phrase("foryou.group_bought", {"group": self.name, "count": self.count})
+        if self.kind == "friends_bought":
+            if self.count <= 1:
+                return Phrase("foryou.friend_bought", {"name": self.name})
+            # The friend named and how many others: "Fay and 2 other friends bought this".
+            return Phrase("foryou.friends_bought", {"name": self.name, "count": self.count - 1})
+        if self.kind == "rated":
+            return Phrase("foryou.rated", {"name": self.name, "stars": self.stars})
+        return Phrase(f"foryou.{self.kind}", {"product": self.name})
 
 
 @dataclass(frozen=True)
@@ -212,36 +228,3 @@ def _content(signals: Signals) -> list[tuple[int, Reason]]:
         )
         for product, (similarity, own) in best.items()
     ]
-
-
-_TEMPLATES: dict[str, dict[Locale, str]] = {
-    "group_bought": {
-        "en": "{count} {people} in {name} bought this",
-        "zh-CN": "{name} 里有 {count} 人买了",
-    },
-    "friends_bought": {"en": "{who} bought this", "zh-CN": "{who}买了"},
-    "rated": {"en": "{name} rated it {stars}★", "zh-CN": "{name} 给了 {stars}★"},
-    "bought_together": {
-        "en": "People you know who bought {name} also bought this",
-        "zh-CN": "买过 {name} 的熟人也买了这个",
-    },
-    "similar_to": {"en": "Like {name}, which you bought", "zh-CN": "和你买过的 {name} 相似"},
-}
-
-
-def describe(reason: Reason, locale: Locale) -> str:
-    template = _TEMPLATES[reason.kind][locale]
-    if reason.kind == "friends_bought":
-        others = reason.count - 1
-        if locale == "en":
-            who = reason.name if not others else f"{reason.name} and {others} other friend"
-            who += "s" if others > 1 else ""
-        else:
-            who = f"{reason.name} " if not others else f"{reason.name} 等 {reason.count} 位朋友"
-        return template.format(who=who)
-    people = "person" if reason.count == 1 else "people"
-    return template.format(name=reason.name, count=reason.count, stars=reason.stars, people=people)
-
-
-def explain(reasons: Sequence[Reason], locale: Locale) -> str:
-    return ("; " if locale == "en" else "；").join(describe(r, locale) for r in reasons)

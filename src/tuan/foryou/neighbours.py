@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.catalog.models import Product
+from tuan.catalog.queries import active_listings
 from tuan.core.db import Database
 from tuan.foryou.models import ProductNeighbour
 
@@ -86,14 +86,8 @@ def _all_nearest(documents: list[list[str]], ids: list[int]) -> dict[int, list[t
 
 
 async def _active_documents(session: AsyncSession) -> tuple[list[int], list[list[str]]]:
-    rows = (
-        await session.execute(
-            select(Product.id, Product.search_text, Product.category)
-            .where(Product.status == "active")
-            .order_by(Product.id)
-        )
-    ).all()
-    return [r[0] for r in rows], [_terms(r[1] or "", r[2]) for r in rows]
+    listings = await active_listings(session)
+    return [x.product_id for x in listings], [_terms(x.search_text, x.category) for x in listings]
 
 
 @dataclass(frozen=True)

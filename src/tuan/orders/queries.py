@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Subquery, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names
@@ -431,3 +431,27 @@ async def purchases_through(session: AsyncSession, share_ids: list[int]) -> list
         )
     )
     return [(int(share_id), buyer_id) for share_id, buyer_id in rows if share_id is not None]
+
+
+# --- for proof/asks/foryou ---
+
+
+def purchases_view() -> Subquery:
+    """What people bought, one row per order line of an order that counts as bought (paid, and
+    neither cancelled nor refunded), to join on: ``order_id``, ``buyer_id``, ``product_id``,
+    ``share_id`` and ``sharer_id`` (the share the order came from and its sharer, if any) and
+    ``paid_at``."""
+    bought = (domain.PAID, domain.SHIPPED, domain.DELIVERED, domain.COMPLETED)
+    return (
+        select(
+            Order.id.label("order_id"),
+            Order.buyer_id.label("buyer_id"),
+            OrderLine.product_id.label("product_id"),
+            Order.share_id.label("share_id"),
+            Order.sharer_id.label("sharer_id"),
+            Order.paid_at.label("paid_at"),
+        )
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.status.in_(bought))
+        .subquery()
+    )

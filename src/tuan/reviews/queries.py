@@ -6,7 +6,8 @@ aggregates, so a hidden review changes no average and no count.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -216,3 +217,59 @@ async def stars_posted_in(
         )
     )
     return [(cid, pid, stars) for cid, pid, stars in rows if cid is not None]
+
+
+# --- for proof/asks/foryou ---
+
+# The category a recommender's record counts an outcome in when the product has none.
+UNCATEGORISED = domain.UNCATEGORISED
+
+
+def rating_of(stars: Iterable[int]) -> Rating:
+    """Count, average and distribution of ``stars`` (ratings the caller may already count)."""
+    return domain.rating(stars)
+
+
+@dataclass(frozen=True)
+class RatingOfShare:
+    """A rating of something bought through a share: who shared it, who rated it, how."""
+
+    sharer_id: int
+    author_id: int
+    category: str  # UNCATEGORISED for a product without one
+    stars: int
+
+
+async def ratings_of_shares_by(
+    session: AsyncSession, sharer_ids: Collection[int]
+) -> list[RatingOfShare]:
+    """Every rating of a purchase made through a share by one of ``sharer_ids``. One statement;
+    the caller filters the authors through the privacy gate."""
+    if not sharer_ids:
+        return []
+    rows = await session.execute(
+        select(Review.sharer_id, Review.author_id, Review.category, Review.stars).where(
+            Review.sharer_id.in_(sharer_ids)
+        )
+    )
+    return [
+        RatingOfShare(sharer, author, category or UNCATEGORISED, stars)
+        for sharer, author, category, stars in rows
+        if sharer is not None
+    ]
+
+
+async def stars_by_authors(
+    session: AsyncSession, author_ids: Collection[int]
+) -> dict[int, dict[int, int]]:
+    """Each of ``author_ids``' stars per product they reviewed (their latest review of it
+    stands). One statement; the caller filters the authors through the privacy gate."""
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    if author_ids:
+        for author, product, stars in await session.execute(
+            select(Review.author_id, Review.product_id, Review.stars)
+            .where(Review.author_id.in_(author_ids))
+            .order_by(Review.id)
+        ):
+            found[author][product] = stars
+    return dict(found)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names_view
@@ -157,3 +157,17 @@ async def share_family(session: AsyncSession, share_id: int) -> list[tuple[Share
             family.append((_record(child), depth_of[child.id]))
         frontier = [c.id for c in children]
     return family
+
+
+# --- for proof/asks/foryou ---
+
+
+def shares_view() -> Subquery:
+    """Shares, to join on: ``share_id``, ``sharer_id``, ``product_id`` (what was shared) and
+    ``conversation_id`` (where; None for a share made outside a chat)."""
+    return select(
+        Share.id.label("share_id"),
+        Share.sharer_id.label("sharer_id"),
+        Share.product_id.label("product_id"),
+        Share.conversation_id.label("conversation_id"),
+    ).subquery()

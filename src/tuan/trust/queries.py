@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.groups.queries import memberships_view
 from tuan.trust import domain
-from tuan.trust.domain import ReputationRecord
+from tuan.trust.domain import ReputationRecord as ReputationRecord
 from tuan.trust.models import Reputation, TrustEdge
 
 
@@ -92,3 +93,50 @@ async def best_recommenders(
     ]
     records.sort(key=lambda pair: (-pair[1].score, -pair[1].rated, pair[0]))
     return records[:limit]
+
+
+# --- for proof/asks/foryou ---
+
+# A rating counts as good for a recommender's record from this many stars; a record's score.
+GOOD_STARS = domain.GOOD_STARS
+reputation_score = domain.reputation_score
+
+
+async def reputations_of(
+    session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, list[ReputationRecord]]:
+    """The stored record of each of ``user_ids`` that has one, by category. One statement."""
+    found: dict[int, list[ReputationRecord]] = defaultdict(list)
+    if user_ids:
+        for r in await session.scalars(
+            select(Reputation)
+            .where(Reputation.user_id.in_(user_ids))
+            .order_by(Reputation.user_id, Reputation.category)
+        ):
+            found[r.user_id].append(
+                ReputationRecord(r.category, r.shares, r.purchases, r.rated, r.rated_good)
+            )
+    return dict(found)
+
+
+async def one_way_ties(
+    session: AsyncSession, source_id: int, shared_groups: Mapping[int, int], now: datetime
+) -> dict[int, float]:
+    """The tie strength from ``source_id`` to each person in ``shared_groups`` (person → how
+    many groups they share), counting only what ``source_id`` did towards them and the groups:
+    the other direction can hold what they did because of someone else's behaviour (buying on
+    a share) that ``source_id`` may not see. One statement."""
+    if not shared_groups:
+        return {}
+    outgoing = {
+        target: domain.unscaled(stored, now)
+        for target, stored in await session.execute(
+            select(TrustEdge.target_id, TrustEdge.scaled_weight).where(
+                TrustEdge.source_id == source_id, TrustEdge.target_id.in_(shared_groups)
+            )
+        )
+    }
+    return {
+        person: domain.tie_strength(outgoing.get(person, 0.0), 0.0, groups)
+        for person, groups in shared_groups.items()
+    }

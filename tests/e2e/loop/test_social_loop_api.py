@@ -150,7 +150,9 @@ async def test_share_buy_report_review_changes_ratings_proof_and_reputation(
     (snacks,) = after
     assert (snacks["category"], snacks["shares"], snacks["purchases"]) == ("snacks", 1, 1)
     assert (snacks["rated"], snacks["rated_good"]) == (1, 1)
-    assert snacks["explanation"] == "1 of 1 of mei's recommendations in Snacks were rated good"
+    assert snacks["explanation"] == (
+        "1 of 1 of mei's recommendations in Snacks & drinks were rated good"
+    )
     seen_by_ben = (
         await client.get(f"/api/v1/users/{mei.id}/reputation", headers=ben.headers)
     ).json()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tuan.asks.domain import MAX_SUGGESTIONS, VisibleRecord, infer_category, reason, suggest
+from tuan.asks.domain import MAX_SUGGESTIONS, VisibleRecord, infer_category, reasons, suggest
 from tuan.catalog.domain import CATEGORIES
+from tuan.web.phrases import say_all
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,11 @@ def test_suggestions_rank_by_good_ratings_then_purchases_and_ties_by_name_then_i
 def test_at_most_five_are_suggested() -> None:
     many = [record(n, f"p{n}", 1, 0, 0) for n in range(1, 10)]
     assert len(suggest(many, None)) == MAX_SUGGESTIONS
+
+
+def reason(record: VisibleRecord, category: str | None) -> tuple[str, str]:
+    said = reasons(record, category)
+    return say_all("en", said), say_all("zh-CN", said)
 
 
 def test_the_reason_says_what_was_seen_in_words() -> None:

@@ -1,23 +1,22 @@
-"""The For-you ranking worked out by hand on a tiny visible world (no database)."""
+"""The For-you ranking worked out by hand on a tiny visible world (no database), and its reasons
+said from the catalogues in both languages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from tuan.foryou.domain import (
-    W_CONTENT,
-    GroupView,
-    Person,
-    Reason,
-    Signals,
-    describe,
-    explain,
-    rank,
-)
+from tuan.foryou.domain import W_CONTENT, GroupView, Person, Reason, Signals, rank
+from tuan.web.phrases import say, say_all
 
 FAY = Person(2, "Fay", tie=0.5, friend=True)
 CY = Person(3, "Cy", tie=0.2, friend=False)
 CLASS5 = GroupView(7, "Class 5", member_ids=frozenset({1, 3, 4}), size=3)
+
+
+def explain(reasons: Sequence[Reason], locale: str) -> str:
+    return say_all(locale, [r.phrase for r in reasons])
 
 
 def world(**changes: object) -> Signals:
@@ -100,10 +99,10 @@ def test_the_same_world_gives_the_same_feed() -> None:
     ("count", "en", "zh"),
     [
         (1, "Fay bought this", "Fay 买了"),
-        (2, "Fay and 1 other friend bought this", "Fay 等 2 位朋友买了"),
-        (4, "Fay and 3 other friends bought this", "Fay 等 4 位朋友买了"),
+        (2, "Fay and 1 other friend bought this", "Fay 和另外 1 位朋友买了"),
+        (4, "Fay and 3 other friends bought this", "Fay 和另外 3 位朋友买了"),
     ],
 )
 def test_friends_bought_reads_naturally(count: int, en: str, zh: str) -> None:
     reason = Reason("friends_bought", 1.0, count=count, name="Fay")
-    assert (describe(reason, "en"), describe(reason, "zh-CN")) == (en, zh)
+    assert (say("en", reason.phrase), say("zh-CN", reason.phrase)) == (en, zh)

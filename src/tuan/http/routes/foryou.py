@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from tuan.foryou import domain, queries
+from tuan.core.phrases import Phrase
+from tuan.foryou import queries
+from tuan.foryou.domain import Reason, ReasonKind
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
+from tuan.web.phrases import say, say_all
 
 router = APIRouter(prefix="/api/v1", tags=["for you"])
 
@@ -25,18 +28,32 @@ class FeedProductOut(BaseModel):
 
 
 class ReasonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    kind: Literal["group_bought", "friends_bought", "rated", "bought_together", "similar_to"]
+    kind: ReasonKind
     count: int = Field(description="People (group_bought, friends_bought)")
     name: str = Field(description="The group, the person or the product the reason names")
     stars: int = Field(description="The rating (rated)")
+    phrase: Phrase = Field(description="What the reason says, as a catalogue code and parameters")
+    text: str = Field(description="The phrase in the language asked for")
+
+    @classmethod
+    def said(cls, reason: Reason, lang: str) -> ReasonOut:
+        return cls(
+            kind=reason.kind,
+            count=reason.count,
+            name=reason.name,
+            stars=reason.stars,
+            phrase=reason.phrase,
+            text=say(lang, reason.phrase),
+        )
 
 
 class FeedItemOut(BaseModel):
     product: FeedProductOut
     score: float
     reasons: list[ReasonOut]
-    explanation: str = Field(description='In words, e.g. "3 people in Class 5 bought this"')
+    explanation: str = Field(
+        description='The reasons in words, e.g. "3 people in Class 5 bought this"'
+    )
 
 
 class FeedOut(BaseModel):
@@ -65,8 +82,8 @@ async def for_you(
                     price=item.product.price_from,
                 ),
                 score=item.score,
-                reasons=[ReasonOut.model_validate(r) for r in item.reasons],
-                explanation=domain.explain(item.reasons, lang),
+                reasons=[ReasonOut.said(r, lang) for r in item.reasons],
+                explanation=say_all(lang, [r.phrase for r in item.reasons]),
             )
             for item in feed
         ]

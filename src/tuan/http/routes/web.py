@@ -17,7 +17,6 @@ from tuan.accounts import service as accounts
 from tuan.core.errors import TuanError
 from tuan.core.media import content_type_for
 from tuan.core.money import CURRENCIES
-from tuan.foryou.domain import Locale, explain
 from tuan.foryou.queries import for_you
 from tuan.groups import queries as group_queries
 from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
@@ -25,6 +24,7 @@ from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND, error_json
 from tuan.notifications.queries import recent_notifications
 from tuan.web.i18n import supported
+from tuan.web.phrases import say_all
 from tuan.web.security import SESSION_COOKIE, safe_next
 from tuan.web.thumbs import thumbnail
 from tuan.web.views import Viewer, look, redirect, remember_locale, render
@@ -252,7 +252,6 @@ async def for_you_page(request: Request) -> Response:
     viewer = await look(request)
     if viewer.user is None:
         return _login_page(viewer)
-    locale: Locale = "zh-CN" if viewer.locale == "zh-CN" else "en"
     async with viewer.container.db.read_sessions() as session:
         feed = await for_you(session, viewer.user.id, viewer.container.clock.now())
     items = [
@@ -260,7 +259,7 @@ async def for_you_page(request: Request) -> Response:
             "id": item.product.id,
             "name": item.product.name,
             "price": _money(item.product.price_from, item.product.currency),
-            "explanation": explain(item.reasons, locale),
+            "explanation": say_all(viewer.locale, [r.phrase for r in item.reasons]),
         }
         for item in feed
     ]
