@@ -22,10 +22,16 @@ from tuan.asks.models import AskAnswer, AskTarget, RecommendationAsk
 from tuan.asks.queries import conversations_seen
 from tuan.cards.commands import CardPosted, share_into_chat
 from tuan.catalog.queries import check_category
-from tuan.chat.commands import check_words, post_server_message, rewrite_server_message
+from tuan.chat.commands import (
+    check_words,
+    post_server_message,
+    register_server_kinds,
+    rewrite_server_message,
+)
 from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
 
+register_server_kinds(domain.ASK_KIND)  # only the server writes a request card
 MAX_TARGETS = 20
 
 

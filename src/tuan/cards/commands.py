@@ -17,7 +17,7 @@ from tuan.norms.commands import enforce_share_norms
 from tuan.shares.commands import record_share
 from tuan.shares.queries import share_record
 
-register_server_kinds(domain.CARD_KIND, domain.ASK_KIND)
+register_server_kinds(domain.CARD_KIND)
 
 
 @dataclass(frozen=True)

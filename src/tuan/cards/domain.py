@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Kept for asks (the feeds helper's), which reads these here until it takes them from
-# chat.commands, core.media and orders.queries; cards itself does not use them.
-from tuan.chat.commands import check_words as check_words
-from tuan.core.media import check_photos as check_photos
-
 CARD_KIND = "product_card"
-ASK_KIND = "recommendation_ask"  # asks' kind; see above
-PURCHASED_STATUSES = ("paid", "shipped", "delivered", "completed")  # for foryou and proof
 TARGETS = ("card", "report")
 
 # What a viewer may do with a card or a report they can see.

@@ -17,10 +17,6 @@ from tuan.chat.commands import check_words
 from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
 
-# Kept for asks (the feeds helper's) until it calls ``cards.commands.share_into_chat``.
-share_into_chat_in = share_into_chat
-__all__ = ["CardPosted", "comment", "like", "share_card", "share_into_chat_in"]
-
 
 async def share_card(
     uow: UnitOfWork,

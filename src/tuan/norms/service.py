@@ -18,9 +18,6 @@ from tuan.norms.errors import InvalidNorms, NotGroupAdmin
 from tuan.norms.models import GroupNorms, NormOverride
 from tuan.norms.queries import SETTINGS, norms_of, role_in_group
 
-# Kept for foryou (the feeds helper's), which imports it here until it uses norms.queries.
-from tuan.norms.queries import disputed_items as disputed_items
-
 
 async def _as_admin(uow: UnitOfWork, group_id: int, user_id: int) -> None:
     if await role_in_group(uow.session, group_id, user_id) not in domain.ADMIN_ROLES:

@@ -21,7 +21,6 @@ from tuan.reviews.service import Reported, Reviewed
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 
 WRITE = error_responses(400, 401, 403, 404, 409, 413, 422)
-RatingOut = Rating  # the social-proof route shows ratings in the same shape
 
 
 class BoughtIn(Input):
