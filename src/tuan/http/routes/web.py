@@ -15,14 +15,14 @@ from fastapi.responses import Response
 
 from tuan.accounts import service as accounts
 from tuan.catalog.domain import CURRENCIES
-from tuan.core.errors import TuanError
+from tuan.core.errors import NotFound, TuanError
 from tuan.core.media import content_type_for
 from tuan.foryou.domain import Locale, explain
 from tuan.foryou.queries import for_you
 from tuan.http.deps import client_address
-from tuan.http.errors import STATUS_BY_KIND, error_json
+from tuan.http.errors import STATUS_BY_KIND
 from tuan.web import reads
-from tuan.web.i18n import supported
+from tuan.web.i18n import refusal_message, supported
 from tuan.web.security import SESSION_COOKIE, safe_next
 from tuan.web.thumbs import thumbnail
 from tuan.web.views import Viewer, look, redirect, remember_locale, render
@@ -45,8 +45,7 @@ def _refused(viewer: Viewer) -> Response:
 
 
 def _problem(viewer: Viewer, exc: TuanError) -> str:
-    translated = viewer.t(f"err.{exc.code}")
-    return translated if translated != f"err.{exc.code}" else exc.message
+    return refusal_message(viewer.locale, exc)
 
 
 def _start_session(viewer: Viewer, token: str, max_age: int, locale: str | None) -> None:
@@ -337,7 +336,7 @@ async def thumb(request: Request, width: int, key: str) -> Response:
     container = request.app.state.container
     found = await thumbnail(container.media, key, width)
     if found is None:
-        return error_json(404, "NOT_FOUND", "No such image or size.")
+        raise NotFound("No such image or size.")
     variant, data = found
     return Response(
         data,
