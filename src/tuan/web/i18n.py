@@ -42,7 +42,7 @@ from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
-from tuan.core.errors import TuanError
+from tuan.core.errors import ErrorKind, TuanError
 
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "en"
@@ -251,6 +251,20 @@ class Translator:
 
 # Parameters every refusal may carry that are not details a domain composed its sentence from.
 _GENERAL_PARAMS = frozenset({"field", "retry_after", "reason"})
+# The sentence of last resort for each kind of refusal: it needs no parameter, so a reader of
+# Chinese is never handed the refusal's English message.
+GENERIC_BY_KIND = {
+    ErrorKind.INVALID: "INVALID_INPUT",
+    ErrorKind.UNAUTHENTICATED: "NOT_AUTHENTICATED",
+    ErrorKind.FORBIDDEN: "FORBIDDEN",
+    ErrorKind.NOT_FOUND: "NOT_FOUND",
+    ErrorKind.CONFLICT: "CONFLICT",
+    ErrorKind.GONE: "GONE",
+    ErrorKind.TOO_LARGE: "TOO_LARGE",
+    ErrorKind.UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA_TYPE",
+    ErrorKind.RATE_LIMITED: "TOO_MANY_REQUESTS",
+    ErrorKind.UNAVAILABLE: "UNAVAILABLE",
+}
 
 
 def error_message(
@@ -260,20 +274,26 @@ def error_message(
     *,
     fallback: str,
     composed: bool = False,
+    generic: str | None = None,
 ) -> str:
     """The sentence for refusal ``code`` in ``locale``, from ``err.<CODE>.<reason>`` (when
     ``params`` has a ``reason``) or else ``err.<CODE>``, filled with ``params``.
 
-    A key whose sentence needs a parameter the refusal did not carry is passed over. ``fallback``,
-    the refusal's own English message, is said when no key fits, and to an English reader when
-    it was ``composed`` for this refusal (more specific than a class's default) and the
-    catalogue's sentence uses none of the refusal's details: a domain that still writes its own
-    sentence keeps saying it in English, and says the catalogue's in Chinese.
+    A key whose sentence needs a parameter the refusal did not carry is passed over. An English
+    reader is then told ``fallback``, the refusal's own English message; a reader of another
+    language the ``generic`` code's sentence (the kind of refusal, see :data:`GENERIC_BY_KIND`).
+    An English reader is also told ``fallback`` when it was ``composed`` for this refusal (more
+    specific than a class's default) and the catalogue's sentence uses none of the refusal's
+    details: a domain that still writes its own sentence keeps saying it in English, and says
+    the catalogue's in Chinese.
     """
     messages = catalogue(locale)
     reason = params.get("reason")
     keys = [f"err.{code}.{reason}"] if isinstance(reason, str) else []
-    for key in [*keys, f"err.{code}"]:
+    keys.append(f"err.{code}")
+    if generic and locale != DEFAULT_LOCALE:
+        keys.append(f"err.{generic}")
+    for key in keys:
         entry = messages.get(key)
         if entry is None or not placeholders(entry) <= set(params):
             continue
@@ -301,4 +321,5 @@ def refusal_message(locale: str, error: TuanError) -> str:
         error_params(error),
         fallback=error.message,
         composed=error.message != type(error).default_message,
+        generic=GENERIC_BY_KIND[error.kind],
     )
