@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.factories import PASSWORD, log_in, person, register
+from tests.factories import PASSWORD, join_open_group, log_in, people, person, register
+from tests.wsclient import ChatClient
 from tuan.web.security import LOCALE_COOKIE
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
@@ -147,3 +148,22 @@ async def test_too_many_failed_logins_wait_in_chinese(client: httpx.AsyncClient)
     assert _error(last)["message"] == "登录失败次数过多，请稍后再试。"
     assert int(last.headers["Retry-After"]) > 0
     assert (await log_in(client, "target")).status_code == 429
+
+
+async def test_a_send_refused_over_the_chat_socket_says_why_in_chinese(
+    client: httpx.AsyncClient, live_app: str
+) -> None:
+    mei, ben = await people(client, "mei", "ben")
+    cid = await join_open_group(client, mei, ben)
+    socket = await ChatClient.open(live_app, mei.token, headers=ZH)
+    try:
+        too_long = {"type": "send", "conversation_id": cid, "client_id": "z1", "text": "长" * 4001}
+        await socket.send(too_long)
+        refused = await socket.wait_for(lambda f: f["type"] == "error" and f.get("ref") == "z1")
+        assert refused["code"] == "MESSAGE_TOO_LONG"
+        assert refused["message"] == "一条消息最多 4000 字。"
+        await socket.send({"type": "typing", "conversation_id": 999999})
+        stranger = await socket.wait_for(lambda f: f["type"] == "error" and not f.get("ref"))
+        assert stranger["message"] == "该聊天不存在，或你不在其中。"
+    finally:
+        await socket.close()
