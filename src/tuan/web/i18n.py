@@ -21,9 +21,21 @@ The keys starting ``js.`` or ``err.`` are also handed to the page's JavaScript, 
 ``static/js/boot.js`` reads the same scheme with the browser's CLDR (``Intl.PluralRules``,
 ``Intl.NumberFormat``, ``Intl.DateTimeFormat``).
 
+Refusals
+--------
+A domain raises an error with a stable ``code`` and the parameters of its sentence
+(``details``, ``field``), never a sentence of its own. The edge says it with
+:func:`refusal_message`: the entry ``err.<CODE>``, or ``err.<CODE>.<reason>`` when the details
+carry a ``reason`` (one code, distinct causes: ``InvalidDeal(details={"reason":
+"ends_before_start"})``), filled with the details. An entry that needs a parameter the error did
+not carry is passed over, down to the error's kind (:data:`GENERIC_BY_KIND`), so a reader of
+Chinese is never shown English. Until every domain is converted, a sentence a domain composed
+still reaches English readers (see :func:`error_message`).
+
 Calling it: :func:`render` (``render(locale, key, {"count": 3})``) renders one entry;
-:class:`Translator` is the same bound to a locale, for templates; :func:`error_message` renders a
-refusal (see there); ``format_*`` format one value.
+:class:`Translator` is the same bound to a locale, for templates; :func:`refusal_message` says an
+error; ``format_number``, ``format_money``, ``format_percent``, ``format_date``, ``format_time``,
+``format_datetime`` and ``format_list`` format one value.
 """
 
 from __future__ import annotations
