@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Site
-from tuan.web.i18n import format_percent, render
+from tuan.web.i18n import format_number, format_percent, render
 
 # (key, values) pairs whose rendering must agree between Babel (server) and Intl (browser).
 SAMPLES: list[tuple[str, dict[str, Any]]] = [
@@ -29,6 +29,7 @@ SCRIPT = """async ([samples, rates]) => {
   return {
     texts: samples.map(([key, values]) => boot.t(key, values)),
     percents: rates.map((bp) => boot.percent(bp)),
+    numbers: [boot.formatNumber(1234567), boot.formatNumber(4.26, { maximumFractionDigits: 1 })],
   };
 }"""
 RATES = [500, 525, 1250, 0]
@@ -40,6 +41,7 @@ async def test_the_browser_renders_the_catalogue_as_babel_does(site: Site, local
     rendered = await page.evaluate(SCRIPT, [SAMPLES, RATES])
     assert rendered["texts"] == [render(locale, key, values) for key, values in SAMPLES]
     assert rendered["percents"] == [format_percent(bp, locale) for bp in RATES]
+    assert rendered["numbers"] == [format_number(1234567, locale), "4.3"]
     if locale == "en":
         assert rendered["texts"][:2] == ["1 person bought it", "3 people bought it"]
     else:

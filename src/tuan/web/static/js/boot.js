@@ -44,8 +44,9 @@ function formatValue(value, format) {
 const numbers = new Intl.NumberFormat(locale);
 const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 });
 
-export function formatNumber(value) {
-  return numbers.format(value);
+// Digits grouped the reader's way; options as Intl.NumberFormat's (a rating: { maximumFractionDigits: 1 }).
+export function formatNumber(value, options) {
+  return (options ? new Intl.NumberFormat(locale, options) : numbers).format(value);
 }
 
 // A rate in basis points (how every rate travels: commission_rate_bp) as a percent: 525 → 5.25%.
