@@ -20,9 +20,15 @@ class ChatClient:
 
     @classmethod
     async def open(
-        cls, host: str, token: str, positions: dict[int, int] | None = None, *, hello: bool = True
+        cls,
+        host: str,
+        token: str,
+        positions: dict[int, int] | None = None,
+        *,
+        hello: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> ChatClient:
-        ws = await connect(f"ws://{host}/api/v1/ws", max_size=2**24)
+        ws = await connect(f"ws://{host}/api/v1/ws", max_size=2**24, additional_headers=headers)
         client = cls(ws)
         if hello:
             await client.send({"type": "hello", "token": token, "positions": positions or {}})

@@ -10,7 +10,17 @@ from importlib.resources import files
 import pytest
 
 from tuan.groups.domain import SYSTEM_LINES
-from tuan.web.i18n import LOCALES, Translator, catalogue, choose_locale, from_accept_language
+from tuan.web.i18n import (
+    LOCALES,
+    PLACEHOLDER,
+    Entry,
+    Translator,
+    catalogue,
+    choose_locale,
+    from_accept_language,
+    placeholders,
+    plural_categories,
+)
 
 WEB = files("tuan.web")
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
@@ -47,13 +57,32 @@ def _sources() -> list[str]:
     return texts
 
 
+def _placeholders(entry: Entry) -> set[tuple[str, str]]:
+    """Each ``{name}`` or ``{name:format}`` in any variant of ``entry``, as (name, format)."""
+    texts = [entry] if isinstance(entry, str) else list(entry.values())
+    return {(m[1], m[2] or "") for text in texts for m in PLACEHOLDER.finditer(text)}
+
+
 def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
     english, chinese = catalogue("en"), catalogue("zh-CN")
     assert set(english) == set(chinese)
-    for key, text in english.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
-        assert fields == {f for _, f, _, _ in string.Formatter().parse(chinese[key]) if f}, key
-        assert chinese[key].strip() and text.strip(), key
+    for key, entry in english.items():
+        assert _placeholders(entry) == _placeholders(chinese[key]), key
+        for locale, found in (("en", entry), ("zh-CN", chinese[key])):
+            texts = [found] if isinstance(found, str) else list(found.values())
+            assert all(text.strip() for text in texts), (locale, key)
+            # Python's formatter reads the same placeholders (no stray or unbalanced brace).
+            for text in texts:
+                parsed = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                assert parsed == {name for name, _ in _placeholders(text)}, (locale, key)
+
+
+def test_plural_entries_have_exactly_the_categories_of_their_language() -> None:
+    for locale in LOCALES:
+        for key, entry in catalogue(locale).items():
+            if isinstance(entry, dict):
+                assert set(entry) == plural_categories(locale), (locale, key)
+                assert "count" in placeholders(entry), (locale, key)
 
 
 def test_every_key_the_pages_use_exists() -> None:

@@ -23,6 +23,7 @@ from tuan.accounts.models import User
 from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
 from tuan.core.db import latest_reads
+from tuan.http.errors import ACCOUNT_LOCALE
 from tuan.web.errors import CsrfTokenInvalid
 from tuan.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_matches
 
@@ -67,15 +68,18 @@ async def get_token(
 TokenDep = Annotated[str, Depends(get_token)]
 
 
-async def get_current_user(container: ContainerDep, token: TokenDep) -> User:
+async def get_current_user(request: Request, container: ContainerDep, token: TokenDep) -> User:
     """The logged-in caller: the one authentication dependency of every route.
 
     Looked up on a connection that goes back to the pool at once: under load (a flash sale) a
     request that kept a read connection for its whole life while its write transaction waited
-    for another could starve the pool.
+    for another could starve the pool. The caller's saved language is left on the request, so a
+    refusal later in the request speaks it without another query.
     """
     async with latest_reads(container.db) as session:
-        return await user_for_token(session, token=token, now=container.clock.now())
+        user = await user_for_token(session, token=token, now=container.clock.now())
+    setattr(request.state, ACCOUNT_LOCALE, user.locale)
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import orjson
-from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tuan.http.errors import EdgeRefusal, refusal_json
 
-class BodyTooLarge(HTTPException):
+
+class BodyTooLarge(EdgeRefusal):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body is larger than {limit:,} bytes.")
+        super().__init__(413, "BODY_TOO_LARGE", {"limit": limit})
 
 
 class BodySizeLimit:
@@ -33,7 +34,14 @@ class BodySizeLimit:
                 except ValueError:
                     declared = limit + 1
                 if declared > limit:
-                    await _send_413(send, limit)
+                    refusal = refusal_json(
+                        HTTPConnection(scope),
+                        413,
+                        "BODY_TOO_LARGE",
+                        {"limit": limit},
+                        headers={"connection": "close"},
+                    )
+                    await refusal(scope, receive, send)
                     return
         received = 0
 
@@ -49,29 +57,6 @@ class BodySizeLimit:
         await self.app(scope, limited_receive, send)
 
 
-async def _send_413(send: Send, limit: int) -> None:
-    body = orjson.dumps(
-        {
-            "error": {
-                "code": "BODY_TOO_LARGE",
-                "message": f"The request body is larger than {limit:,} bytes.",
-            }
-        }
-    )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 class RefuseNulInUrl:
     """A NUL character in a path or query can never name anything; refuse it before routing."""
 
@@ -82,16 +67,9 @@ class RefuseNulInUrl:
         if scope["type"] == "http" and (
             "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
         ):
-            body = orjson.dumps(
-                {"error": {"code": "BAD_REQUEST", "message": "The URL contains a NUL character."}}
+            refusal = refusal_json(
+                HTTPConnection(scope), 400, "BAD_REQUEST", {"reason": "nul_in_url"}
             )
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 400,
-                    "headers": [(b"content-type", b"application/json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await refusal(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**63 - 1
 
@@ -50,7 +51,11 @@ class Input(BaseModel):
     def _storable(cls, data: object) -> object:
         where = unstorable_text(data)
         if where:
-            raise ValueError(f"{where}: text may not contain NUL characters or unpaired surrogates")
+            raise PydanticCustomError(
+                "unstorable_text",
+                "{field}: text may not contain NUL characters or unpaired surrogates",
+                {"field": where},
+            )
         return data
 
 
@@ -62,8 +67,9 @@ PositionQuery = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 def _iso_text(value: object) -> object:
     if not isinstance(value, str | datetime):
-        raise ValueError(
-            "give a date-time as ISO 8601 text with a zone, e.g. 2026-12-01T20:00+08:00"
+        raise PydanticCustomError(
+            "iso_datetime",
+            "give a date-time as ISO 8601 text with a zone, e.g. 2026-12-01T20:00+08:00",
         )
     return value
 

@@ -14,16 +14,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tuan.accounts import service as accounts
-from tuan.core.errors import TuanError
+from tuan.core.errors import NotFound, TuanError
 from tuan.core.media import content_type_for
 from tuan.core.money import CURRENCIES
 from tuan.foryou.queries import for_you
 from tuan.groups import queries as group_queries
 from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
-from tuan.http.errors import STATUS_BY_KIND, error_json
+from tuan.http.errors import STATUS_BY_KIND
 from tuan.notifications.queries import recent_notifications
-from tuan.web.i18n import supported
+from tuan.web.i18n import refusal_message, supported
 from tuan.web.phrases import say_all
 from tuan.web.security import SESSION_COOKIE, safe_next
 from tuan.web.thumbs import thumbnail
@@ -47,8 +47,7 @@ def _refused(viewer: Viewer) -> Response:
 
 
 def _problem(viewer: Viewer, exc: TuanError) -> str:
-    translated = viewer.t(f"err.{exc.code}")
-    return translated if translated != f"err.{exc.code}" else exc.message
+    return refusal_message(viewer.locale, exc)
 
 
 def _start_session(viewer: Viewer, token: str, max_age: int, locale: str | None) -> None:
@@ -337,7 +336,7 @@ async def thumb(request: Request, width: int, key: str) -> Response:
     container = request.app.state.container
     found = await thumbnail(container.media, key, width)
     if found is None:
-        return error_json(404, "NOT_FOUND", "No such image or size.")
+        raise NotFound("No such image or size.")
     variant, data = found
     return Response(
         data,

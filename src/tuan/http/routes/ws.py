@@ -26,10 +26,12 @@ from tuan.bootstrap import Container
 from tuan.chat import queries, service
 from tuan.chat.posting import PostRequest
 from tuan.core.errors import TuanError
+from tuan.http.errors import reader_locale
 from tuan.http.realtime import PROTOCOL_KEY
 from tuan.http.schemas import Id, Input, Position
 from tuan.realtime import topics
 from tuan.realtime.connection import Connection, QueuedSocket, RawSocket, Socket, text_frame
+from tuan.web.i18n import refusal_message, render
 from tuan.web.security import SESSION_COOKIE, same_origin
 
 router = APIRouter()
@@ -108,6 +110,9 @@ class Session:
         else:
             socket = QueuedSocket(websocket.send_text, SEND_BUFFER_LIMIT, self._close)
         self.connection = Connection(user_id, socket)
+        # The language refusals are said in (the web app's cookie or the handshake's
+        # Accept-Language): a page shows a failed send's reason as it comes.
+        self.locale = reader_locale(websocket)
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.tasks: set[asyncio.Task[None]] = set()
         self.last_typing: dict[int, float] = {}
@@ -192,7 +197,7 @@ class Session:
                 )
             )
         if isinstance(result, TuanError):
-            self.error(result.code, result.message, ref=frame.client_id)
+            self.error(result.code, refusal_message(self.locale, result), ref=frame.client_id)
             return
         message = result.message
         self.reply(
@@ -215,12 +220,12 @@ class Session:
                 seq=frame.seq,
             )
         except TuanError as exc:
-            self.error(exc.code, exc.message)
+            self.error(exc.code, refusal_message(self.locale, exc))
 
     def _typing(self, frame: Typing) -> None:
         cid = frame.conversation_id
         if cid not in self.connection.positions:
-            self.error("CONVERSATION_NOT_FOUND", "No such conversation, or you are not a member.")
+            self.error("CONVERSATION_NOT_FOUND", render(self.locale, "err.CONVERSATION_NOT_FOUND"))
             return
         now = time.monotonic()
         if now - self.last_typing.get(cid, 0.0) < TYPING_EVERY:

@@ -10,6 +10,8 @@ export class ApiError extends Error {
   }
 }
 
+// The server says why in the page's language (tuan.http.errors), with the refusal's numbers and
+// names; the catalogue speaks only for answers without a body (a proxy's 502).
 export function explain(code, fallback) {
   const key = `err.${code}`;
   const translated = t(key);
@@ -44,7 +46,7 @@ export async function api(method, path, body, { headers = {}, form = null } = {}
       location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
     const code = error.code ?? `HTTP_${response.status}`;
-    throw new ApiError(response.status, code, explain(code, error.message ?? t("err.UNKNOWN")), error.field);
+    throw new ApiError(response.status, code, error.message ?? explain(code, t("err.UNKNOWN")), error.field);
   }
   return data;
 }

@@ -1,14 +1,57 @@
 // What the server told this page (locale, CSRF token, who is logged in, strings), and the
-// formatting every page shares: times in the viewer's time zone, prices by currency.
+// formatting every page shares: sentences from the catalogue with plurals, numbers, percents,
+// times in the viewer's time zone, prices by currency.
 const boot = JSON.parse(document.getElementById("tuan-boot").textContent);
 
 export const locale = boot.locale;
 export const me = boot.me;
 export const csrf = boot.csrf;
 
+// The catalogue scheme of tuan.web.i18n, with the browser's CLDR in place of Babel's: an entry is
+// a string with {name} or {name:format} placeholders, or an object of plural variants
+// ({"one": …, "other": …}) chosen by values.count.
+const plurals = new Intl.PluralRules(locale);
+
 export function t(key, values = {}) {
-  const text = boot.messages[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  let text = boot.messages[key] ?? key;
+  if (typeof text === "object") text = text[plurals.select(Number(values.count))] ?? text.other;
+  return text.replace(/\{(\w+)(?::(\w+))?\}/g, (whole, name, format) =>
+    name in values ? formatValue(values[name], format) : whole);
+}
+
+// {name:format} in a catalogue entry: the same formats as tuan.web.i18n.FORMATS.
+const formats = {
+  number: (value) => formatNumber(value),
+  money: (value) => formatMoney(value.amount, value.currency),
+  percent: (value) => percent(value),
+  and: (value) => new Intl.ListFormat(locale, { type: "conjunction" }).format(value.map(String)),
+  or: (value) => new Intl.ListFormat(locale, { type: "disjunction" }).format(value.map(String)),
+  date: (value) => day.format(new Date(value)),
+  time: (value) => clock.format(new Date(value)),
+  datetime: (value) => formatTime(value),
+};
+
+function formatValue(value, format) {
+  if (!format || !Object.hasOwn(formats, format)) return String(value);
+  const formatter = formats[format];
+  try {
+    return formatter(value);
+  } catch {
+    return String(value); // a value of the wrong shape still reads as itself
+  }
+}
+
+const numbers = new Intl.NumberFormat(locale);
+const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 });
+
+// Digits grouped the reader's way; options as Intl.NumberFormat's (a rating: { maximumFractionDigits: 1 }).
+export function formatNumber(value, options) {
+  return (options ? new Intl.NumberFormat(locale, options) : numbers).format(value);
+}
+
+// A rate in basis points (how every rate travels: commission_rate_bp) as a percent: 525 → 5.25%.
+export function percent(basisPoints) {
+  return percents.format(basisPoints / 10000);
 }
 
 const digitsByCurrency = new Map();
@@ -39,6 +82,7 @@ export function parseMoney(text, currency) {
 }
 
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
 const clock = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
 
 export function formatTime(iso) {
