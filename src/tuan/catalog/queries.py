@@ -13,6 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.catalog import domain
 from tuan.catalog.errors import DealNotFound, ProductNotFound, ShopNotFound
+from tuan.catalog.listings import Listing as Listing
+from tuan.catalog.listings import NamedProduct as NamedProduct
+from tuan.catalog.listings import active_listings as active_listings
+from tuan.catalog.listings import named_products as named_products
+from tuan.catalog.listings import products_view as products_view
 from tuan.catalog.models import (
     PRODUCT_SEARCH_FTS,
     Deal,
@@ -59,16 +64,10 @@ def _effective_price(sku: Sku, deal: Deal | None, now: datetime) -> int:
 
 
 async def product_page(session: AsyncSession, product_id: int, now: datetime) -> ProductView:
-    row = (
-        await session.execute(
-            select(Product, Shop)
-            .join(Shop, Shop.id == Product.shop_id)
-            .where(Product.id == product_id)
-        )
-    ).first()
-    if row is None:
+    found = await _product_and_shop(session, product_id)
+    if found is None:
         raise ProductNotFound()
-    product, shop = row
+    product, shop = found
     skus = (
         await session.scalars(
             select(Sku).where(Sku.product_id == product_id).order_by(Sku.position, Sku.id)
@@ -478,37 +477,6 @@ CategoryInfo = domain.CategoryInfo
 check_category = domain.check_category
 
 
-def products_view() -> Subquery:
-    """Products, to join on by id: ``product_id``, ``name``, ``category`` (a slug, or None) and
-    ``status`` (active | archived)."""
-    return select(
-        Product.id.label("product_id"),
-        Product.name.label("name"),
-        Product.category.label("category"),
-        Product.status.label("status"),
-    ).subquery()
-
-
-@dataclass(frozen=True)
-class NamedProduct:
-    id: int
-    name: str
-    active: bool  # listed for sale (not archived)
-
-
-async def named_products(session: AsyncSession, ids: Collection[int]) -> dict[int, NamedProduct]:
-    """The name and status of each of ``ids`` that exists. One statement."""
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(Product.id, Product.name, Product.status).where(Product.id.in_(ids))
-    )
-    return {
-        product_id: NamedProduct(product_id, name, status == "active")
-        for product_id, name, status in rows
-    }
-
-
 async def product_cards_by_id(
     session: AsyncSession, ids: Collection[int], now: datetime
 ) -> dict[int, ProductCard]:
@@ -517,23 +485,3 @@ async def product_cards_by_id(
         return {}
     products = (await session.scalars(select(Product).where(Product.id.in_(ids)))).all()
     return {card.id: card for card in await product_cards(session, products, now)}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What an active product's listing says, for a content model: its search terms (see
-    :mod:`tuan.core.search`) and its category."""
-
-    product_id: int
-    search_text: str
-    category: str | None
-
-
-async def active_listings(session: AsyncSession) -> list[Listing]:
-    """Every active product's listing, by id."""
-    rows = await session.execute(
-        select(Product.id, Product.search_text, Product.category)
-        .where(Product.status == "active")
-        .order_by(Product.id)
-    )
-    return [Listing(product_id, text or "", category) for product_id, text, category in rows]
