@@ -176,14 +176,61 @@ async def place_order(
     shop = next(iter(found.values()))
     order_currency = domain.check_currencies([i.currency for i in found.values()], currency)
     sharer_id = await _sharer(uow, share_id, found)
-    rate = shop.commission_rate_bp if sharer_id not in (None, buyer_id) else 0
+    values = _new_order(
+        buyer_id=buyer_id,
+        shop=shop,
+        currency=order_currency,
+        priced=priced,
+        share_id=share_id,
+        sharer_id=sharer_id,
+        team=team,
+        now=now,
+    )
+    order_id = (await session.execute(_INSERT_ORDER, values)).scalar_one()
+    order = OrderState(id=order_id, **values)  # type: ignore[arg-type]
+    written = [
+        LineView(
+            product_id=found[p.sku_id].product_id,
+            sku_id=p.sku_id,
+            deal_id=p.deal.id if p.deal else None,
+            product_name=found[p.sku_id].product_name,
+            sku_label=found[p.sku_id].sku_label,
+            regular_unit_price=p.regular_unit_price,
+            unit_price=p.unit_price,
+            quantity=p.quantity,
+            line_total=p.total,
+        )
+        for p in priced
+    ]
+    # One executemany for all lines (their ids are never needed here).
+    await session.execute(_INSERT_LINES, [{"order_id": order_id, **vars(w)} for w in written])
+    await _record_placement(uow, order)
+    if claim is not None:
+        await point_key_at(uow, claim, order_id)
+    await _reserve(uow, buyer_id, priced, holds)
+    return PlacedOrder(order=order, shop_name=shop.shop_name, lines=written)
 
-    values = {
+
+def _new_order(
+    *,
+    buyer_id: int,
+    shop: Buyable,
+    currency: str,
+    priced: Sequence[domain.PricedLine],
+    share_id: int | None,
+    sharer_id: int | None,
+    team: TeamPricing | None,
+    now: datetime,
+) -> dict[str, object]:
+    """The columns of a new order: totals from the priced lines, the sharer's commission fixed
+    now (none for buying through one's own share), reserved for :data:`domain.RESERVATION`."""
+    rate = shop.commission_rate_bp if sharer_id not in (None, buyer_id) else 0
+    return {
         "buyer_id": buyer_id,
         "shop_id": shop.shop_id,
         "kind": "team" if team else "regular",
         "status": domain.PENDING,
-        "currency": order_currency,
+        "currency": currency,
         "subtotal": sum(p.regular_total for p in priced),
         "total": sum(p.total for p in priced),
         "refunded_amount": 0,
@@ -206,55 +253,37 @@ async def place_order(
         "tracking": None,
         "updated_at": now,
     }
-    order_id = (await session.execute(_INSERT_ORDER, values)).scalar_one()
-    order = OrderState(id=order_id, **values)  # type: ignore[arg-type]
-    written = [
-        LineView(
-            product_id=found[p.sku_id].product_id,
-            sku_id=p.sku_id,
-            deal_id=p.deal.id if p.deal else None,
-            product_name=found[p.sku_id].product_name,
-            sku_label=found[p.sku_id].sku_label,
-            regular_unit_price=p.regular_unit_price,
-            unit_price=p.unit_price,
-            quantity=p.quantity,
-            line_total=p.total,
-        )
-        for p in priced
-    ]
-    # One executemany for all lines (their ids are never needed here).
-    await session.execute(_INSERT_LINES, [{"order_id": order_id, **vars(w)} for w in written])
+
+
+async def _record_placement(uow: UnitOfWork, order: OrderState) -> None:
+    """The order's first transition, its reservation's deadline and its ``OrderPlaced`` event."""
     await write_transition(
         uow,
-        order_id=order_id,
+        order_id=order.id,
         from_status=None,
         to_status=domain.PENDING,
         reason="placed",
         amount=order.total,
-        actor_id=buyer_id,
+        actor_id=order.buyer_id,
     )
     await schedule(  # the reservation's deadline
-        session,
+        uow.session,
         kind=EXPIRE_RESERVATION,
-        key=f"order:{order_id}",
+        key=f"order:{order.id}",
         run_at=order.reserved_until,
-        now=now,
-        payload={"order_id": order_id},
+        now=uow.now,
+        payload={"order_id": order.id},
     )
     uow.emit(
         OrderPlaced(
-            order_id=order_id,
-            buyer_id=buyer_id,
-            shop_id=shop.shop_id,
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            shop_id=order.shop_id,
             total=order.total,
             currency=order.currency,
-            share_id=share_id,
+            share_id=order.share_id,
         )
     )
-    if claim is not None:
-        await point_key_at(uow, claim, order_id)
-    await _reserve(uow, buyer_id, priced, holds)
-    return PlacedOrder(order=order, shop_name=shop.shop_name, lines=written)
 
 
 async def _reserve(
