@@ -1,11 +1,13 @@
-"""Commission follows the order: credited when it completes, clawed back when it is refunded."""
+"""Commission follows the order: held when it completes, clawed back when it is refunded inside
+the return window, released when the window closes."""
 
 from __future__ import annotations
 
 from tuan.core.events import Envelope
+from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
-from tuan.ledger.service import settle_commission
+from tuan.ledger.service import RELEASE_COMMISSION, release_commission, settle_commission
 from tuan.orders.events import OrderCompleted, OrderRefunded
 
 
@@ -18,3 +20,8 @@ def register(wiring: Wiring) -> None:
 
     wiring.on_event(OrderCompleted.topic, "ledger.settle_completed", settle)
     wiring.on_event(OrderRefunded.topic, "ledger.settle_refunded", settle)
+
+    async def release(uow: UnitOfWork, job: DueJob) -> None:
+        await release_commission(uow, order_id=int(job.payload["order_id"]))
+
+    wiring.scheduler.register(RELEASE_COMMISSION, release)

@@ -1,4 +1,4 @@
-"""Read side of the ledger: a person's commission wallet."""
+"""Read side of the ledger: a person's commission wallet, what is available and what is held."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tuan.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
 @dataclass(frozen=True)
 class Balance:
     currency: str
-    amount: int
+    amount: int  # available: what a payout may draw on
+    held: int  # earned on orders still inside the return window
 
 
 @dataclass(frozen=True)
@@ -35,29 +36,48 @@ class WalletView:
     entries: list[EntryView]
 
 
+_WALLET_KINDS = (domain.SHARER, domain.SHARER_HELD)
+
+
 async def wallet(session: AsyncSession, user_id: int, *, limit: int = 50) -> WalletView:
-    """Balances are sums of the person's commission entries, per currency."""
-    rows = (
+    """Balances are sums of the person's commission entries, per currency and account."""
+    sums = (
         await session.execute(
-            select(LedgerAccount.currency, func.coalesce(func.sum(LedgerEntry.amount), 0))
+            select(
+                LedgerAccount.currency,
+                LedgerAccount.kind,
+                func.coalesce(func.sum(LedgerEntry.amount), 0),
+            )
             .join(LedgerEntry, LedgerEntry.account_code == LedgerAccount.code, isouter=True)
-            .where(LedgerAccount.kind == domain.SHARER, LedgerAccount.owner_id == user_id)
-            .group_by(LedgerAccount.currency)
-            .order_by(LedgerAccount.currency)
+            .where(LedgerAccount.kind.in_(_WALLET_KINDS), LedgerAccount.owner_id == user_id)
+            .group_by(LedgerAccount.currency, LedgerAccount.kind)
         )
     ).all()
+    by_currency: dict[str, dict[str, int]] = {}
+    for currency, kind, amount in sums:
+        by_currency.setdefault(currency, {})[kind] = int(amount)
+    # A release is one movement from held to available; the wallet lists its available side.
+    listed = (LedgerAccount.kind == domain.SHARER) | (LedgerTransaction.kind != "release")
     entries = (
         await session.execute(
             select(LedgerEntry, LedgerAccount.currency, LedgerTransaction)
             .join(LedgerAccount, LedgerAccount.code == LedgerEntry.account_code)
             .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-            .where(LedgerAccount.kind == domain.SHARER, LedgerAccount.owner_id == user_id)
+            .where(LedgerAccount.kind.in_(_WALLET_KINDS), LedgerAccount.owner_id == user_id)
+            .where(listed)
             .order_by(LedgerEntry.id.desc())
             .limit(limit)
         )
     ).all()
     return WalletView(
-        balances=[Balance(currency, int(amount)) for currency, amount in rows],
+        balances=[
+            Balance(
+                currency,
+                amount=kinds.get(domain.SHARER, 0),
+                held=kinds.get(domain.SHARER_HELD, 0),
+            )
+            for currency, kinds in sorted(by_currency.items())
+        ],
         entries=[
             EntryView(
                 id=entry.id,

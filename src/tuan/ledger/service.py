@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tuan.core.scheduler import schedule_once
 from tuan.core.uow import UnitOfWork
 from tuan.ledger import domain
 from tuan.ledger.events import CommissionAdjusted
 from tuan.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from tuan.orders.queries import find_order
+
+RELEASE_COMMISSION = "ledger.release_commission"
 
 
 async def ensure_account(
@@ -101,24 +104,56 @@ async def commission_credited(session: AsyncSession, order_id: int, account: str
     return int(total or 0)
 
 
+async def _commission_is_final(session: AsyncSession, order_id: int, available: str) -> bool:
+    """Once any of an order's commission reached the available balance it is final (commission
+    credited before holds existed went there directly, and counts as released)."""
+    found = await session.scalar(
+        select(LedgerEntry.id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerTransaction.order_id == order_id, LedgerEntry.account_code == available)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def _lock_sharer_accounts(uow: UnitOfWork, sharer_id: int, currency: str) -> tuple[str, str]:
+    """The sharer's held and available accounts, the held one locked: settling and releasing
+    one order's commission never interleave."""
+    held = domain.account_code(domain.SHARER_HELD, sharer_id, currency)
+    available = domain.account_code(domain.SHARER, sharer_id, currency)
+    await ensure_account(
+        uow.session,
+        available,
+        kind=domain.SHARER,
+        owner_id=sharer_id,
+        currency=currency,
+        now=uow.now,
+    )
+    await lock_account(
+        uow.session,
+        held,
+        kind=domain.SHARER_HELD,
+        owner_id=sharer_id,
+        currency=currency,
+        now=uow.now,
+    )
+    return held, available
+
+
 async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> int:
-    """Bring the sharer's commission on ``order_id`` to what the order earns; returns the change.
+    """Bring the sharer's held commission on ``order_id`` to what the order earns; returns the
+    change.
 
     A completed order earns ``rate × (total − refunded)``; an order that never completed earns
     nothing; buying through one's own share earns nothing (the rate was fixed at 0 at checkout).
+    Once the return window has closed and the commission was released, it no longer changes.
     """
     order = await find_order(uow.session, order_id)
     if order is None or order.sharer_id is None or order.sharer_id == order.buyer_id:
         return 0
-    sharer = domain.account_code(domain.SHARER, order.sharer_id, order.currency)
-    await lock_account(
-        uow.session,
-        sharer,
-        kind=domain.SHARER,
-        owner_id=order.sharer_id,
-        currency=order.currency,
-        now=uow.now,
-    )
+    held, available = await _lock_sharer_accounts(uow, order.sharer_id, order.currency)
+    if await _commission_is_final(uow.session, order_id, available):
+        return 0
     shop_account = domain.account_code(domain.SHOP_COMMISSION, order.shop_id, order.currency)
     await ensure_account(
         uow.session,
@@ -128,13 +163,12 @@ async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> in
         currency=order.currency,
         now=uow.now,
     )
-    earned = order.completed_at is not None
     target = (
         domain.commission_for(order.total - order.refunded_amount, order.commission_rate_bp)
-        if earned
+        if order.completed_at is not None
         else 0
     )
-    credited = await commission_credited(uow.session, order_id, sharer)
+    credited = await commission_credited(uow.session, order_id, held)
     postings = domain.commission_adjustment(
         sharer_id=order.sharer_id,
         shop_id=order.shop_id,
@@ -143,7 +177,7 @@ async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> in
         target=target,
     )
     delta = target - credited
-    if postings and await post(
+    if not postings or not await post(
         uow.session,
         key=cause,
         kind="commission" if delta > 0 else "clawback",
@@ -152,14 +186,44 @@ async def settle_commission(uow: UnitOfWork, *, order_id: int, cause: str) -> in
         order_id=order_id,
         memo=f"order {order_id}",
     ):
-        uow.emit(
-            CommissionAdjusted(
-                order_id=order_id,
-                sharer_id=order.sharer_id,
-                currency=order.currency,
-                amount=delta,
-            )
+        return 0
+    if order.completed_at is not None:
+        await schedule_once(
+            uow.session,
+            kind=RELEASE_COMMISSION,
+            key=domain.release_key(order_id),
+            run_at=order.completed_at + domain.COMMISSION_HOLD,
+            now=uow.now,
+            payload={"order_id": order_id},
         )
-    else:
-        delta = 0
+    uow.emit(
+        CommissionAdjusted(
+            order_id=order_id, sharer_id=order.sharer_id, currency=order.currency, amount=delta
+        )
+    )
     return delta
+
+
+async def release_commission(uow: UnitOfWork, *, order_id: int) -> int:
+    """The return window has closed: what is held for ``order_id`` becomes available (once)."""
+    order = await find_order(uow.session, order_id)
+    if order is None or order.sharer_id is None:
+        return 0
+    held, available = await _lock_sharer_accounts(uow, order.sharer_id, order.currency)
+    if await _commission_is_final(uow.session, order_id, available):
+        return 0
+    amount = await commission_credited(uow.session, order_id, held)
+    if amount <= 0:  # refunded in full inside the window: nothing to release
+        return 0
+    await post(
+        uow.session,
+        key=domain.release_key(order_id),
+        kind="release",
+        postings=domain.release_postings(
+            sharer_id=order.sharer_id, currency=order.currency, amount=amount
+        ),
+        now=uow.now,
+        order_id=order_id,
+        memo=f"order {order_id}",
+    )
+    return amount

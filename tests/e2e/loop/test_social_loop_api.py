@@ -95,7 +95,7 @@ async def test_share_buy_report_review_changes_ratings_proof_and_reputation(
     ).status_code == 200
     await settle(container)
     wallet = (await client.get("/api/v1/wallet", headers=mei.headers)).json()
-    assert wallet["balances"] == [{"currency": "CNY", "amount": 990}]
+    assert wallet["balances"] == [{"currency": "CNY", "amount": 0, "held": 990}]
 
     # Before Ben opens anything up, Cat sees no purchase and no rating of his.
     reviewed = await review(client, ben, order["id"], 5, "很新鲜，好吃")

@@ -1,5 +1,7 @@
-"""Attribution and commission: the sharer is paid what was promised when the order completes,
-clawed back on refunds, never for buying through their own share; balances are sums of entries."""
+"""Attribution and commission: the sharer earns what was promised when the order completes, held
+through the return window (refunds inside it claw it back) and then available, never clawed back
+after it could be paid out; never for buying through their own share; balances are sums of
+entries."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.e2e.commerce.kit import Storefront, buy, order_of, settle, storefront
 from tests.factories import Person, person
+from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
 from tuan.ledger.models import LedgerEntry, LedgerTransaction
 
@@ -24,8 +27,20 @@ async def share(client: httpx.AsyncClient, sharer: Person, product_id: int, **ex
 
 
 async def balance(client: httpx.AsyncClient, who: Person) -> int:
+    """What the person may pay out now."""
     wallet = (await client.get("/api/v1/wallet", headers=who.headers)).json()
     return sum(b["amount"] for b in wallet["balances"] if b["currency"] == "CNY")
+
+
+async def held(client: httpx.AsyncClient, who: Person) -> int:
+    """What the person earned on orders still inside the return window."""
+    wallet = (await client.get("/api/v1/wallet", headers=who.headers)).json()
+    return sum(b["held"] for b in wallet["balances"] if b["currency"] == "CNY")
+
+
+async def close_return_window(container: Container, clock: ShiftableClock) -> None:
+    clock.advance(days=7, seconds=1)
+    await settle(container)
 
 
 async def complete(
@@ -57,8 +72,8 @@ async def test_the_order_remembers_its_share_and_discloses_the_commission_to_the
     assert mine["conversation_id"] == 42
 
 
-async def test_commission_is_credited_only_when_the_order_completes(
-    client: httpx.AsyncClient, container: Container
+async def test_commission_is_held_when_the_order_completes_and_available_after_the_return_window(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
 ) -> None:
     front = await storefront(client, container, commission_rate_bp=1000)
     mei, lin = await person(client, "mei"), await person(client, "lin")
@@ -70,18 +85,24 @@ async def test_commission_is_credited_only_when_the_order_completes(
         share_id=await share(client, mei, front.product["id"]),
     )
     await settle(container)
-    assert await balance(client, mei) == 0
+    assert (await balance(client, mei), await held(client, mei)) == (0, 0)
     await complete(client, front, lin, order["id"])
     await settle(container)
-    assert await balance(client, mei) == 1980
+    assert (await balance(client, mei), await held(client, mei)) == (0, 1980)
+    clock.advance(days=6)
+    await settle(container)
+    assert (await balance(client, mei), await held(client, mei)) == (0, 1980)
+    await close_return_window(container, clock)
+    assert (await balance(client, mei), await held(client, mei)) == (1980, 0)
     entries = (await client.get("/api/v1/wallet", headers=mei.headers)).json()["entries"]
     assert [(e["kind"], e["amount"], e["order_id"]) for e in entries] == [
-        ("commission", 1980, order["id"])
+        ("release", 1980, order["id"]),
+        ("commission", 1980, order["id"]),
     ]
 
 
-async def test_a_refund_after_completion_claws_the_commission_back(
-    client: httpx.AsyncClient, container: Container
+async def test_a_refund_inside_the_return_window_claws_the_held_commission_back(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
 ) -> None:
     front = await storefront(client, container, commission_rate_bp=1000)
     mei, lin = await person(client, "mei"), await person(client, "lin")
@@ -99,16 +120,47 @@ async def test_a_refund_after_completion_claws_the_commission_back(
     )
     assert partial.status_code == 201
     await settle(container)
-    assert await balance(client, mei) == 990
+    assert await held(client, mei) == 990
     assert (await order_of(client, lin, order["id"]))["commission"]["amount"] == 990
     await client.post(f"/api/v1/orders/{order['id']}/refunds", headers=front.owner.headers)
     await settle(container)
-    assert await balance(client, mei) == 0
+    assert (await balance(client, mei), await held(client, mei)) == (0, 0)
     kinds = [
         e["kind"]
         for e in (await client.get("/api/v1/wallet", headers=mei.headers)).json()["entries"]
     ]
     assert kinds == ["clawback", "clawback", "commission"]
+    await close_return_window(container, clock)  # nothing left to release
+    assert (await balance(client, mei), await held(client, mei)) == (0, 0)
+
+
+async def test_a_refund_after_a_payout_is_the_shops_cost_and_never_puts_the_wallet_in_debt(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
+) -> None:
+    front = await storefront(client, container, commission_rate_bp=1000)
+    mei = await person(client, "mei")
+    buyers = [await person(client, "lin"), await person(client, "fay")]
+    share_id = await share(client, mei, front.product["id"])
+    orders = []
+    for buyer in buyers:
+        order = await buy(client, buyer, front.sku_id, quantity=2, share_id=share_id)
+        await complete(client, front, buyer, order["id"])
+        orders.append(order)
+    await close_return_window(container, clock)
+    assert await balance(client, mei) == 2 * 1980
+    payout = await client.post(
+        "/api/v1/wallet/payouts", headers=mei.headers, json={"amount": 3960, "currency": "CNY"}
+    )
+    assert payout.status_code == 201, payout.text
+    for order in orders:  # goodwill refunds, long after the window
+        refunded = await client.post(
+            f"/api/v1/orders/{order['id']}/refunds", headers=front.owner.headers
+        )
+        assert refunded.status_code == 201, refunded.text
+    await settle(container)
+    wallet = (await client.get("/api/v1/wallet", headers=mei.headers)).json()
+    assert wallet["balances"] == [{"currency": "CNY", "amount": 0, "held": 0}]
+    assert "clawback" not in [e["kind"] for e in wallet["entries"]]
 
 
 async def test_a_refund_before_completion_means_no_commission_at_all(
@@ -140,7 +192,7 @@ async def test_buying_through_ones_own_share_earns_no_commission(
 
 
 async def test_every_ledger_transaction_balances_and_balances_are_sums(
-    client: httpx.AsyncClient, container: Container
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
 ) -> None:
     front = await storefront(client, container, commission_rate_bp=500)
     mei = await person(client, "mei")
@@ -149,7 +201,7 @@ async def test_every_ledger_transaction_balances_and_balances_are_sums(
     for buyer in buyers:
         order = await buy(client, buyer, front.sku_id, share_id=share_id)
         await complete(client, front, buyer, order["id"])
-    await settle(container)
+    await close_return_window(container, clock)
     async with container.db.read_sessions() as session:
         sums = (
             await session.execute(
@@ -158,12 +210,12 @@ async def test_every_ledger_transaction_balances_and_balances_are_sums(
                 .group_by(LedgerTransaction.id)
             )
         ).all()
-    assert len(sums) == 3 and all(total == 0 for _, total in sums)
+    assert len(sums) == 6 and all(total == 0 for _, total in sums)  # 3 credits, 3 releases
     assert await balance(client, mei) == 3 * 495
 
 
 async def test_a_payout_moves_the_balance_and_can_never_overdraw_it(
-    client: httpx.AsyncClient, container: Container
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
 ) -> None:
     front = await storefront(client, container, commission_rate_bp=1000)
     mei, lin = await person(client, "mei"), await person(client, "lin")
@@ -175,7 +227,11 @@ async def test_a_payout_moves_the_balance_and_can_never_overdraw_it(
         share_id=await share(client, mei, front.product["id"]),
     )
     await complete(client, front, lin, order["id"])
-    await settle(container)
+    held_payout = await client.post(
+        "/api/v1/wallet/payouts", headers=mei.headers, json={"amount": 1, "currency": "CNY"}
+    )
+    assert held_payout.status_code == 409  # held commission cannot be paid out yet
+    await close_return_window(container, clock)
     attempts = await asyncio.gather(
         *(
             client.post(

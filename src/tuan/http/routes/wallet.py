@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Currency, Input, Money
-from tuan.ledger.queries import Balance, wallet
+from tuan.ledger.queries import wallet
 from tuan.payments import payouts
 
 router = APIRouter(prefix="/api/v1", tags=["wallet"])
@@ -21,16 +21,29 @@ class EntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     currency: str
-    amount: int = Field(description="Positive: credited to you; negative: clawed back or paid out")
-    kind: Literal["commission", "clawback", "payout"]
+    amount: int = Field(
+        description="Positive: credited to you or released; negative: clawed back or paid out"
+    )
+    kind: Literal["commission", "clawback", "release", "payout"] = Field(
+        description="commission and clawback change what is held; release makes it available"
+    )
     order_id: int | None
     memo: str
     at: datetime
 
 
+class BalanceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    currency: str
+    amount: int = Field(description="Available: what a payout may draw on")
+    held: int = Field(
+        description="Earned on orders inside the 7-day return window; available when it closes"
+    )
+
+
 class WalletOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-    balances: list[Balance]
+    balances: list[BalanceOut]
     entries: list[EntryOut]
 
 
@@ -50,7 +63,8 @@ class PayoutOut(BaseModel):
 
 @router.get("/wallet", responses=error_responses(400, 401))
 async def get_wallet(user: CurrentUser, reader: ReaderDep) -> WalletOut:
-    """Commission earned by sharing: credited when an order completes, clawed back on refunds."""
+    """Commission earned by sharing: held when an order completes (refunds inside the return
+    window claw it back), available to pay out once the window closes."""
     return WalletOut.model_validate(await wallet(reader, user.id))
 
 
