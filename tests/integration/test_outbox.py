@@ -198,6 +198,42 @@ async def test_an_event_that_keeps_failing_backs_off_then_dies_until_an_operator
     assert await backlog(container.db) == Backlog(waiting=0, retrying=0, dead=0)
 
 
+@dataclass(frozen=True, kw_only=True)
+class GarbledThing(ThingHappened):
+    """Same topic, a payload that does not fit ThingHappened (as a bad deploy might write)."""
+
+    def payload(self) -> dict[str, object]:
+        return {"number": "many"}
+
+
+async def test_a_payload_that_does_not_fit_its_event_class_fails_once_at_the_relay(
+    container: Container,
+) -> None:
+    bus = FlakyBus()
+    relay = relay_with(container, bus)
+    handled: list[int] = []
+
+    async def record(envelope: Envelope) -> None:
+        handled.append(ThingHappened.decode(envelope).number)
+
+    relay.register(ThingHappened.topic, record)
+    async with UnitOfWork(container.db, bus, container.clock, relay) as uow:
+        uow.emit(GarbledThing(number=0))
+        uow.emit(ThingHappened(number=2))
+        await uow.commit()
+
+    assert await relay.drain() == 1
+    assert handled == [2]  # the handler never saw the garbled payload
+    async with container.db.read_sessions() as session:
+        garbled = (await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).first()
+    assert garbled is not None and garbled.dead_at is not None and garbled.attempts == 1
+    assert garbled.last_error is not None
+    assert garbled.last_error.startswith(
+        "BadEventPayload: test.thing_happened payload does not fit ThingHappened: number:"
+    )
+    assert await backlog(container.db) == Backlog(waiting=0, retrying=0, dead=1)
+
+
 async def test_an_operator_discards_an_event_that_cannot_be_handled(
     container: Container, clock: ShiftableClock
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from tuan.asks.events import AnswerChosen
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
@@ -12,9 +10,10 @@ from tuan.trust import commands as trust
 
 
 async def on_chosen(uow: UnitOfWork, envelope: Envelope) -> None:
-    p = envelope.payload
-    at = datetime.fromisoformat(envelope.occurred_at)
-    await trust.record(uow, int(p["asker_id"]), int(p["answerer_id"]), trust.Interaction.REPLY, at)
+    chosen = AnswerChosen.decode(envelope)
+    await trust.record(
+        uow, chosen.asker_id, chosen.answerer_id, trust.Interaction.REPLY, envelope.at
+    )
 
 
 def register(wiring: Wiring) -> None:

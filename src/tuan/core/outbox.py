@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tuan.core.bus import EventBus
 from tuan.core.clock import Clock
 from tuan.core.db import Base, BigId, Database, UTCDateTime, write_session
-from tuan.core.events import Envelope
+from tuan.core.events import BadEventPayload, Envelope, decode
 from tuan.core.wake import wait_for_kick
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,7 @@ class OutboxRelay:
             for row in rows:
                 envelope = row.envelope()
                 try:
+                    decode(envelope)  # a payload that does not fit its class fails here, once
                     for handler in self._handlers.get(row.topic, ()):
                         await handler(envelope)
                 except Exception as exc:
@@ -236,7 +237,8 @@ class OutboxRelay:
                 )
             for row, exc in failed:
                 attempts = row.attempts + 1
-                dead = attempts >= MAX_ATTEMPTS
+                # Bad data stays bad: it waits for an operator at once instead of ten retries.
+                dead = attempts >= MAX_ATTEMPTS or isinstance(exc, BadEventPayload)
                 await session.execute(
                     update(OutboxRow)
                     .where(OutboxRow.id == row.id, OutboxRow.claim_token == token)

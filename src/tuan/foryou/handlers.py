@@ -52,11 +52,12 @@ def register(wiring: Wiring) -> None:
     wiring.add_worker("for-you-retrain-slots", ask_for_retrains)
 
     async def compute_new(envelope: Envelope) -> dict[int, list[tuple[int, float]]]:
-        return await neighbours.compute_new(wiring.db, int(envelope.payload["product_id"]))
+        return await neighbours.compute_new(wiring.db, ProductListed.decode(envelope).product_id)
 
     async def store_new(
         uow: UnitOfWork, envelope: Envelope, found: dict[int, list[tuple[int, float]]]
     ) -> None:
-        await neighbours.store_new(uow.session, int(envelope.payload["product_id"]), found, uow.now)
+        product_id = ProductListed.decode(envelope).product_id
+        await neighbours.store_new(uow.session, product_id, found, uow.now)
 
     wiring.on_event_prepared(ProductListed.topic, "for_you.listed", compute_new, store_new)

@@ -19,16 +19,14 @@ async def team_deadline(uow: UnitOfWork, job: DueJob) -> None:
 
 
 async def free_place(uow: UnitOfWork, envelope: Envelope) -> None:
-    team_id = envelope.payload.get("team_id")
-    if team_id is not None:
-        await service.release_place(
-            uow, order_id=int(envelope.payload["order_id"]), team_id=int(team_id)
-        )
+    cancelled = OrderCancelled.decode(envelope)
+    if cancelled.team_id is not None:
+        await service.release_place(uow, order_id=cancelled.order_id, team_id=cancelled.team_id)
 
 
 async def confirm_team(uow: UnitOfWork, envelope: Envelope) -> None:
     """Every paid member's order may now ship (after the filling payment committed)."""
-    await confirm_team_orders(uow, team_id=int(envelope.payload["team_id"]))
+    await confirm_team_orders(uow, team_id=TeamFilled.decode(envelope).team_id)
 
 
 def register(wiring: Wiring) -> None:

@@ -12,14 +12,17 @@ from tuan.orders.events import OrderCompleted, OrderRefunded
 
 
 def register(wiring: Wiring) -> None:
-    async def settle(uow: UnitOfWork, envelope: Envelope) -> None:
+    async def settle_completed(uow: UnitOfWork, envelope: Envelope) -> None:
         # The event id is also the ledger transaction's key: a redelivered event posts nothing.
-        await settle_commission(
-            uow, order_id=int(envelope.payload["order_id"]), cause=f"event:{envelope.id}"
-        )
+        order_id = OrderCompleted.decode(envelope).order_id
+        await settle_commission(uow, order_id=order_id, cause=f"event:{envelope.id}")
 
-    wiring.on_event(OrderCompleted.topic, "ledger.settle_completed", settle)
-    wiring.on_event(OrderRefunded.topic, "ledger.settle_refunded", settle)
+    async def settle_refunded(uow: UnitOfWork, envelope: Envelope) -> None:
+        order_id = OrderRefunded.decode(envelope).order_id
+        await settle_commission(uow, order_id=order_id, cause=f"event:{envelope.id}")
+
+    wiring.on_event(OrderCompleted.topic, "ledger.settle_completed", settle_completed)
+    wiring.on_event(OrderRefunded.topic, "ledger.settle_refunded", settle_refunded)
 
     async def release(uow: UnitOfWork, job: DueJob) -> None:
         await release_commission(uow, order_id=int(job.payload["order_id"]))

@@ -39,7 +39,7 @@ def register(wiring: Wiring) -> None:
     scheduler.register(charging.SANDBOX_ANSWER, deliver_sandbox_answer)
 
     async def refund_expired_team(uow: UnitOfWork, envelope: Envelope) -> None:
-        await refunds.refund_expired_team(uow, team_id=int(envelope.payload["team_id"]))
+        await refunds.refund_expired_team(uow, team_id=TeamExpired.decode(envelope).team_id)
         uow.on_commit(scheduler.kick)  # the refunds it scheduled are due now
 
     wiring.on_event(TeamExpired.topic, "payments.refund_expired_team", refund_expired_team)
