@@ -18,8 +18,7 @@ from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
 from tuan.orders.errors import InvalidQuantity
 from tuan.orders.models import CartItem
-from tuan.shares.errors import ShareMismatch, ShareNotFound
-from tuan.shares.queries import share_terms
+from tuan.shares.queries import attribution, seen_share_ids
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,11 @@ async def cart_page(session: AsyncSession, user_id: int, now: datetime) -> CartV
         )
     ).all()
     running = await running_deal_prices(session, [row.sku_id for row in rows], now)
+    # A line keeps the share it was put in through, but shows (and checkout credits) only one
+    # the buyer can still see: it is given back when the quantity changes, and must not refuse.
+    seen = await seen_share_ids(
+        session, {row.share_id for row in rows if row.share_id is not None}, user_id
+    )
     lines = []
     for row in rows:
         unit_price = running.get(row.sku_id, row.price)
@@ -86,7 +90,7 @@ async def cart_page(session: AsyncSession, user_id: int, now: datetime) -> CartV
                 quantity=row.quantity,
                 line_total=unit_price * row.quantity,
                 available=row.product_status == "active" and row.stock >= row.quantity,
-                share_id=row.share_id,
+                share_id=row.share_id if row.share_id in seen else None,
             )
         )
     return cart_view(lines)
@@ -126,12 +130,8 @@ async def put_in_cart(
         raise SkuNotFound()
     if sku.product_status != "active":
         raise ProductArchived()
-    if share_id is not None:
-        share = await share_terms(uow.session, share_id)
-        if share is None:
-            raise ShareNotFound(field="share_id")
-        if share.product_id != sku.product_id:
-            raise ShareMismatch(field="share_id")
+    if share_id is not None:  # one the buyer could have seen, about this product (ADR 0008)
+        await attribution(uow.session, share_id, buyer_id=user_id, product_ids={sku.product_id})
     # Insert, or (the SKU is in the cart already, perhaps put there a moment ago by another
     # tab) set the quantity: the primary key decides, not a read beforehand.
     try:

@@ -46,8 +46,7 @@ from tuan.orders.idempotency import IdempotencyClaim, point_key_at, record_key
 from tuan.orders.lifecycle import write_transition
 from tuan.orders.models import CartItem, Order, OrderLine
 from tuan.orders.queries import LineView, OrderState
-from tuan.shares.errors import ShareMismatch, ShareNotFound
-from tuan.shares.queries import share_terms
+from tuan.shares.queries import attribution, seen_share_ids
 
 EXPIRE_RESERVATION = "orders.expire_reservation"
 
@@ -140,16 +139,14 @@ def _priced_lines(
 
 
 async def _sharer(
-    uow: UnitOfWork, share_id: int | None, found: Mapping[int, Buyable]
+    uow: UnitOfWork, buyer_id: int, share_id: int | None, found: Mapping[int, Buyable]
 ) -> int | None:
-    """Whose share the order came from; the share must be about a product being bought."""
+    """Whose share the order came from: one the buyer could have seen, about a product being
+    bought (ADR 0008)."""
     if share_id is None:
         return None
-    share = await share_terms(uow.session, share_id)
-    if share is None:
-        raise ShareNotFound(field="share_id")
-    if share.product_id not in {item.product_id for item in found.values()}:
-        raise ShareMismatch(field="share_id")
+    products = {item.product_id for item in found.values()}
+    share = await attribution(uow.session, share_id, buyer_id=buyer_id, product_ids=products)
     return share.sharer_id
 
 
@@ -175,7 +172,7 @@ async def place_order(
         raise MixedShops(field="items")
     shop = next(iter(found.values()))
     order_currency = domain.check_currencies([i.currency for i in found.values()], currency)
-    sharer_id = await _sharer(uow, share_id, found)
+    sharer_id = await _sharer(uow, buyer_id, share_id, found)
     values = _new_order(
         buyer_id=buyer_id,
         shop=shop,
@@ -390,7 +387,11 @@ async def checkout_cart(
                 .order_by(CartItem.sku_id)
             )
         ).all()
-        share_ids = {r.share_id for r in rows if r.share_id is not None}
+        # A share the buyer can no longer see (they left its chat) is dropped, not refused:
+        # the cart was filled in good faith and checking out must still work (ADR 0008).
+        share_ids = await seen_share_ids(
+            uow.session, {r.share_id for r in rows if r.share_id is not None}, buyer_id
+        )
         placed = await place_order(
             uow,
             buyer_id=buyer_id,

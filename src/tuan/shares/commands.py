@@ -1,5 +1,9 @@
 """Recording a share inside another domain's transaction: a card posted into a chat, a team
-shared by its member (the team's visibility is checked by ``tuan.groupbuy.commands``)."""
+shared by its member (the team's visibility is checked by ``tuan.groupbuy.commands``).
+
+Every share is checked here, whoever records it (ADR 0008): one made into a chat is made by a
+member who may post there now, and one passed on forwards a share its forwarder could see.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from dataclasses import dataclass
 
 from tuan.catalog.errors import DealNotFound, ProductArchived, ProductNotFound
 from tuan.catalog.queries import product_brief, product_of_deal
+from tuan.chat.commands import sender_in
 from tuan.core.uow import UnitOfWork
 from tuan.shares.errors import ShareNotFound, ShareTargetMissing
 from tuan.shares.events import ProductShared
 from tuan.shares.models import Share
+from tuan.shares.queries import seen_share
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,18 @@ async def record_share(
 ) -> int:
     """Write a checked share and its ``ProductShared`` event; returns the share's id.
 
-    A forwarded share (``parent_share_id``) must forward a share of the same product.
+    Into a chat, the sharer must be a member who may post there now (else chat's refusal:
+    ``ConversationNotFound``, ``ConversationClosed``, ``BlockedByRecipient``). A forwarded share
+    (``parent_share_id``) must forward a share the sharer could see (``ShareNotVisible``), of
+    the same product.
     """
+    if conversation_id is not None:
+        await sender_in(uow, conversation_id, sharer_id)
     if parent_share_id is not None:
-        parent = await uow.session.get(Share, parent_share_id)
-        if parent is None or parent.product_id != target.product_id:
+        parent = await seen_share(
+            uow.session, parent_share_id, viewer_id=sharer_id, field="parent_share_id"
+        )
+        if parent.product_id != target.product_id:
             raise ShareNotFound(
                 "The share being forwarded does not exist or is about another product.",
                 field="parent_share_id",

@@ -17,3 +17,15 @@ class ShareTargetMissing(TuanError):
 class ShareMismatch(TuanError):
     code = "SHARE_MISMATCH"
     default_message = "That share is about a different product than the one being bought."
+
+
+class ShareNotVisible(TuanError):
+    """A share made into a chat the user is not in: for them it is not there to see, pass on
+    or buy through (ADR 0008)."""
+
+    code = "SHARE_NOT_VISIBLE"
+    kind = ErrorKind.NOT_FOUND
+    default_message = (
+        "This share was made in a chat you are not in: you cannot see it, pass it on or buy "
+        "through it. You can still buy the product without it."
+    )

@@ -1,17 +1,36 @@
-"""Read side of shares."""
+"""Read side of shares.
+
+Who could have seen a share (ADR 0008): its sharer; anyone, for a share made outside any chat
+(a link its sharer may hand to anyone); otherwise the members of the chat it was made into. Only
+they may read it, pass it on, or buy through it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Subquery, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names_view
-from tuan.shares.errors import ShareNotFound
+from tuan.chat.queries import members_view
+from tuan.shares.errors import ShareMismatch, ShareNotFound, ShareNotVisible
 from tuan.shares.models import Share
+
+
+def _seen_by(viewer_id: int) -> ColumnElement[bool]:
+    """Whether ``viewer_id`` could have seen the share (see the module's doc)."""
+    members = members_view("share_viewers")
+    return or_(
+        Share.sharer_id == viewer_id,
+        Share.conversation_id.is_(None),
+        exists().where(
+            members.c.conversation_id == Share.conversation_id, members.c.user_id == viewer_id
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -29,17 +48,20 @@ class ShareView:
 
 
 async def share_page(session: AsyncSession, share_id: int, viewer_id: int) -> ShareView:
+    """A share its viewer could have seen (its sharer, and where it was made, to its sharer)."""
     names = public_names_view()
     row = (
         await session.execute(
-            select(Share, names.c.username, names.c.display_name)
+            select(Share, names.c.username, names.c.display_name, _seen_by(viewer_id))
             .join(names, names.c.user_id == Share.sharer_id)
             .where(Share.id == share_id)
         )
     ).first()
     if row is None:
         raise ShareNotFound()
-    found, username, display_name = row
+    found, username, display_name, seen = row
+    if not seen:
+        raise ShareNotVisible()
     return ShareView(
         id=found.id,
         sharer_id=found.sharer_id,
@@ -63,13 +85,48 @@ class ShareTerms:
     product_id: int
 
 
-async def share_terms(session: AsyncSession, share_id: int) -> ShareTerms | None:
+async def seen_share(
+    session: AsyncSession, share_id: int, *, viewer_id: int, field: str
+) -> ShareTerms:
+    """A share ``viewer_id`` could have seen; else ``ShareNotFound`` or ``ShareNotVisible``
+    naming ``field``."""
     row = (
         await session.execute(
-            select(Share.id, Share.sharer_id, Share.product_id).where(Share.id == share_id)
+            select(Share.id, Share.sharer_id, Share.product_id, _seen_by(viewer_id)).where(
+                Share.id == share_id
+            )
         )
     ).first()
-    return None if row is None else ShareTerms(*row)
+    if row is None:
+        raise ShareNotFound(field=field)
+    if not row[3]:
+        raise ShareNotVisible(field=field)
+    return ShareTerms(row[0], row[1], row[2])
+
+
+async def attribution(
+    session: AsyncSession, share_id: int, *, buyer_id: int, product_ids: Collection[int]
+) -> ShareTerms:
+    """The share a purchase is made through, checked: the buyer could have seen it and it is
+    about one of ``product_ids`` (refusals name ``share_id``). One statement."""
+    share = await seen_share(session, share_id, viewer_id=buyer_id, field="share_id")
+    if share.product_id not in product_ids:
+        raise ShareMismatch(field="share_id")
+    return share
+
+
+async def seen_share_ids(
+    session: AsyncSession, share_ids: Collection[int], viewer_id: int
+) -> set[int]:
+    """Those of ``share_ids`` that ``viewer_id`` could have seen (still: a member who left the
+    chat a share was made into no longer can)."""
+    if not share_ids:
+        return set()
+    return set(
+        await session.scalars(
+            select(Share.id).where(Share.id.in_(set(share_ids)), _seen_by(viewer_id))
+        )
+    )
 
 
 # --- for cards (forwards, share trees) and reviews ---

@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import func, select
 
 from tests.e2e.commerce.kit import Storefront, buy, order_of, settle, storefront
-from tests.factories import Person, person
+from tests.factories import Person, join_open_group, person
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
 from tuan.ledger.models import LedgerEntry, LedgerTransaction
@@ -56,7 +56,8 @@ async def test_the_order_remembers_its_share_and_discloses_the_commission_to_the
 ) -> None:
     front = await storefront(client, container, commission_rate_bp=1000)  # 10 %
     mei, lin = await person(client, "mei", display_name="阿梅"), await person(client, "lin")
-    share_id = await share(client, mei, front.product["id"], conversation_id=42)
+    group = await join_open_group(client, mei, lin)
+    share_id = await share(client, mei, front.product["id"], conversation_id=group)
     order = await buy(client, lin, front.sku_id, share_id=share_id)
     assert order["share_id"] == share_id
     assert order["commission"] == {
@@ -69,7 +70,7 @@ async def test_the_order_remembers_its_share_and_discloses_the_commission_to_the
     shared = (await client.get(f"/api/v1/shares/{share_id}", headers=lin.headers)).json()
     assert shared["conversation_id"] is None  # only the sharer sees where it was shared
     mine = (await client.get(f"/api/v1/shares/{share_id}", headers=mei.headers)).json()
-    assert mine["conversation_id"] == 42
+    assert mine["conversation_id"] == group
 
 
 async def test_commission_is_held_when_the_order_completes_and_available_after_the_return_window(

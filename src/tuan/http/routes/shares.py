@@ -22,7 +22,9 @@ class ShareIn(Input):
     product_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     deal_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    conversation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    conversation_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A chat I may post in; none: a link to give"
+    )
     parent_share_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="The share this one forwards"
     )
@@ -45,10 +47,12 @@ class ShareOut(BaseModel):
 @router.post(
     "/shares",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 404, 410, 413, 422),
+    responses=error_responses(400, 401, 403, 404, 410, 413, 422),
 )
 async def create_share(body: ShareIn, user: CurrentUser, container: ContainerDep) -> ShareOut:
-    """Share a product, one of its deals, or a team I may see (a public one, or my own)."""
+    """Share a product, one of its deals, or a team I may see (a public one, or my own): into a
+    chat I may post in (``conversation_id``), or as a link to give anyone (none). Passing a
+    share on (``parent_share_id``) needs one I could see: ``404 SHARE_NOT_VISIBLE``."""
     if body.team_id is not None:  # a team is shared through team purchase, which knows teams
         share_id = await container.run(
             teams.share_team,
@@ -74,4 +78,5 @@ async def create_share(body: ShareIn, user: CurrentUser, container: ContainerDep
 
 @router.get("/shares/{share_id}", responses=error_responses(400, 401, 404, 422))
 async def get_share(share_id: IdPath, user: CurrentUser, reader: ReaderDep) -> ShareOut:
+    """A share I could see: my own, a link, or one made into a chat I am in."""
     return ShareOut.model_validate(await share_page(reader, share_id, user.id))

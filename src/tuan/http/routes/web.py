@@ -23,6 +23,7 @@ from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND
 from tuan.notifications.queries import recent_notifications
+from tuan.shares.queries import seen_share_ids
 from tuan.web.i18n import refusal_message, supported
 from tuan.web.phrases import say_all
 from tuan.web.security import SESSION_COOKIE, safe_next
@@ -284,13 +285,24 @@ async def products_page(request: Request, q: str = "") -> Response:
 @router.get("/products/{product_id:int}")
 async def product_page(request: Request, product_id: int) -> Response:
     """A product; ``share`` says whose recommendation brought the visitor here, ``team`` and
-    ``code`` which team purchase they were invited into."""
+    ``code`` which team purchase they were invited into.
+
+    A link copied out of a chat the visitor is not in still shows the product, without the
+    share: buying through it would be refused (ADR 0008), buying without it never is."""
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
     params = request.query_params
-    return await _page(
-        request,
+    share_id = _positive(params.get("share"))
+    if share_id is not None:
+        async with viewer.container.db.read_sessions() as session:
+            if not await seen_share_ids(session, {share_id}, viewer.user.id):
+                share_id = None
+    return render(
+        viewer,
         "product.html",
         product_id=product_id,
-        share_id=_positive(params.get("share")),
+        share_id=share_id,
         team_id=_positive(params.get("team")),
         team_code=(params.get("code") or "")[:32],
     )
