@@ -69,9 +69,10 @@ async def complete(client: httpx.AsyncClient, w: World, buyer: Person, order_id:
         assert done.status_code == 200, done.text
 
 
-async def balance(client: httpx.AsyncClient, who: Person) -> int:
+async def earned(client: httpx.AsyncClient, who: Person) -> int:
+    """Commission earned, held through the return window or already available."""
     wallet = (await client.get("/api/v1/wallet", headers=who.headers)).json()
-    return sum(b["amount"] for b in wallet["balances"] if b["currency"] == "CNY")
+    return sum(b["amount"] + b["held"] for b in wallet["balances"] if b["currency"] == "CNY")
 
 
 async def test_nobody_shares_into_a_chat_they_are_not_in(
@@ -164,7 +165,7 @@ async def test_buying_through_a_share_from_a_chat_one_is_not_in_is_refused_not_c
     assert told.status_code == 201, told.text
     await complete(client, w, w.ben, bens["id"])
     await settle(container)
-    assert await balance(client, w.mei) == 990  # Ben's order only
+    assert await earned(client, w.mei) == 990  # Ben's order only
     bought = [m for m in await messages(client, w.mei, w.group) if m["kind"] == "purchase_report"]
     assert [m["sender_id"] for m in bought] == [w.ben.id]
 
