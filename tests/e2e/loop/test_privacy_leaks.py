@@ -204,3 +204,20 @@ async def test_the_owner_always_sees_her_own_and_leaving_the_chosen_group_hides_
         )
     assert left.status_code in (200, 204), left.text
     assert rating_signals(await revealed(client, world, member)) == 0
+
+
+# --- side doors: figures around what the views count (issue 14.3) ---
+
+
+async def test_a_sharer_counts_no_rating_hidden_from_them_in_their_own_record(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    own = f"/api/v1/users/{world.finn.id}/reputation"
+    (line,) = await get(client, world.finn, own)
+    # Finn's commission shows him that his hop sold (not to whom); Olive's 2★ is hers to show.
+    assert (line["purchases"], line["rated"], line["rated_good"]) == (1, 0, 0), line
+    assert "of 1" not in line["explanation"]
+    await show(client, world.olive, "ratings", "groups", (world.g1,))  # Finn is in G1
+    (line,) = await get(client, world.finn, own)
+    assert (line["rated"], line["rated_good"]) == (1, 0) and "0 of 1" in line["explanation"]
