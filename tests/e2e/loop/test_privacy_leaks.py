@@ -221,3 +221,43 @@ async def test_a_sharer_counts_no_rating_hidden_from_them_in_their_own_record(
     await show(client, world.olive, "ratings", "groups", (world.g1,))  # Finn is in G1
     (line,) = await get(client, world.finn, own)
     assert (line["rated"], line["rated_good"]) == (1, 0) and "0 of 1" in line["explanation"]
+
+
+async def test_a_review_says_verified_purchase_only_to_those_who_may_see_the_purchase(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    member = world.viewers["g1_member"]
+    ratings = f"/api/v1/products/{world.product_id}/ratings"
+    await show(client, world.olive, "ratings", "groups", (world.g1,))
+    (seen,) = (await get(client, member, ratings))["reviews"]
+    assert seen["author_id"] == world.olive.id and seen["verified_purchase"] is False
+    assert (await get(client, world.olive, ratings))["reviews"][0]["verified_purchase"] is True
+    await show(client, world.olive, "purchases", "groups", (world.g1,))
+    assert (await get(client, member, ratings))["reviews"][0]["verified_purchase"] is True
+
+
+async def test_a_hidden_purchase_moves_no_trust_weight_shown_on_a_review(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    await show(client, world.olive, "ratings", "shared_groups")  # purchases stay hidden
+    ratings = f"/api/v1/products/{world.product_id}/ratings"
+    readers = [world.viewers["g1_member"], world.sam, world.finn, world.viewers["g2_member"]]
+
+    async def trust_in_olive() -> list[tuple[float, float | None, float]]:
+        seen = [await get(client, reader, ratings) for reader in readers]
+        return [
+            (r["reviews"][0]["trust"], r["trusted"]["average"], r["trusted"]["weight"])
+            for r in seen
+        ]
+
+    before = await trust_in_olive()
+    assert before[0][0] > 0  # G1 ties the member to Olive
+    # Olive buys again, through the G1 member's own card: a purchase nobody may see.
+    member = world.viewers["g1_member"]
+    card = (await share_card(client, member, world.g1, world.product_id)).json()
+    sku = (await get(client, world.olive, f"/api/v1/products/{world.product_id}"))["skus"][0]
+    await buy(client, world.olive, sku["id"], share_id=card["share_id"])
+    await settle(container)
+    assert await trust_in_olive() == before
