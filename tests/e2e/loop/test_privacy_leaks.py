@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle
-from tests.e2e.loop.loopkit import befriend, review, share_card, show
+from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle, storefront
+from tests.e2e.loop.loopkit import befriend, open_team, review, share_card, show
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 
@@ -261,3 +261,27 @@ async def test_a_hidden_purchase_moves_no_trust_weight_shown_on_a_review(
     await buy(client, world.olive, sku["id"], share_id=card["share_id"])
     await settle(container)
     assert await trust_in_olive() == before
+
+
+async def test_a_public_team_names_its_opener_only_to_people_who_may_see_her_purchases(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    store = await storefront(client, container, team_size=3, team_price=6900)
+    mei, friend, stranger = await people(client, "mei", "friend", "stranger")
+    await befriend(client, mei, friend)
+    team = await open_team(client, mei, store.sku_id, public=True)
+    listed = f"/api/v1/products/{store.product['id']}/teams"
+
+    async def openers(viewer: Person) -> list[str | None]:
+        page = await get(client, viewer, f"/api/v1/teams/{team['id']}")
+        (row,) = await get(client, viewer, listed)
+        # The team's progress is the offer's, for anyone to see: it never says who.
+        assert (row["paid_count"], row["size"], row["places_left"]) == (1, 3, 2)
+        return [page["opener_display_name"], row["opener_display_name"]]
+
+    assert await openers(stranger) == [None, None]
+    assert await openers(friend) == [None, None]
+    assert await openers(mei) == ["mei", "mei"]
+    await show(client, mei, "purchases", "friends")
+    assert await openers(friend) == ["mei", "mei"]
+    assert await openers(stranger) == [None, None]
