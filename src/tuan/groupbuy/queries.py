@@ -9,7 +9,7 @@ with every member's payment, whatever that member's privacy settings.
 opening a team is a purchase. To anyone else ``opener_display_name`` is None ("Someone's team").
 Members are never listed. So a stranger can learn that someone opened or joined a public team,
 never that a given person did. The gate is :func:`tuan.privacy.queries.visible_owners`; team
-purchase sits below privacy, so every caller passes it in (``PurchasesSeen``).
+purchase sits below privacy, so every caller passes it in (``TeamViewer``).
 """
 
 from __future__ import annotations
