@@ -43,36 +43,6 @@ def test_interactions_are_weighted_by_what_they_say() -> None:
     assert Interaction.BOUGHT_ON_SHARE.value > Interaction.REPLY.value > Interaction.REACTION.value
 
 
-def test_friend_of_friend_trust_is_the_damped_best_path_product() -> None:
-    # a -0.8- b -0.5- d,  a -0.4- c -0.9- d,  d -1.0- e
-    ties = {
-        1: {2: 0.8, 3: 0.4},
-        2: {4: 0.5},
-        3: {4: 0.9},
-        4: {5: 1.0},
-    }
-    trust = domain.transferred_trust(ties, 1)
-    assert trust[2] == 0.8 and trust[3] == 0.4
-    # via b: 0.8*0.5*0.5 = 0.2; via c: 0.4*0.9*0.5 = 0.18 -> 0.2
-    assert trust[4] == pytest.approx(0.2)
-    # three hops: 0.2 * 1.0 * 0.5
-    assert trust[5] == pytest.approx(0.1)
-
-
-def test_transferred_trust_never_exceeds_a_link_on_its_path_and_respects_the_hop_limit() -> None:
-    ties = {1: {2: 0.3}, 2: {3: 1.0}, 3: {4: 1.0}, 4: {5: 1.0}}
-    trust = domain.transferred_trust(ties, 1, max_hops=3)
-    assert trust[3] <= 0.3 and trust[4] <= trust[3]
-    assert 5 not in trust
-
-
-def test_a_short_weak_path_that_reaches_further_is_not_lost() -> None:
-    # 1->2 strong but long way to 4; 1->3 weak but direct to 4's neighbour
-    ties = {1: {2: 0.9, 3: 0.2}, 2: {5: 0.9}, 5: {3: 0.9}, 3: {4: 1.0}}
-    trust = domain.transferred_trust(ties, 1, max_hops=2)
-    assert trust[4] == pytest.approx(0.2 * 1.0 * 0.5)
-
-
 def test_reputation_is_smoothed_towards_a_neutral_prior() -> None:
     assert domain.reputation_score(0, 0) == 0.5
     assert domain.reputation_score(14, 15) == pytest.approx(15 / 17)

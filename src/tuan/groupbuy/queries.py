@@ -1,8 +1,20 @@
-"""Read side of team purchases. A team shows how many paid, never who: purchases are private."""
+"""Read side of team purchases: how a team stands, and whom it names.
+
+**A team's progress is anonymous.** Its size, how many paid, the places left and its deadline
+are the offer's state, shown to everyone who may see the team (anyone, for a public one): no one
+could decide to join without them, and they never say who. Like a product's stock, they move
+with every member's payment, whatever that member's privacy settings.
+
+**A team names its opener only to people who may see the opener's purchases** (and to the opener):
+opening a team is a purchase. To anyone else ``opener_display_name`` is None ("Someone's team").
+Members are never listed. So a stranger can learn that someone opened or joined a public team,
+never that a given person did. The gate is :func:`tuan.privacy.queries.visible_owners`; team
+purchase sits below privacy, so every caller passes it in (``TeamViewer``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +25,19 @@ from tuan.accounts.queries import public_names
 from tuan.groupbuy import domain
 from tuan.groupbuy.errors import TeamNotFound
 from tuan.groupbuy.models import Team, TeamMember
+
+# Which of some people let the viewer see their purchases (the viewer always sees their own):
+# tuan.privacy.queries.purchases_seen_by(session, viewer_id).
+PurchasesSeen = Callable[[Iterable[int]], Awaitable[set[int]]]
+
+
+@dataclass(frozen=True)
+class TeamViewer:
+    """Who looks at teams, when, and whose purchases they may see."""
+
+    user_id: int
+    now: datetime
+    purchases_seen: PurchasesSeen
 
 
 @dataclass(frozen=True)
@@ -29,13 +54,13 @@ class TeamView:
     allow_public_join: bool
     deadline_at: datetime | None
     seconds_left: int | None
-    opener_display_name: str
+    opener_display_name: str | None  # None: the opener's purchases are hidden from the viewer
     you_are_member: bool
     code: str | None  # the share-link code, shown to members only
     allowed_actions: list[str]  # "join" while the viewer may take a place
 
 
-def team_view(team: Team, opener: str, member: bool, now: datetime) -> TeamView:
+def team_view(team: Team, opener: str | None, member: bool, now: datetime) -> TeamView:
     joinable = domain.may_join(
         status=team.status,
         deadline_at=team.deadline_at,
@@ -65,18 +90,19 @@ def team_view(team: Team, opener: str, member: bool, now: datetime) -> TeamView:
 
 
 async def _views(
-    session: AsyncSession, teams: Sequence[Team], viewer_id: int, now: datetime
+    session: AsyncSession, teams: Sequence[Team], viewer: TeamViewer
 ) -> list[TeamView]:
-    """The teams as ``viewer_id`` sees them: two queries however many teams."""
+    """The teams as the viewer sees them: a fixed number of queries however many teams."""
     if not teams:
         return []
-    openers = await public_names(session, (team.opener_id for team in teams))
+    named = await viewer.purchases_seen({team.opener_id for team in teams})
+    openers = await public_names(session, named)
     mine = set(
         (
             await session.scalars(
                 select(TeamMember.team_id).where(
                     TeamMember.team_id.in_([team.id for team in teams]),
-                    TeamMember.user_id == viewer_id,
+                    TeamMember.user_id == viewer.user_id,
                 )
             )
         ).all()
@@ -84,22 +110,22 @@ async def _views(
     return [
         team_view(
             team,
-            openers[team.opener_id].display_name if team.opener_id in openers else "",
+            openers[team.opener_id].display_name if team.opener_id in openers else None,
             team.id in mine,
-            now,
+            viewer.now,
         )
         for team in teams
     ]
 
 
 async def team_page(
-    session: AsyncSession, team_id: int, viewer_id: int, now: datetime, code: str | None = None
+    session: AsyncSession, team_id: int, viewer: TeamViewer, code: str | None = None
 ) -> TeamView:
     """Public teams to anyone, private ones to members and to holders of the share-link code."""
     team = await session.get(Team, team_id)
     if team is None:
         raise TeamNotFound()
-    (view,) = await _views(session, [team], viewer_id, now)
+    (view,) = await _views(session, [team], viewer)
     if domain.may_see(
         public=team.allow_public_join, member=view.you_are_member, code=code, team_code=team.code
     ):
@@ -107,17 +133,15 @@ async def team_page(
     raise TeamNotFound()
 
 
-async def team_by_code(session: AsyncSession, code: str, viewer_id: int, now: datetime) -> TeamView:
+async def team_by_code(session: AsyncSession, code: str, viewer: TeamViewer) -> TeamView:
     team = await session.scalar(select(Team).where(Team.code == code))
     if team is None:
         raise TeamNotFound()
-    (view,) = await _views(session, [team], viewer_id, now)
+    (view,) = await _views(session, [team], viewer)
     return view
 
 
-async def open_teams(
-    session: AsyncSession, product_id: int, viewer_id: int, now: datetime
-) -> list[TeamView]:
+async def open_teams(session: AsyncSession, product_id: int, viewer: TeamViewer) -> list[TeamView]:
     """Teams of a product that anyone may join from the product page, soonest deadline first."""
     teams = (
         await session.scalars(
@@ -126,13 +150,13 @@ async def open_teams(
                 Team.product_id == product_id,
                 Team.status == domain.OPEN,
                 Team.allow_public_join.is_(True),
-                Team.deadline_at > now,
+                Team.deadline_at > viewer.now,
             )
             .order_by(Team.deadline_at)
             .limit(20)
         )
     ).all()
-    return await _views(session, teams, viewer_id, now)
+    return await _views(session, teams, viewer)
 
 
 @dataclass(frozen=True)
@@ -177,7 +201,7 @@ async def team_fill(session: AsyncSession, team_id: int, now: datetime) -> TeamF
     team = await session.get(Team, team_id)
     if team is None:
         return None
-    view = team_view(team, "", True, now)
+    view = team_view(team, None, True, now)
     return TeamFill(
         id=view.id,
         status=view.status,

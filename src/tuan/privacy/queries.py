@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import select
@@ -37,6 +37,18 @@ async def visible_owners(
 ) -> set[int]:
     """The owners among ``owner_ids`` whose ``kind`` the viewer may see (always themselves)."""
     return (await visible_owners_by_kind(session, viewer_id, owner_ids, (kind,)))[kind]
+
+
+def purchases_seen_by(
+    session: AsyncSession, viewer_id: int
+) -> Callable[[Iterable[int]], Awaitable[set[int]]]:
+    """:func:`visible_owners` for ``viewer_id``'s view of purchases, as a function of the owners:
+    the gate handed to a domain below this one (team purchase) that must not import it."""
+
+    async def seen(owner_ids: Iterable[int]) -> set[int]:
+        return await visible_owners(session, viewer_id, owner_ids, "purchases")
+
+    return seen
 
 
 async def visible_owners_by_kind(

@@ -2,9 +2,12 @@
 through what a viewer may see, and what a record says.
 
 A record (per category: shares, purchases on those shares, ratings of those purchases, good
-ratings) is stored for its owner. Anyone else sees it recounted: the shares as stored (sharing is
-public in the chats it happened in), purchases and ratings only by the buyers and authors the
-viewer may see — so a hidden purchase or rating moves nobody's view of the record.
+ratings) is stored, but everyone sees it recounted: the shares as stored (sharing is public in the
+chats it happened in), purchases and ratings only by the buyers and authors the viewer may see —
+so a hidden purchase or rating moves nobody's view of the record. The recommender themselves is
+no exception for ratings (a rating hidden from them is in none of their numbers); they do count
+every purchase on their own shares, which their commission and share tree already show them
+(how many, never who).
 """
 
 from __future__ import annotations
@@ -40,12 +43,14 @@ def visible_outcomes(
     *,
     buyers: set[int],
     authors: set[int],
+    viewer_id: int,
 ) -> dict[int, dict[str, Outcomes]]:
     """Per sharer and category: the purchases by ``buyers`` and the ratings by ``authors`` (the
-    ones the viewer may see); nothing else is counted."""
+    ones the viewer may see), and every purchase on the viewer's own shares (counted, never
+    named: their commission shows them); nothing else is counted."""
     counts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for purchase in purchases:
-        if purchase.buyer_id in buyers:
+        if purchase.buyer_id in buyers or purchase.sharer_id == viewer_id:
             counts[purchase.sharer_id][purchase.category][0] += 1
     for rating in ratings:
         if rating.author_id in authors:

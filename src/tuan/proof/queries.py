@@ -144,20 +144,17 @@ def _line(name: str, record: ReputationRecord) -> ReputationLine:
 async def reputation_for(
     session: AsyncSession, person_id: int, viewer_id: int
 ) -> list[ReputationLine]:
-    """A recommender's record per category, with what it says.
-
-    The person sees their whole record. Anyone else sees it recounted from what they may see:
-    purchases by buyers whose purchases are visible to them, and ratings by authors whose ratings
-    are visible to them — so a hidden purchase or rating moves nobody else's view of it.
-    """
+    """A recommender's record per category, with what it says, recounted from what the viewer
+    may see: purchases by buyers whose purchases are visible to them, and ratings by authors
+    whose ratings are visible to them — so a hidden purchase or rating moves nobody else's view
+    of it. The person is no exception for ratings (one hidden from them is not in their own
+    numbers either); they count every purchase on their own shares (see :mod:`.domain`)."""
     name = (await display_names(session, {person_id})).get(person_id)
     if name is None:
         return []
-    stored = await reputation(session, person_id)
-    if viewer_id == person_id:
-        return [_line(name, r) for r in stored]
-    if await blocked_either_way(session, viewer_id, person_id):
+    if viewer_id != person_id and await blocked_either_way(session, viewer_id, person_id):
         return []
+    stored = await reputation(session, person_id)
     outcomes = await _visible_outcomes(session, {person_id}, viewer_id)
     return [_line(name, r) for r in domain.recounted(stored, outcomes.get(person_id, {}))]
 
@@ -186,7 +183,9 @@ async def _visible_outcomes(
     ratings = await ratings_of_shares_by(session, person_ids)
     buyers = await visible_owners(session, viewer_id, {p.buyer_id for p in purchases}, "purchases")
     authors = await visible_owners(session, viewer_id, {r.author_id for r in ratings}, "ratings")
-    return domain.visible_outcomes(purchases, ratings, buyers=buyers, authors=authors)
+    return domain.visible_outcomes(
+        purchases, ratings, buyers=buyers, authors=authors, viewer_id=viewer_id
+    )
 
 
 async def visible_reputations(
@@ -194,8 +193,8 @@ async def visible_reputations(
 ) -> dict[int, list[ReputationRecord]]:
     """Many people's records as ``viewer_id`` may see them, in a bounded number of statements.
 
-    The same recount as :func:`reputation_for` shows to anyone but the person. People blocked by
-    or blocking the viewer, and the viewer, are left out; so is anyone with nothing recorded."""
+    The same recount as :func:`reputation_for`. People blocked by or blocking the viewer, and the
+    viewer, are left out; so is anyone with nothing recorded."""
     others = set(person_ids) - {viewer_id}
     if not others:
         return {}

@@ -1,7 +1,10 @@
 """Ratings people can use, counting only reviews whose authors let the viewer see their ratings.
 
 Every view filters authors through :func:`tuan.privacy.queries.visible_owners` *before* it
-aggregates, so a hidden review changes no average and no count.
+aggregates, so a hidden review changes no average and no count. Around a review shown, nothing
+says more than its author lets the viewer see: "verified purchase" only where the viewer may see
+the author's purchases, and the trust weight only from the viewer's own ties
+(:func:`tuan.trust.queries.trust_seen_by`), which no one else's hidden purchase moves.
 """
 
 from __future__ import annotations
@@ -23,24 +26,35 @@ from tuan.groups.errors import GroupNotFound
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
 from tuan.orders.queries import order_facts, products_in_order
-from tuan.privacy.queries import visible_owners
+from tuan.privacy.queries import visible_owners_by_kind
 from tuan.reviews import domain
 from tuan.reviews.domain import Rating
 from tuan.reviews.models import PurchaseReport, Review
 from tuan.shares.queries import share_record
 from tuan.social.queries import friend_ids
-from tuan.trust.queries import trust_from
+from tuan.trust.queries import trust_seen_by
 
 
 async def visible_reviews(session: AsyncSession, product_id: int, viewer_id: int) -> list[Review]:
     """The item's reviews whose authors let ``viewer_id`` see their ratings (newest first)."""
+    return (await _reviews_seen(session, product_id, viewer_id))[0]
+
+
+async def _reviews_seen(
+    session: AsyncSession, product_id: int, viewer_id: int
+) -> tuple[list[Review], set[int]]:
+    """The item's reviews the viewer may see (newest first), and the authors among them whose
+    purchases the viewer may see too. One pass through the privacy gate."""
     reviews = list(
         await session.scalars(
             select(Review).where(Review.product_id == product_id).order_by(Review.id.desc())
         )
     )
-    allowed = await visible_owners(session, viewer_id, {r.author_id for r in reviews}, "ratings")
-    return [r for r in reviews if r.author_id in allowed]
+    seen = await visible_owners_by_kind(
+        session, viewer_id, {r.author_id for r in reviews}, ("ratings", "purchases")
+    )
+    shown = [r for r in reviews if r.author_id in seen["ratings"]]
+    return shown, seen["purchases"] & {r.author_id for r in shown}
 
 
 @dataclass(frozen=True)
@@ -51,9 +65,11 @@ class ReviewView:
     stars: int
     text: str
     photo_urls: list[str]
+    # Every review is of a delivered order; this says so only where the viewer may see the
+    # author's purchases (a review shown by the author's ratings setting must not reveal more).
     verified_purchase: bool
     author_is_friend: bool
-    trust: float  # the viewer's trust in the author, 0..1
+    trust: float  # the viewer's trust in the author, 0..1, from the viewer's own ties
     created_at: datetime
 
 
@@ -92,7 +108,7 @@ async def ratings(
 ) -> RatingsView:
     if await product_facts(session, product_id) is None:
         raise ProductNotFound()
-    reviews = await visible_reviews(session, product_id, viewer_id)
+    reviews, buyers_seen = await _reviews_seen(session, product_id, viewer_id)
     authors = {r.author_id for r in reviews}
     friends = set(await friend_ids(session, viewer_id)) & authors
     group = None
@@ -104,8 +120,7 @@ async def ratings(
         group = GroupRating(
             group_id, name, domain.rating(r.stars for r in reviews if r.author_id in members)
         )
-    trust = await trust_from(session, viewer_id, now) if reviews else {}
-    trust = {uid: t for uid, t in trust.items() if uid in authors}
+    trust = await trust_seen_by(session, viewer_id, authors, now) if reviews else {}
     average, weight = domain.weighted_rating(
         (r.stars, trust.get(r.author_id, 0.0)) for r in reviews
     )
@@ -128,7 +143,7 @@ async def ratings(
                 stars=r.stars,
                 text=r.text,
                 photo_urls=[media_url(k) for k in r.photos],
-                verified_purchase=True,
+                verified_purchase=r.author_id in buyers_seen,
                 author_is_friend=r.author_id in friends,
                 trust=round(trust.get(r.author_id, 0.0), 3),
                 created_at=r.created_at,

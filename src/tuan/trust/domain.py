@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -13,8 +12,6 @@ HALF_LIFE = timedelta(days=90)
 TIE_SCALE = 5.0  # combined weight at which a tie reaches 1 - 1/e
 SHARED_GROUP_WEIGHT = 0.3
 MAX_SHARED_GROUPS = 5
-MAX_HOPS = 3
-HOP_DAMPING = 0.5
 PRIOR = 0.5
 STRENGTH = 2.0
 GOOD_STARS = 4
@@ -47,37 +44,6 @@ def tie_strength(weight_ab: float, weight_ba: float, shared_groups: int = 0) -> 
     groups they are both in (a little, and only up to a point)."""
     combined = weight_ab + weight_ba + SHARED_GROUP_WEIGHT * min(shared_groups, MAX_SHARED_GROUPS)
     return 1.0 - math.exp(-combined / TIE_SCALE)
-
-
-def transferred_trust(
-    ties: Mapping[int, Mapping[int, float]],
-    source: int,
-    *,
-    max_hops: int = MAX_HOPS,
-    damping: float = HOP_DAMPING,
-) -> dict[int, float]:
-    """Trust from ``source`` to everyone reachable within ``max_hops``: the best path product,
-    times ``damping`` for every hop after the first, so it never exceeds any tie on its path.
-
-    Computed layer by layer (best product with exactly k hops), which is exact even where a
-    shorter, weaker path would reach further than a longer, stronger one.
-    """
-    best: dict[int, float] = {}
-    layer: dict[int, float] = {source: 1.0}
-    for hop in range(max_hops):
-        following: dict[int, float] = {}
-        factor = 1.0 if hop == 0 else damping
-        for person, trust in layer.items():
-            for other, tie in ties.get(person, {}).items():
-                if other == source or tie <= 0:
-                    continue
-                candidate = trust * tie * factor
-                if candidate > following.get(other, 0.0):
-                    following[other] = candidate
-        for person, trust in following.items():
-            best[person] = max(best.get(person, 0.0), trust)
-        layer = following
-    return best
 
 
 def reputation_score(rated_good: int, rated: int) -> float:

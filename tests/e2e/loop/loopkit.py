@@ -1,8 +1,10 @@
-"""Helpers for the social-loop tests: friends, privacy, cards, an order carried to delivery."""
+"""Helpers for the social-loop tests: friends, privacy, cards, an order carried to delivery, a
+team opened and paid."""
 
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import httpx
@@ -87,3 +89,20 @@ async def messages(client: httpx.AsyncClient, who: Person, conversation_id: int)
     )
     assert response.status_code == 200, response.text
     return list(response.json()["messages"])
+
+
+async def open_team(
+    client: httpx.AsyncClient, who: Person, sku_id: int, *, public: bool
+) -> dict[str, Any]:
+    """Open a team on ``sku_id`` and pay the opener's order: the team, as its opener saw it."""
+    opened = await client.post(
+        "/api/v1/teams",
+        headers={**who.headers, "Idempotency-Key": uuid.uuid4().hex},
+        json={"sku_id": sku_id, "quantity": 1, "allow_public_join": public},
+    )
+    assert opened.status_code == 201, opened.text
+    paid = await client.post(
+        f"/api/v1/orders/{opened.json()['order']['id']}/payments", headers=who.headers, json={}
+    )
+    assert paid.status_code == 201, paid.text
+    return dict(opened.json()["team"])

@@ -9,7 +9,7 @@ from tests.e2e.commerce.kit import list_product, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import befriend, messages
 from tests.factories import join_open_group, people
 from tuan.bootstrap import Container
-from tuan.trust.queries import ties_of
+from tuan.trust.queries import trust_seen_by
 
 
 async def test_ask_answer_with_cards_and_choose_one(
@@ -82,7 +82,7 @@ async def test_ask_answer_with_cards_and_choose_one(
     )
     assert not_asker.status_code == 403
     async with container.db.read_sessions() as session:
-        before = (await ties_of(session, {mei.id}, container.clock.now()))[mei.id][ben.id]
+        before = (await trust_seen_by(session, mei.id, {ben.id}, container.clock.now()))[ben.id]
     chose = await client.put(
         f"/api/v1/asks/{ask_id}/choice",
         headers=mei.headers,
@@ -104,7 +104,7 @@ async def test_ask_answer_with_cards_and_choose_one(
     assert after["status"] == "chosen"
     assert [a["chosen"] for a in after["answers"]] == [True]
     async with container.db.read_sessions() as session:
-        tie = (await ties_of(session, {mei.id}, container.clock.now()))[mei.id][ben.id]
+        tie = (await trust_seen_by(session, mei.id, {ben.id}, container.clock.now()))[ben.id]
     assert tie > before
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle
-from tests.e2e.loop.loopkit import befriend, review, share_card, show
+from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle, storefront
+from tests.e2e.loop.loopkit import befriend, open_team, review, share_card, show
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 
@@ -204,3 +204,84 @@ async def test_the_owner_always_sees_her_own_and_leaving_the_chosen_group_hides_
         )
     assert left.status_code in (200, 204), left.text
     assert rating_signals(await revealed(client, world, member)) == 0
+
+
+# --- side doors: figures around what the views count (issue 14.3) ---
+
+
+async def test_a_sharer_counts_no_rating_hidden_from_them_in_their_own_record(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    own = f"/api/v1/users/{world.finn.id}/reputation"
+    (line,) = await get(client, world.finn, own)
+    # Finn's commission shows him that his hop sold (not to whom); Olive's 2★ is hers to show.
+    assert (line["purchases"], line["rated"], line["rated_good"]) == (1, 0, 0), line
+    assert "of 1" not in line["explanation"]
+    await show(client, world.olive, "ratings", "groups", (world.g1,))  # Finn is in G1
+    (line,) = await get(client, world.finn, own)
+    assert (line["rated"], line["rated_good"]) == (1, 0) and "0 of 1" in line["explanation"]
+
+
+async def test_a_review_says_verified_purchase_only_to_those_who_may_see_the_purchase(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    member = world.viewers["g1_member"]
+    ratings = f"/api/v1/products/{world.product_id}/ratings"
+    await show(client, world.olive, "ratings", "groups", (world.g1,))
+    (seen,) = (await get(client, member, ratings))["reviews"]
+    assert seen["author_id"] == world.olive.id and seen["verified_purchase"] is False
+    assert (await get(client, world.olive, ratings))["reviews"][0]["verified_purchase"] is True
+    await show(client, world.olive, "purchases", "groups", (world.g1,))
+    assert (await get(client, member, ratings))["reviews"][0]["verified_purchase"] is True
+
+
+async def test_a_hidden_purchase_moves_no_trust_weight_shown_on_a_review(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await build(client, container)
+    await show(client, world.olive, "ratings", "shared_groups")  # purchases stay hidden
+    ratings = f"/api/v1/products/{world.product_id}/ratings"
+    readers = [world.viewers["g1_member"], world.sam, world.finn, world.viewers["g2_member"]]
+
+    async def trust_in_olive() -> list[tuple[float, float | None, float]]:
+        seen = [await get(client, reader, ratings) for reader in readers]
+        return [
+            (r["reviews"][0]["trust"], r["trusted"]["average"], r["trusted"]["weight"])
+            for r in seen
+        ]
+
+    before = await trust_in_olive()
+    assert before[0][0] > 0  # G1 ties the member to Olive
+    # Olive buys again, through the G1 member's own card: a purchase nobody may see.
+    member = world.viewers["g1_member"]
+    card = (await share_card(client, member, world.g1, world.product_id)).json()
+    sku = (await get(client, world.olive, f"/api/v1/products/{world.product_id}"))["skus"][0]
+    await buy(client, world.olive, sku["id"], share_id=card["share_id"])
+    await settle(container)
+    assert await trust_in_olive() == before
+
+
+async def test_a_public_team_names_its_opener_only_to_people_who_may_see_her_purchases(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    store = await storefront(client, container, team_size=3, team_price=6900)
+    mei, friend, stranger = await people(client, "mei", "friend", "stranger")
+    await befriend(client, mei, friend)
+    team = await open_team(client, mei, store.sku_id, public=True)
+    listed = f"/api/v1/products/{store.product['id']}/teams"
+
+    async def openers(viewer: Person) -> list[str | None]:
+        page = await get(client, viewer, f"/api/v1/teams/{team['id']}")
+        (row,) = await get(client, viewer, listed)
+        # The team's progress is the offer's, for anyone to see: it never says who.
+        assert (row["paid_count"], row["size"], row["places_left"]) == (1, 3, 2)
+        return [page["opener_display_name"], row["opener_display_name"]]
+
+    assert await openers(stranger) == [None, None]
+    assert await openers(friend) == [None, None]
+    assert await openers(mei) == ["mei", "mei"]
+    await show(client, mei, "purchases", "friends")
+    assert await openers(friend) == ["mei", "mei"]
+    assert await openers(stranger) == [None, None]

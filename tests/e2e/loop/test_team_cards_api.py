@@ -3,30 +3,12 @@ join code to the conversation a member chose, and no further."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from tests.e2e.commerce.kit import settle, storefront
-from tests.e2e.loop.loopkit import share_card
-from tests.factories import Person, join_open_group, people
+from tests.e2e.loop.loopkit import open_team, share_card
+from tests.factories import join_open_group, people
 from tuan.bootstrap import Container
-
-
-async def open_team(
-    client: httpx.AsyncClient, who: Person, sku_id: int, *, public: bool
-) -> dict[str, Any]:
-    opened = await client.post(
-        "/api/v1/teams",
-        headers={**who.headers, "Idempotency-Key": f"open-{who.id}-{public}"},
-        json={"sku_id": sku_id, "quantity": 1, "allow_public_join": public},
-    )
-    assert opened.status_code == 201, opened.text
-    paid = await client.post(
-        f"/api/v1/orders/{opened.json()['order']['id']}/payments", headers=who.headers, json={}
-    )
-    assert paid.status_code == 201, paid.text
-    return dict(opened.json()["team"])
 
 
 async def test_a_private_team_card_lets_the_group_join_and_goes_no_further(

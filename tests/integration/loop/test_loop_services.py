@@ -22,7 +22,7 @@ from tuan.norms.service import set_norms
 from tuan.reviews.errors import AlreadyReviewed
 from tuan.reviews.service import write_review
 from tuan.shares.models import Share
-from tuan.trust.queries import reputation, ties_of
+from tuan.trust.queries import reputation, trust_seen_by
 
 
 async def _count(container: Container, model: type) -> int:
@@ -96,7 +96,7 @@ async def test_a_purchase_and_a_review_through_a_share_update_trust_and_reputati
     card = (await share_card(client, mei, group, item["id"])).json()
     await settle(container)
     async with container.db.read_sessions() as session:
-        tie_before = (await ties_of(session, {ben.id}, container.clock.now()))[ben.id][mei.id]
+        tie_before = (await trust_seen_by(session, ben.id, {mei.id}, container.clock.now()))[mei.id]
     order = await delivered_order(
         client, container, ben, owner, item["skus"][0]["id"], card["share_id"]
     )
@@ -104,7 +104,7 @@ async def test_a_purchase_and_a_review_through_a_share_update_trust_and_reputati
     await settle(container)
     await container.relay.drain()  # a second drain finds nothing new to apply
     async with container.db.read_sessions() as session:
-        tie_after = (await ties_of(session, {ben.id}, container.clock.now()))[ben.id][mei.id]
+        tie_after = (await trust_seen_by(session, ben.id, {mei.id}, container.clock.now()))[mei.id]
         (record,) = await reputation(session, mei.id)
     assert tie_after > tie_before
     assert (record.category, record.shares, record.purchases) == ("fresh", 1, 1)

@@ -10,6 +10,7 @@ from tuan.web.phrases import say
 
 MEI, FINN = 1, 2
 OPEN, HIDDEN = 10, 11  # a buyer and author the viewer may see, and one they may not
+VIEWER = 20
 
 
 def test_only_visible_buyers_and_authors_are_counted() -> None:
@@ -24,13 +25,21 @@ def test_only_visible_buyers_and_authors_are_counted() -> None:
         RatingOfShare(MEI, HIDDEN, "beauty", 5),
         RatingOfShare(FINN, HIDDEN, "snacks", 5),
     ]
-    seen = visible_outcomes(purchases, ratings, buyers={OPEN}, authors={OPEN})
+    seen = visible_outcomes(purchases, ratings, buyers={OPEN}, authors={OPEN}, viewer_id=VIEWER)
     assert seen == {
         MEI: {
             "beauty": Outcomes(purchases=1, rated=1, rated_good=1),  # 4★ counts as good
             "general": Outcomes(purchases=0, rated=1, rated_good=0),
         }
     }  # Finn's hidden purchase and rating are in no number
+
+
+def test_a_recommender_counts_all_purchases_on_their_shares_but_only_visible_ratings() -> None:
+    purchases = [PurchaseOnShare(MEI, OPEN, "beauty"), PurchaseOnShare(MEI, HIDDEN, "beauty")]
+    ratings = [RatingOfShare(MEI, OPEN, "beauty", 2), RatingOfShare(MEI, HIDDEN, "beauty", 5)]
+    seen = visible_outcomes(purchases, ratings, buyers={OPEN}, authors={OPEN}, viewer_id=MEI)
+    # Her commission shows her both purchases (not who made them); the hidden 5★ is in no number.
+    assert seen == {MEI: {"beauty": Outcomes(purchases=2, rated=1, rated_good=0)}}
 
 
 def test_a_recounted_record_keeps_the_stored_shares_and_only_the_visible_outcomes() -> None:

@@ -8,14 +8,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tuan.bootstrap import Container
 from tuan.groupbuy import service
-from tuan.groupbuy.queries import TeamView, open_teams, team_by_code, team_page
+from tuan.groupbuy.queries import TeamView, TeamViewer, open_teams, team_by_code, team_page
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.orders import IdempotencyKey, OrderOut, order_out
 from tuan.http.schemas import MAX_ID, IdPath, Input
 from tuan.orders.domain import fingerprint
+from tuan.privacy.queries import purchases_seen_by
 
 router = APIRouter(prefix="/api/v1", tags=["team purchase"])
 
@@ -51,7 +54,9 @@ class TeamOut(BaseModel):
     allow_public_join: bool
     deadline_at: datetime | None
     seconds_left: int | None
-    opener_display_name: str
+    opener_display_name: str | None = Field(
+        description="Who opened the team; null unless the opener lets you see their purchases"
+    )
     you_are_member: bool
     code: str | None = Field(description="The share-link code (members only)")
     allowed_actions: list[Literal["join"]] = Field(
@@ -68,11 +73,17 @@ def team_out(view: TeamView) -> TeamOut:
     return TeamOut.model_validate(view)
 
 
+def viewer(reader: AsyncSession, user_id: int, container: Container) -> TeamViewer:
+    """The caller, now, with the privacy gate on purchases (a team names its opener only to
+    people who may see the opener's purchases)."""
+    return TeamViewer(user_id, container.clock.now(), purchases_seen_by(reader, user_id))
+
+
 async def _team_order(
     container: ContainerDep, team_id: int, order_id: int, user_id: int
 ) -> TeamOrderOut:
     async with container.db.read_sessions() as reader:
-        team = await team_page(reader, team_id, user_id, container.clock.now())
+        team = await team_page(reader, team_id, viewer(reader, user_id, container))
     return TeamOrderOut(team=team_out(team), order=await order_out(container, order_id, user_id))
 
 
@@ -140,7 +151,7 @@ async def get_team(
     container: ContainerDep,
     code: Annotated[str | None, Query(min_length=8, max_length=32)] = None,
 ) -> TeamOut:
-    return team_out(await team_page(reader, team_id, user.id, container.clock.now(), code))
+    return team_out(await team_page(reader, team_id, viewer(reader, user.id, container), code))
 
 
 @router.get("/teams/by-code/{code}", responses=error_responses(400, 401, 404, 422))
@@ -151,7 +162,7 @@ async def get_team_by_code(
     container: ContainerDep,
 ) -> TeamOut:
     """The team behind a share link."""
-    return team_out(await team_by_code(reader, code, user.id, container.clock.now()))
+    return team_out(await team_by_code(reader, code, viewer(reader, user.id, container)))
 
 
 @router.get("/products/{product_id}/teams", responses=error_responses(400, 401, 422))
@@ -159,5 +170,5 @@ async def product_teams(
     product_id: IdPath, user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> list[TeamOut]:
     """Open teams of a product that anyone may join from the product page."""
-    teams = await open_teams(reader, product_id, user.id, container.clock.now())
+    teams = await open_teams(reader, product_id, viewer(reader, user.id, container))
     return [team_out(t) for t in teams]

@@ -80,7 +80,8 @@ function teamRow(team) {
       ? h("button", { type: "button", onclick: () => joinTeam(team) }, t("js.join_team", { price: formatMoney(team.team_price, team.currency) }))
       : h("span", { class: "hint" }, t(`js.team_status_${team.status}`));
   return h("li", { dataset: { teamId: team.id } },
-    h("div", {}, t("js.team_of_opener", { name: team.opener_display_name }), " · ",
+    // The server names the opener only to people who may see their purchases (null otherwise).
+    h("div", {}, team.opener_display_name === null ? t("js.team_of_someone") : t("js.team_of_opener", { name: team.opener_display_name }), " · ",
       h("span", { class: "team-count" }, t("js.team_progress", { paid: team.paid_count, size: team.size })),
       team.seconds_left !== null ? [" · ", t("js.team_left"), " ", clock] : null),
     progress, action);
