@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from tuan.catalog.queries import product_facts
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
@@ -30,8 +28,8 @@ async def _category(uow: UnitOfWork, product_id: int) -> str:
 
 
 async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
-    at = datetime.fromisoformat(envelope.occurred_at)
-    order = await order_facts(uow.session, int(envelope.payload["order_id"]))
+    at = envelope.at
+    order = await order_facts(uow.session, OrderPaid.decode(envelope).order_id)
     if (
         order is None
         or order.share_id is None
@@ -46,25 +44,26 @@ async def on_paid(uow: UnitOfWork, envelope: Envelope) -> None:
 
 
 async def on_shared(uow: UnitOfWork, envelope: Envelope) -> None:
+    shared = ProductShared.decode(envelope)
     await trust.count_outcome(
         uow,
-        user_id=int(envelope.payload["sharer_id"]),
-        category=await _category(uow, int(envelope.payload["product_id"])),
-        at=datetime.fromisoformat(envelope.occurred_at),
+        user_id=shared.sharer_id,
+        category=await _category(uow, shared.product_id),
+        at=envelope.at,
         shares=1,
     )
 
 
 async def on_review(uow: UnitOfWork, envelope: Envelope) -> None:
-    p = envelope.payload
-    if not p.get("sharer_id") or p["sharer_id"] == p["author_id"]:
+    review = ReviewPosted.decode(envelope)
+    if review.sharer_id is None or review.sharer_id == review.author_id:
         return
     await trust.count_rating(
         uow,
-        user_id=int(p["sharer_id"]),
-        category=p.get("category") or domain.UNCATEGORISED,
-        at=datetime.fromisoformat(envelope.occurred_at),
-        stars=int(p["stars"]),
+        user_id=review.sharer_id,
+        category=review.category or domain.UNCATEGORISED,
+        at=envelope.at,
+        stars=review.stars,
     )
 
 

@@ -1,8 +1,9 @@
-"""Turn other domains' events into trust: each handler applies an event exactly once."""
+"""Turn other domains' events into trust: each handler applies an event exactly once.
+
+Trust sits below the domains it listens to, so it names their topics instead of importing their
+event classes; the relay has already checked each payload against its class (``core.events``)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from tuan.core.events import Envelope
 from tuan.core.uow import UnitOfWork
@@ -14,7 +15,7 @@ Edge = tuple[int, int, Interaction]
 
 
 async def _record(uow: UnitOfWork, envelope: Envelope, edges: list[Edge]) -> None:
-    at = datetime.fromisoformat(envelope.occurred_at)
+    at = envelope.at
     for source, target, kind in edges:
         await commands.record(uow, source, target, kind, at)
 
