@@ -105,6 +105,11 @@ def settings(database_url: str, tmp_path: Path, session_tag: str) -> Settings:
         media_dir=tmp_path / "media",
         environment="test",
         secret_key="test-secret-key-0123456789",
+        # Tests sign many people up from one address and send bursts: the limits that would stop
+        # them are tested on their own (tests/e2e/test_rate_limits.py). Logins keep the defaults.
+        limit_signup_address="1000/minute",
+        limit_messages_account="1000/minute",
+        limit_uploads_account="1000/minute",
     )
 
 
@@ -133,6 +138,9 @@ async def _wipe(container: Container) -> None:
                 if attempt == 4:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
+    # Rate-limit counts too: in Redis they would outlive the container (keys under the session's
+    # channel name, so other test runs' counts are not touched).
+    await container.rate_limits.reset()
     # Reported after the wipe: a worker left running would use the shared database in later tests.
     assert not stuck, f"workers still running after the test: {stuck}"
 
@@ -218,6 +226,7 @@ async def live_app(container: Container) -> AsyncIterator[str]:
             port=port,
             log_level="warning",
             lifespan="off",
+            proxy_headers=False,  # as `tuan serve`: the app decides whom to believe
         )
     )
     task = asyncio.create_task(server.serve())

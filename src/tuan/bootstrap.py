@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from tuan.accounts.passwords import Passwords
 from tuan.accounts.service import LoginPolicy
+from tuan.accounts.throttle import LoginRules, LoginThrottle
 from tuan.catalog.stock import StockHolds
 from tuan.chat.poster import MessagePoster
 from tuan.chat.queries import changes_since
@@ -25,6 +26,7 @@ from tuan.core.clock import Clock, SystemClock
 from tuan.core.db import Database, create_database
 from tuan.core.media import LocalMediaStorage, MediaStorage
 from tuan.core.outbox import OutboxRelay
+from tuan.core.ratelimit import RateLimits, rule
 from tuan.core.scheduler import Scheduler
 from tuan.core.uow import Transactions, UnitOfWork
 from tuan.core.wiring import (
@@ -57,6 +59,7 @@ class Container:
     passwords: Passwords
     media: MediaStorage
     login_policy: LoginPolicy
+    rate_limits: RateLimits
     hub: Hub
     poster: MessagePoster
     transactions: Transactions
@@ -130,6 +133,7 @@ class Container:
             self._unsubscribe_hub()
             self._unsubscribe_hub = None
         await self.bus.close()
+        await self.rate_limits.close()
         if self.db.is_sqlite:
             await self.db.checkpoint()
         await self.db.dispose()
@@ -201,6 +205,7 @@ def bootstrap(
     media = LocalMediaStorage(settings.media_dir)
     relay = OutboxRelay(db, bus, clock)
     transactions = Transactions(db, bus, clock, relay)
+    rate_limits = RateLimits.for_deployment(settings.redis_url, namespace=settings.redis_channel)
     container = Container(
         settings=settings,
         db=db,
@@ -209,12 +214,8 @@ def bootstrap(
         relay=relay,
         passwords=passwords or Passwords(),
         media=media,
-        login_policy=LoginPolicy(
-            session_ttl=timedelta(hours=settings.session_ttl_hours),
-            max_failures_per_account=settings.login_max_failures_per_account,
-            max_failures_per_address=settings.login_max_failures_per_address,
-            failure_window=timedelta(seconds=settings.login_failure_window_seconds),
-        ),
+        login_policy=_login_policy(settings, rate_limits),
+        rate_limits=rate_limits,
         hub=Hub(fetch_after),
         poster=MessagePoster(transactions, media),
         transactions=transactions,
@@ -229,3 +230,15 @@ def bootstrap(
     for module in domain_modules("handlers"):
         module.register(wiring)
     return container
+
+
+def _login_policy(settings: Settings, limits: RateLimits) -> LoginPolicy:
+    rules = LoginRules(
+        account=rule("login-account", settings.limit_login_account, exact=True),
+        device=rule("login-device", settings.limit_login_device, exact=True),
+        address=rule("login-address", settings.limit_login_address, exact=True),
+    )
+    return LoginPolicy(
+        session_ttl=timedelta(hours=settings.session_ttl_hours),
+        throttle=LoginThrottle(limits, rules, settings.secret_key),
+    )

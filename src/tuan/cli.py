@@ -110,6 +110,9 @@ def _serve(settings: Settings, banner: list[str] | None = None) -> None:
         log_level=settings.log_level.lower(),
         ws_max_size=256 * 1024,
         server_header=False,
+        # uvicorn would believe X-Forwarded-For from loopback; the app believes only the proxies
+        # in TUAN_TRUSTED_PROXIES (tuan.http.hardening).
+        proxy_headers=False,
     )
     for line in banner or []:
         console.print(line)

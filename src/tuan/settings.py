@@ -6,9 +6,11 @@ root (``bootstrap``) or the CLI, and the resulting object is passed down.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -42,10 +44,21 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=8_000_000, ge=1024)
-    session_ttl_hours: int = Field(default=24 * 30, ge=1)
-    login_max_failures_per_account: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=20, ge=1)
-    login_failure_window_seconds: int = Field(default=900, ge=1)
+    # A session ends after this long unused; each use renews it (see accounts.domain).
+    session_ttl_hours: int = Field(default=14 * 24, ge=1)
+    # Addresses or networks (comma-separated) of the reverse proxies in front of Tuan: only a
+    # request from one of them may name its client in X-Forwarded-For / X-Forwarded-Proto.
+    trusted_proxies: str = ""
+    # /docs and /redoc (the OpenAPI JSON stays): unset = on, except in production.
+    api_docs: bool | None = None
+    # Rate limits in the notation of the `limits` library ("5/minute;20/hour": each must hold);
+    # "" turns one off. Counters live in Redis when TUAN_REDIS_URL is set, else in the process.
+    limit_login_account: str = "5/minute;20/hour;100/day"  # tries on one account, new devices
+    limit_login_device: str = "10/hour"  # failed tries from a device the account has used
+    limit_login_address: str = "30/minute;200/hour"  # failed tries from one address, new devices
+    limit_signup_address: str = "5/minute;20/hour;50/day"
+    limit_messages_account: str = "30/10seconds;1000/hour"
+    limit_uploads_account: str = "30/minute;300/hour"
     group_member_cap: int = Field(default=500, ge=2, le=100_000)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     log_level: str = "INFO"
@@ -72,6 +85,35 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for item in _items(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+    @field_validator(
+        "limit_login_account",
+        "limit_login_device",
+        "limit_login_address",
+        "limit_signup_address",
+        "limit_messages_account",
+        "limit_uploads_account",
+    )
+    @classmethod
+    def _rate_limits(cls, value: str) -> str:
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a rate limit like '5/minute;20/hour' ('' for none)"
+                ) from None
+        return value.strip()
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: str) -> str:
@@ -88,6 +130,22 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else not self.is_production
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _items(self.trusted_proxies)
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -145,8 +145,12 @@ async def test_too_many_failed_logins_wait_in_chinese(client: httpx.AsyncClient)
         if last.status_code == 429:
             break
     assert last is not None and last.status_code == 429
-    assert _error(last)["message"] == "登录失败次数过多，请稍后再试。"
-    assert int(last.headers["Retry-After"]) > 0
+    wait = int(last.headers["Retry-After"])
+    assert 0 < wait <= 60
+    in_words = "1分钟" if wait == 60 else f"{wait}秒钟"
+    assert _error(last)["message"] == (
+        f"此账号在未登录过的设备上尝试登录的次数过多，请{in_words}后再试。以前登录过的设备仍可登录。"
+    )
     assert (await log_in(client, "target")).status_code == 429
 
 

@@ -34,6 +34,8 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
         ("TUAN_DATABASE_URL", "mysql://root@localhost/tuan", "TUAN_DATABASE_URL"),
         ("TUAN_REDIS_URL", "http://localhost", "TUAN_REDIS_URL"),
         ("TUAN_SECRET_KEY", "short", "TUAN_SECRET_KEY"),
+        ("TUAN_TRUSTED_PROXIES", "10.0.0.1, proxy.local", "TUAN_TRUSTED_PROXIES"),
+        ("TUAN_LIMIT_LOGIN_ACCOUNT", "five a minute", "TUAN_LIMIT_LOGIN_ACCOUNT"),
     ],
 )
 def test_invalid_settings_fail_with_one_line_naming_the_variable(
@@ -51,3 +53,10 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("TUAN_SECRET_KEY", raising=False)
     with pytest.raises(SettingsError, match="TUAN_SECRET_KEY"):
         load_settings()
+
+
+def test_proxies_are_trusted_only_when_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TUAN_TRUSTED_PROXIES", raising=False)
+    assert load_settings().trusted_proxy_list == []
+    monkeypatch.setenv("TUAN_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1")
+    assert load_settings().trusted_proxy_list == ["10.0.0.1", "172.16.0.0/12", "::1"]

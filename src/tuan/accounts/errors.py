@@ -32,10 +32,24 @@ class WrongCredentials(TuanError):
     default_message = "The username or password is wrong."
 
 
+class WrongPassword(TuanError):
+    """The current password given to change it is not the account's."""
+
+    code = "WRONG_PASSWORD"
+    default_message = "That is not your current password."
+
+
 class TooManyAttempts(TuanError):
+    """Logins refused for a while: ``details["reason"]`` is ``account`` (too many tries on the
+    account from devices it does not know) or ``address`` (too many failures from one address)."""
+
     code = "TOO_MANY_ATTEMPTS"
     kind = ErrorKind.RATE_LIMITED
     default_message = "Too many failed logins; wait a while before trying again."
+
+    @classmethod
+    def of(cls, reason: str, retry_after: int) -> TooManyAttempts:
+        return cls(retry_after=retry_after, details={"reason": reason})
 
 
 class NotAuthenticated(TuanError):

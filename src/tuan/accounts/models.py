@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuan.core.db import Base, BigId, UTCDateTime
@@ -36,19 +36,3 @@ class Session(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
-
-
-class LoginFailure(Base):
-    """One failed login, kept for the throttling window."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    account_key: Mapped[str] = mapped_column(String(64))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (
-        Index("ix_login_failures_account", "account_key", "at"),
-        Index("ix_login_failures_address", "address", "at"),
-    )

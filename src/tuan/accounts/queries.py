@@ -18,8 +18,18 @@ from tuan.accounts.models import Session, User
 from tuan.accounts.service import check_session
 
 
-async def user_for_token(session: AsyncSession, *, token: str, now: datetime) -> User:
-    """The user a bearer token belongs to; raises a clear 401 error if it is not usable.
+@dataclass(frozen=True)
+class Caller:
+    """Who a session token is, and the session: its id and when it ends unless used."""
+
+    user: User
+    session_id: int
+    expires_at: datetime
+
+
+async def caller_for_token(session: AsyncSession, *, token: str, now: datetime) -> Caller:
+    """The user a bearer token belongs to, with its session; raises a clear 401 error if the
+    token is not usable.
 
     One query, the session and its user together: every authenticated request pays for it.
     """
@@ -32,8 +42,12 @@ async def user_for_token(session: AsyncSession, *, token: str, now: datetime) ->
     ).first()
     check_session(row[0] if row else None, now)  # the reason it is refused, if it is
     assert row is not None
-    user: User = row[1]
-    return user
+    return Caller(user=row[1], session_id=row[0].id, expires_at=row[0].expires_at)
+
+
+async def user_for_token(session: AsyncSession, *, token: str, now: datetime) -> User:
+    """The user a bearer token belongs to (see :func:`caller_for_token`)."""
+    return (await caller_for_token(session, token=token, now=now)).user
 
 
 async def user_by_username(session: AsyncSession, username: str) -> User | None:

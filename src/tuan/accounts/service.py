@@ -5,11 +5,11 @@ happens outside any transaction, so it never holds the write lock.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tuan.accounts import domain
@@ -17,24 +17,22 @@ from tuan.accounts.errors import (
     NotAuthenticated,
     SessionExpired,
     SessionRevoked,
-    TooManyAttempts,
     UsernameTaken,
     UserNotFound,
     WrongCredentials,
+    WrongPassword,
 )
 from tuan.accounts.events import UserRegistered, UserVerified
-from tuan.accounts.models import LoginFailure, Session, User
+from tuan.accounts.models import Session, User
 from tuan.accounts.passwords import Passwords
-from tuan.core.db import as_utc
+from tuan.accounts.throttle import Attempt, LoginThrottle
 from tuan.core.uow import Transactor, UnitOfWork
 
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    session_ttl: timedelta
-    max_failures_per_account: int
-    max_failures_per_address: int
-    failure_window: timedelta
+    session_ttl: timedelta  # how long a session lives unused (each use renews it)
+    throttle: LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,7 @@ class IssuedSession:
     token: str
     expires_at: datetime
     user: User
+    device_token: str
 
 
 async def register(
@@ -104,31 +103,32 @@ async def log_in(
     username: str,
     password: str,
     address: str,
+    device_tokens: Sequence[str] = (),
     user_agent: str = "",
 ) -> IssuedSession:
-    """Check the password and open a session.
+    """Check the password and open a session; the session comes with a token for this device
+    (see :mod:`tuan.accounts.throttle`), which ``device_tokens`` offers on the next login.
 
-    A workflow of two transactions around the password check, which runs between them (argon2
-    must not hold the write lock). The attempt is recorded as a failure *before* the password is
-    checked and cleared on success, so parallel guesses cannot slip past the throttle while
-    argon2 runs.
+    A workflow: the password check (argon2) runs outside any transaction; only opening the
+    session writes.
     """
     key = domain.username_key(username)[:64]
-    user = await transactions.run(_record_attempt, policy, key=key, address=address)
+    throttle = policy.throttle
+    attempt = await throttle.admit(throttle.attempt(key, address[:64], device_tokens))
+    user = await transactions.run(_user_by_key, key=key)
     if not await passwords.verify(user.password_hash if user else None, password) or user is None:
+        await throttle.failed(attempt)
         raise WrongCredentials()
-    session = await transactions.run(
-        _open_session, policy, key=key, user_id=user.id, user_agent=user_agent
+    opened = await transactions.run(_open_session, policy, user_id=user.id, user_agent=user_agent)
+    return IssuedSession(
+        token=opened.token,
+        expires_at=opened.expires_at,
+        user=user,
+        device_token=throttle.new_device_token(key),
     )
-    return IssuedSession(token=session.token, expires_at=session.expires_at, user=user)
 
 
-async def _record_attempt(
-    uow: UnitOfWork, policy: LoginPolicy, *, key: str, address: str
-) -> User | None:
-    """Refuse a throttled attempt, else count it as failed until it succeeds; the account."""
-    await _refuse_if_throttled(uow, policy, key, address)
-    uow.session.add(LoginFailure(account_key=key, address=address[:64], at=uow.now))
+async def _user_by_key(uow: UnitOfWork, *, key: str) -> User | None:
     return await uow.session.scalar(select(User).where(User.username_key == key))
 
 
@@ -139,10 +139,9 @@ class _Opened:
 
 
 async def _open_session(
-    uow: UnitOfWork, policy: LoginPolicy, *, key: str, user_id: int, user_agent: str
+    uow: UnitOfWork, policy: LoginPolicy, *, user_id: int, user_agent: str
 ) -> _Opened:
     token = domain.new_session_token()
-    await uow.session.execute(delete(LoginFailure).where(LoginFailure.account_key == key))
     session = Session(
         user_id=user_id,
         token_hash=domain.hash_token(token),
@@ -154,33 +153,79 @@ async def _open_session(
     return _Opened(token, session.expires_at)
 
 
-async def _refuse_if_throttled(
-    uow: UnitOfWork, policy: LoginPolicy, key: str, address: str
-) -> None:
-    since = uow.now - policy.failure_window
-    for column, value, limit in (
-        (LoginFailure.account_key, key, policy.max_failures_per_account),
-        (LoginFailure.address, address[:64], policy.max_failures_per_address),
-    ):
-        count, oldest = (
-            await uow.session.execute(
-                select(func.count(), func.min(LoginFailure.at)).where(
-                    column == value, LoginFailure.at > since
-                )
-            )
-        ).one()
-        if count >= limit:
-            oldest = as_utc(oldest)
-            wait = (oldest + policy.failure_window - uow.now).total_seconds()
-            raise TooManyAttempts(retry_after=max(1, math.ceil(wait)))
-
-
 async def log_out(uow: UnitOfWork, *, token: str) -> None:
     session = await uow.session.scalar(
         select(Session).where(Session.token_hash == domain.hash_token(token))
     )
     if session is not None and session.revoked_at is None:
         session.revoked_at = uow.now
+
+
+async def log_out_everywhere(uow: UnitOfWork, *, user_id: int, except_token: str = "") -> int:
+    """End every session of the user (but the one of ``except_token``); how many ended."""
+    keep = domain.hash_token(except_token) if except_token else ""
+    ended = await uow.session.execute(
+        update(Session)
+        .where(
+            Session.user_id == user_id,
+            Session.revoked_at.is_(None),
+            Session.token_hash != keep,
+        )
+        .values(revoked_at=uow.now)
+    )
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def change_password(
+    transactions: Transactor,
+    passwords: Passwords,
+    policy: LoginPolicy,
+    *,
+    user: User,
+    token: str,
+    current_password: str,
+    new_password: str,
+    address: str,
+) -> None:
+    """Change the password if ``current_password`` is right, and end every other session.
+
+    The session is throttled like a known device (it is one), so a stolen session is no faster
+    a way to guess the password than logging in: past its own failures it draws on the
+    account's allowance for unknown devices.
+    """
+    domain.check_password(new_password, field="new_password")
+    throttle = policy.throttle
+    session_device = "session-" + domain.hash_token(token)[:16]
+    attempt = await throttle.admit(Attempt(user.username_key, address[:64], session_device))
+    if not await passwords.verify(user.password_hash, current_password):
+        await throttle.failed(attempt)
+        raise WrongPassword(field="current_password")
+    password_hash = await passwords.hash(new_password)
+    await transactions.run(_set_password, user_id=user.id, password_hash=password_hash, token=token)
+
+
+async def _set_password(uow: UnitOfWork, *, user_id: int, password_hash: str, token: str) -> None:
+    await uow.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(password_hash=password_hash, updated_at=uow.now)
+    )
+    await log_out_everywhere(uow, user_id=user_id, except_token=token)
+
+
+async def renew_session(uow: UnitOfWork, *, session_id: int, ttl: timedelta) -> datetime:
+    """Give a session in use a full life again (unless it was revoked meanwhile)."""
+    expires_at = uow.now + ttl
+    await uow.session.execute(
+        update(Session)
+        .where(
+            Session.id == session_id,
+            Session.revoked_at.is_(None),
+            Session.expires_at < expires_at,
+        )
+        .values(expires_at=expires_at)
+    )
+    return expires_at
 
 
 async def change_profile(
@@ -237,3 +282,19 @@ def check_session(session: Session | None, now: datetime) -> int:
     if session.expires_at <= now:
         raise SessionExpired()
     return session.user_id
+
+
+async def keep_alive(
+    transactions: Transactor,
+    policy: LoginPolicy,
+    *,
+    session_id: int,
+    expires_at: datetime,
+    now: datetime,
+) -> datetime:
+    """When a session used ``now`` ends: renewed to a full life once enough of it has passed
+    (:func:`tuan.accounts.domain.renewal_due`), so a session in use does not end, and a request
+    does not write every time."""
+    if not domain.renewal_due(expires_at, now, policy.session_ttl):
+        return expires_at
+    return await transactions.run(renew_session, session_id=session_id, ttl=policy.session_ttl)

@@ -126,6 +126,10 @@ def run(options: ChatBenchOptions) -> int:
             TUAN_LOG_LEVEL="WARNING",
             TUAN_MEDIA_DIR=str(work / "media"),
             TUAN_GROUP_MEMBER_CAP="100000",
+            # The harness signs hundreds of members up from one address and sends as fast as it
+            # is told: the rate limits (which a real crowd would not meet) are off here.
+            TUAN_LIMIT_SIGNUP_ADDRESS="",
+            TUAN_LIMIT_MESSAGES_ACCOUNT="",
         )
         if options.redis_url:
             env["TUAN_REDIS_URL"] = options.redis_url

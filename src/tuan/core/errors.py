@@ -72,3 +72,16 @@ class Unavailable(TuanError):
     code = "UNAVAILABLE"
     kind = ErrorKind.UNAVAILABLE
     default_message = "A service Tuan depends on is not reachable; try again shortly."
+
+
+class TooManyRequests(TuanError):
+    """A rate limit refused the request; ``details["reason"]`` names the limit (``signup``,
+    ``messages``, ``uploads``) and ``retry_after`` says when it would fit."""
+
+    code = "TOO_MANY_REQUESTS"
+    kind = ErrorKind.RATE_LIMITED
+    default_message = "Too many requests; wait a moment and try again."
+
+    @classmethod
+    def of(cls, reason: str, retry_after: int) -> TooManyRequests:
+        return cls(retry_after=retry_after, details={"reason": reason})

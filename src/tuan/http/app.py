@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 import tuan
 from tuan.bootstrap import Container
 from tuan.http.errors import install_error_handlers
+from tuan.http.hardening import docs_urls, install_hardening
 from tuan.http.limits import BodySizeLimit, RefuseNulInUrl
 from tuan.http.realtime import CaptureWebSocketProtocol
 
@@ -52,6 +53,8 @@ def create_app(container: Container, *, manage_container: bool = True) -> FastAP
         version=tuan.__version__,
         summary="Instant-messaging based social commerce: shopping inside group chats.",
         lifespan=lifespan,
+        docs_url=docs_urls(container.settings)[0],
+        redoc_url=docs_urls(container.settings)[1],
     )
     app.state.container = container
     install_error_handlers(app)
@@ -65,6 +68,7 @@ def create_app(container: Container, *, manage_container: bool = True) -> FastAP
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
     app.add_middleware(RefuseNulInUrl)
     app.add_middleware(CaptureWebSocketProtocol)  # added last = outermost: sees the server's send
+    install_hardening(app, settings)  # proxy headers (outside it, but pass send on as it is), HSTS
     for module in route_modules():
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(files("tuan.web") / "static")), name="static")

@@ -20,12 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.errors import NotAuthenticated
 from tuan.accounts.models import User
-from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
-from tuan.core.db import latest_reads
 from tuan.http.errors import ACCOUNT_LOCALE
 from tuan.web.errors import CsrfTokenInvalid
 from tuan.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_matches
+from tuan.web.sessions import caller
 
 bearer = HTTPBearer(auto_error=False, description="The token returned by POST /api/v1/sessions")
 
@@ -69,15 +68,11 @@ TokenDep = Annotated[str, Depends(get_token)]
 
 
 async def get_current_user(request: Request, container: ContainerDep, token: TokenDep) -> User:
-    """The logged-in caller: the one authentication dependency of every route.
-
-    Looked up on a connection that goes back to the pool at once: under load (a flash sale) a
-    request that kept a read connection for its whole life while its write transaction waited
-    for another could starve the pool. The caller's saved language is left on the request, so a
+    """The logged-in caller: the one authentication dependency of every route (see
+    :func:`tuan.web.sessions.caller`). The caller's saved language is left on the request, so a
     refusal later in the request speaks it without another query.
     """
-    async with latest_reads(container.db) as session:
-        user = await user_for_token(session, token=token, now=container.clock.now())
+    user = (await caller(container, token)).user
     setattr(request.state, ACCOUNT_LOCALE, user.locale)
     return user
 

@@ -8,7 +8,8 @@ keys. An entry is
 
 - a **string** with placeholders: ``{name}`` (the value as text) or ``{name:format}``, where
   ``format`` is ``number`` (grouped digits), ``money`` (the value is ``{"amount": minor units,
-  "currency": "CNY"}``), ``percent`` (the value is in basis points, Tuan's unit for rates:
+  "currency": "CNY"}``), ``wait`` (seconds, said in the largest whole unit, rounded up: "2
+  minutes", "2分钟"), ``percent`` (the value is in basis points, Tuan's unit for rates:
   ``525`` → 5.25%), ``and`` / ``or`` (a list, joined the language's way: "a, b and c", "a、b或c"),
   ``date``, ``time`` or ``datetime`` (a ``datetime`` or ISO 8601 text); or
 - an **object of plural variants**, keyed by CLDR plural category and chosen by the ``count``
@@ -41,6 +42,7 @@ error; ``format_number``, ``format_money``, ``format_percent``, ``format_date``,
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -53,6 +55,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
+from babel import units as babel_units
 
 from tuan.core.errors import ErrorKind, TuanError
 
@@ -181,6 +184,22 @@ def format_list(
     return str(babel_lists.format_list(words, style, locale=babel_locale(locale)))
 
 
+# A wait in seconds is said in the largest unit it reaches, rounded up.
+WAIT_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+
+def format_wait(seconds: int | float, locale: str) -> str:
+    """``seconds`` to wait, rounded up to a whole unit: 45 → "45 seconds", 90 → "2 minutes"."""
+    whole = max(1, math.ceil(seconds))
+    unit, size = next((u, s) for u, s in WAIT_UNITS if whole >= s)
+    amount = math.ceil(whole / size)
+    return str(
+        babel_units.format_unit(
+            amount, f"duration-{unit}", length="long", locale=babel_locale(locale)
+        )
+    )
+
+
 def _money(value: Mapping[str, Any], locale: str) -> str:
     return format_money(value["amount"], value["currency"], locale)
 
@@ -194,6 +213,7 @@ FORMATS: dict[str, Any] = {
     "date": format_date,
     "time": format_time,
     "datetime": format_datetime,
+    "wait": format_wait,
 }
 
 

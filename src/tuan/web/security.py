@@ -9,6 +9,10 @@ form fields). Bearer-token clients need none: no browser attaches a bearer heade
 Before logging in there is no session, so the log-in and sign-up forms take their token from an
 anonymous random ``tuan_csrf`` cookie instead (this stops "login CSRF", where another site logs the
 browser into the attacker's account).
+
+A browser that has logged in keeps the device tokens of the accounts it logged in to (the newest
+few) in ``tuan_device``: with one, a login to that account is not held back by others' failed
+attempts (``tuan.accounts.throttle``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from urllib.parse import urlsplit
 SESSION_COOKIE = "tuan_session"
 ANONYMOUS_CSRF_COOKIE = "tuan_csrf"
 LOCALE_COOKIE = "tuan_locale"
+DEVICE_COOKIE = "tuan_device"
+DEVICE_TOKENS_KEPT = 5
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,3 +82,13 @@ def safe_next(target: str | None, default: str = "/chats") -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return default
     return target
+
+
+def device_tokens(cookie: str | None) -> list[str]:
+    """The device tokens a ``tuan_device`` cookie holds, newest first."""
+    return [token for token in (cookie or "").split("~") if token][:DEVICE_TOKENS_KEPT]
+
+
+def with_device_token(cookie: str | None, token: str) -> str:
+    """The cookie's value once ``token`` is added (a shared computer keeps a few accounts')."""
+    return "~".join([token, *device_tokens(cookie)][:DEVICE_TOKENS_KEPT])

@@ -8,6 +8,7 @@ read the page needs, the route reads the domain's queries and renders it here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -16,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tuan.accounts.models import User
-from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
 from tuan.core.errors import TuanError
 from tuan.notifications.queries import unread_count
@@ -31,6 +31,7 @@ from tuan.web.security import (
     csrf_token_for,
     new_anonymous_nonce,
 )
+from tuan.web.sessions import caller
 
 YEAR = 365 * 24 * 3600
 
@@ -59,6 +60,7 @@ class Viewer:
     csrf_basis: str
     new_nonce: str | None = None
     unread_notifications: int = 0
+    session_expires_at: datetime | None = None
     cookies: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
@@ -79,14 +81,16 @@ async def look(request: Request) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE) or None
     user: User | None = None
     unread = 0
+    expires_at = None
     if token:
+        try:
+            found = await caller(container, token)
+            user, expires_at = found.user, found.expires_at
+        except TuanError:  # expired or revoked: the person is simply logged out
+            user = None
+    if user is not None:
         async with container.db.read_sessions() as session:
-            try:
-                user = await user_for_token(session, token=token, now=container.clock.now())
-            except TuanError:  # expired or revoked: the person is simply logged out
-                user = None
-            if user is not None:
-                unread = await unread_count(session, user_id=user.id)
+            unread = await unread_count(session, user_id=user.id)
     locale = choose_locale(
         cookie=request.cookies.get(LOCALE_COOKIE),
         account=user.locale if user else None,
@@ -106,11 +110,15 @@ async def look(request: Request) -> Viewer:
         csrf_basis=token if user and token else nonce or "",
         new_nonce=new_nonce,
         unread_notifications=unread,
+        session_expires_at=expires_at,
     )
 
 
 def secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether cookies are ``Secure``: over HTTPS, and always in production (behind a TLS proxy
+    the request may reach us as plain HTTP)."""
+    container: Container = request.app.state.container
+    return request.url.scheme == "https" or container.settings.is_production
 
 
 def finish(viewer: Viewer, response: Response) -> Response:
@@ -138,6 +146,10 @@ def finish(viewer: Viewer, response: Response) -> Response:
 
 def render(viewer: Viewer, template: str, *, status: int = 200, **context: Any) -> Response:
     user = viewer.user
+    if user is not None and viewer.token and viewer.session_expires_at is not None:
+        # The cookie lives as long as the session, which each use may have renewed.
+        left = viewer.session_expires_at - viewer.container.clock.now()
+        viewer.cookies.append((SESSION_COOKIE, viewer.token, max(1, int(left.total_seconds()))))
     boot = {
         "locale": viewer.locale,
         "csrf": viewer.csrf,

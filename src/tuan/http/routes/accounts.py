@@ -1,4 +1,5 @@
-"""Accounts over HTTP: register, log in and out, my profile and avatar, public profiles."""
+"""Accounts over HTTP: register, log in and out (here or everywhere), change the password, my
+profile and avatar, public profiles."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tuan.core.media import store_image
 from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Input
+from tuan.http.throttle import SignupAllowed, UploadAllowed
 from tuan.social.queries import has_blocked
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -39,6 +41,17 @@ class RegisterIn(Input):
 class LoginIn(Input):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
+    device_token: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The `device_token` of an earlier login to this account from this device: "
+        "a known device is not held back by others' failed attempts on the account.",
+    )
+
+
+class PasswordIn(Input):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=10, max_length=1024)
 
 
 class ProfileIn(Input):
@@ -63,7 +76,8 @@ class MeOut(UserOut):
 
 class SessionOut(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: datetime = Field(description="When it ends unless used; each use renews it")
+    device_token: str = Field(description="Keep it, and send it when logging in again")
     user: MeOut
 
 
@@ -85,7 +99,8 @@ def me_out(user: User) -> MeOut:
 @router.post(
     "/accounts",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409, 413, 422),
+    responses=error_responses(400, 409, 413, 422, 429),
+    dependencies=[SignupAllowed],
 )
 async def register(body: RegisterIn, container: ContainerDep) -> MeOut:
     """Create an account. The password is stored only as an argon2id hash."""
@@ -118,9 +133,15 @@ async def log_in(
         username=body.username,
         password=body.password,
         address=address,
+        device_tokens=[body.device_token] if body.device_token else [],
         user_agent=user_agent,
     )
-    return SessionOut(token=issued.token, expires_at=issued.expires_at, user=me_out(issued.user))
+    return SessionOut(
+        token=issued.token,
+        expires_at=issued.expires_at,
+        device_token=issued.device_token,
+        user=me_out(issued.user),
+    )
 
 
 @router.delete(
@@ -132,6 +153,45 @@ async def log_in(
 async def log_out(container: ContainerDep, _user: CurrentUser, token: TokenDep) -> Response:
     """Log out: the token stops working at once."""
     await container.run(service.log_out, token=token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401),
+)
+async def log_out_everywhere(container: ContainerDep, user: CurrentUser) -> Response:
+    """Log out everywhere: every session of the account ends at once, this one too."""
+    await container.run(service.log_out_everywhere, user_id=user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(400, 401, 413, 422, 429),
+)
+async def change_password(
+    body: PasswordIn,
+    container: ContainerDep,
+    user: CurrentUser,
+    token: TokenDep,
+    address: AddressDep,
+) -> Response:
+    """Change the password (the current one is needed); every other session ends."""
+    await service.change_password(
+        container,
+        container.passwords,
+        container.login_policy,
+        user=user,
+        token=token,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        address=address,
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -153,7 +213,11 @@ async def edit_me(body: ProfileIn, user: CurrentUser, container: ContainerDep) -
     return me_out(changed)
 
 
-@router.put("/me/avatar", responses=error_responses(400, 401, 413, 415, 422))
+@router.put(
+    "/me/avatar",
+    responses=error_responses(400, 401, 413, 415, 422, 429),
+    dependencies=[UploadAllowed],
+)
 async def put_avatar(file: UploadFile, user: CurrentUser, container: ContainerDep) -> MeOut:
     """Upload an avatar (JPEG, PNG, WebP or GIF); it is checked, stripped and resized."""
     data = await file.read()

@@ -18,6 +18,7 @@ from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, Id, IdPath, Input, IsoDateTime, Position
+from tuan.http.throttle import MessageAllowed, UploadAllowed
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -189,7 +190,12 @@ async def list_messages(
 @router.post(
     "/conversations/{conversation_id}/messages",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": MessageOut, "description": "A retried send: the original"}, **WRITE},
+    responses={
+        200: {"model": MessageOut, "description": "A retried send: the original"},
+        **WRITE,
+        **error_responses(429),
+    },
+    dependencies=[MessageAllowed],
 )
 async def post_message(
     conversation_id: IdPath, body: PostIn, user: CurrentUser, container: ContainerDep
@@ -310,7 +316,8 @@ async def read_receipts(
 @router.post(
     "/conversations/{conversation_id}/images",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 404, 413, 415, 422),
+    responses=error_responses(400, 401, 404, 413, 415, 422, 429),
+    dependencies=[UploadAllowed],
 )
 async def upload_image(
     conversation_id: IdPath,

@@ -23,6 +23,7 @@ from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input, Money
+from tuan.http.throttle import UploadAllowed
 
 router = APIRouter(prefix="/api/v1", tags=["products"])
 
@@ -255,7 +256,8 @@ async def change_sku(
 @router.post(
     "/products/{product_id}/images",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    dependencies=[UploadAllowed],
 )
 async def add_image(
     product_id: IdPath, file: UploadFile, user: CurrentUser, container: ContainerDep

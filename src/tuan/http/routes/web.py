@@ -22,13 +22,20 @@ from tuan.groups import queries as group_queries
 from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND
+from tuan.http.throttle import signup_allowed
 from tuan.notifications.queries import recent_notifications
 from tuan.shares.queries import seen_share_ids
 from tuan.web.i18n import refusal_message, supported
 from tuan.web.phrases import say_all
-from tuan.web.security import SESSION_COOKIE, safe_next
+from tuan.web.security import (
+    DEVICE_COOKIE,
+    SESSION_COOKIE,
+    device_tokens,
+    safe_next,
+    with_device_token,
+)
 from tuan.web.thumbs import thumbnail
-from tuan.web.views import Viewer, look, redirect, remember_locale, render
+from tuan.web.views import YEAR, Viewer, look, redirect, remember_locale, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,10 +58,35 @@ def _problem(viewer: Viewer, exc: TuanError) -> str:
     return refusal_message(viewer.locale, exc)
 
 
-def _start_session(viewer: Viewer, token: str, max_age: int, locale: str | None) -> None:
-    viewer.cookies.append((SESSION_COOKIE, token, max_age))
+def _form_refused(viewer: Viewer, template: str, exc: TuanError, **context: Any) -> Response:
+    """The form again, with the refusal's status (and ``Retry-After`` when it says to wait)."""
+    response = render(viewer, template, status=STATUS_BY_KIND[exc.kind], **context)
+    if exc.retry_after:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _start_session(viewer: Viewer, issued: accounts.IssuedSession, locale: str | None) -> None:
+    max_age = int((issued.expires_at - viewer.container.clock.now()).total_seconds())
+    viewer.cookies.append((SESSION_COOKIE, issued.token, max_age))
+    known = with_device_token(viewer.request.cookies.get(DEVICE_COOKIE), issued.device_token)
+    viewer.cookies.append((DEVICE_COOKIE, known, YEAR))
     if locale:
         remember_locale(viewer, locale)
+
+
+async def _log_in(viewer: Viewer, username: str, password: str) -> accounts.IssuedSession:
+    request = viewer.request
+    return await accounts.log_in(
+        viewer.container,
+        viewer.container.passwords,
+        viewer.container.login_policy,
+        username=username,
+        password=password,
+        address=client_address(request),
+        device_tokens=device_tokens(request.cookies.get(DEVICE_COOKIE)),
+        user_agent=request.headers.get("user-agent", ""),
+    )
 
 
 # --- arriving, logging in and out ----------------------------------------------------------------
@@ -83,26 +115,12 @@ async def login(request: Request) -> Response:
         return _refused(viewer)
     username = form.get("username", "").strip()[:64]
     try:
-        issued = await accounts.log_in(
-            viewer.container,
-            viewer.container.passwords,
-            viewer.container.login_policy,
-            username=username,
-            password=form.get("password", "")[:1024],
-            address=client_address(request),
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        issued = await _log_in(viewer, username, form.get("password", "")[:1024])
     except TuanError as exc:
-        return render(
-            viewer,
-            "login.html",
-            status=STATUS_BY_KIND[exc.kind],
-            next=target,
-            username=username,
-            error=_problem(viewer, exc),
+        return _form_refused(
+            viewer, "login.html", exc, next=target, username=username, error=_problem(viewer, exc)
         )
-    max_age = int((issued.expires_at - viewer.container.clock.now()).total_seconds())
-    _start_session(viewer, issued.token, max_age, issued.user.locale)
+    _start_session(viewer, issued, issued.user.locale)
     return redirect(viewer, target)
 
 
@@ -124,6 +142,7 @@ async def signup(request: Request) -> Response:
     password = form.get("password", "")[:1024]
     container = viewer.container
     try:
+        await signup_allowed(container, client_address(request))
         user = await accounts.register(
             container,
             container.passwords,
@@ -133,31 +152,27 @@ async def signup(request: Request) -> Response:
         )
         # The language they signed up in is the one they read: keep it on the account.
         await container.run(accounts.change_profile, user_id=user.id, locale=viewer.locale)
-        issued = await accounts.log_in(
-            container,
-            container.passwords,
-            container.login_policy,
-            username=user.username,
-            password=password,
-            address=client_address(request),
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        issued = await _log_in(viewer, user.username, password)
     except TuanError as exc:
-        return render(
-            viewer,
-            "signup.html",
-            status=STATUS_BY_KIND[exc.kind],
-            values=values,
-            error=_problem(viewer, exc),
-            field=exc.field,
+        return _form_refused(
+            viewer, "signup.html", exc, values=values, error=_problem(viewer, exc), field=exc.field
         )
-    max_age = int((issued.expires_at - container.clock.now()).total_seconds())
-    _start_session(viewer, issued.token, max_age, viewer.locale)
+    _start_session(viewer, issued, viewer.locale)
     return redirect(viewer, "/chats")
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    return await _log_out(request, everywhere=False)
+
+
+@router.post("/logout-everywhere")
+async def logout_everywhere(request: Request) -> Response:
+    """End every session of the account (from the settings page), this browser's too."""
+    return await _log_out(request, everywhere=True)
+
+
+async def _log_out(request: Request, *, everywhere: bool) -> Response:
     viewer = await look(request)
     form = await _form(request)
     if viewer.user is None:
@@ -165,7 +180,10 @@ async def logout(request: Request) -> Response:
     if not viewer.form_is_genuine(form):
         return _refused(viewer)
     assert viewer.token is not None
-    await viewer.container.run(accounts.log_out, token=viewer.token)
+    if everywhere:
+        await viewer.container.run(accounts.log_out_everywhere, user_id=viewer.user.id)
+    else:
+        await viewer.container.run(accounts.log_out, token=viewer.token)
     response = redirect(viewer, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -240,7 +258,40 @@ async def notifications_page(request: Request) -> Response:
 
 @router.get("/settings")
 async def settings_page(request: Request) -> Response:
-    return await _page(request, "settings.html")
+    saved = request.query_params.get("saved") == "password"
+    return await _page(request, "settings.html", password_saved=saved, password_error=None)
+
+
+@router.post("/settings/password")
+async def change_password(request: Request) -> Response:
+    """Change the password from the settings page; every other session ends."""
+    viewer = await look(request)
+    form = await _form(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    if not viewer.form_is_genuine(form):
+        return _refused(viewer)
+    assert viewer.token is not None
+    try:
+        await accounts.change_password(
+            viewer.container,
+            viewer.container.passwords,
+            viewer.container.login_policy,
+            user=viewer.user,
+            token=viewer.token,
+            current_password=form.get("current_password", "")[:1024],
+            new_password=form.get("new_password", "")[:1024],
+            address=client_address(request),
+        )
+    except TuanError as exc:
+        return _form_refused(
+            viewer,
+            "settings.html",
+            exc,
+            password_saved=False,
+            password_error=_problem(viewer, exc),
+        )
+    return redirect(viewer, "/settings?saved=password")
 
 
 # --- shopping: thin pages over the commerce API ---------------------------------------------------

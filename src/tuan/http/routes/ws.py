@@ -21,7 +21,6 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import Field, TypeAdapter, ValidationError
 
-from tuan.accounts.queries import user_for_token
 from tuan.bootstrap import Container
 from tuan.chat import queries, service
 from tuan.chat.posting import PostRequest
@@ -29,10 +28,12 @@ from tuan.core.errors import TuanError
 from tuan.http.errors import reader_locale
 from tuan.http.realtime import PROTOCOL_KEY
 from tuan.http.schemas import Id, Input, Position
+from tuan.http.throttle import message_refusal
 from tuan.realtime import topics
 from tuan.realtime.connection import Connection, QueuedSocket, RawSocket, Socket, text_frame
 from tuan.web.i18n import refusal_message, render
 from tuan.web.security import SESSION_COOKIE, same_origin
+from tuan.web.sessions import caller
 
 router = APIRouter()
 
@@ -183,6 +184,10 @@ class Session:
         task.add_done_callback(self.tasks.discard)
 
     async def _send(self, frame: Send) -> None:
+        refused = await message_refusal(self.container, self.connection.user_id)
+        if refused is not None:
+            self.error(refused.code, refusal_message(self.locale, refused), ref=frame.client_id)
+            return
         async with self.in_flight:
             result = await self.container.poster.post(
                 PostRequest(
@@ -271,11 +276,9 @@ async def _authenticate(container: Container, token: str | None) -> int | None:
     if not token:
         return None
     try:
-        async with container.db.read_sessions() as session:
-            user = await user_for_token(session, token=token, now=container.clock.now())
+        return (await caller(container, token)).user.id
     except TuanError:
         return None
-    return user.id
 
 
 async def _refuse(websocket: WebSocket, code: str, message: str) -> None:

@@ -29,6 +29,7 @@ const formats = {
   date: (value) => day.format(new Date(value)),
   time: (value) => clock.format(new Date(value)),
   datetime: (value) => formatTime(value),
+  wait: (value) => formatWait(value),
 };
 
 function formatValue(value, format) {
@@ -93,6 +94,16 @@ export function formatTime(iso) {
 export function formatWhen(iso) {
   const when = new Date(iso);
   return when.toDateString() === new Date().toDateString() ? clock.format(when) : dateTime.format(when);
+}
+
+// Seconds to wait, in the largest whole unit, rounded up (as tuan.web.i18n.format_wait).
+const waitUnits = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
+
+export function formatWait(seconds) {
+  const whole = Math.max(1, Math.ceil(Number(seconds)));
+  const [unit, size] = waitUnits.find(([, s]) => whole >= s);
+  const amount = Math.ceil(whole / size);
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(amount);
 }
 
 export function formatDuration(seconds) {
