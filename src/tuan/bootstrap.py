@@ -23,7 +23,7 @@ from tuan.chat.queries import changes_since
 from tuan.core.bus import EventBus, create_bus
 from tuan.core.clock import Clock, SystemClock
 from tuan.core.db import Database, create_database
-from tuan.core.media import LocalMediaStorage, MediaStorage
+from tuan.core.media import Images, LocalMediaStorage, MediaStorage
 from tuan.core.outbox import OutboxRelay
 from tuan.core.scheduler import Scheduler
 from tuan.core.uow import Transactions, UnitOfWork
@@ -56,6 +56,7 @@ class Container:
     relay: OutboxRelay
     passwords: Passwords
     media: MediaStorage
+    images: Images
     login_policy: LoginPolicy
     hub: Hub
     poster: MessagePoster
@@ -209,6 +210,7 @@ def bootstrap(
         relay=relay,
         passwords=passwords or Passwords(),
         media=media,
+        images=Images(media, at_once=settings.image_decodes_at_once),
         login_policy=LoginPolicy(
             session_ttl=timedelta(hours=settings.session_ttl_hours),
             max_failures_per_account=settings.login_max_failures_per_account,
