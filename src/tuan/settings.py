@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=8_000_000, ge=1024)
-    # Images decoded at the same time per process, each holding up to ~100 MB (tuan.core.media).
+    # Images decoded at the same time per process, each holding up to ~200 MB (tuan.core.media).
     image_decodes_at_once: int = Field(default=2, ge=1, le=64)
     session_ttl_hours: int = Field(default=24 * 30, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)

@@ -15,11 +15,12 @@ burst of uploads waits its turn instead of multiplying the memory.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -183,6 +184,31 @@ def normalise_image(
     return out.getvalue(), converted.width, converted.height, ext
 
 
+def _glibc_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _glibc_malloc_trim()
+
+
+def _decode_then_release(
+    source: bytes | BinaryIO, max_side: int, max_bytes: int
+) -> tuple[bytes, int, int, str]:
+    """:func:`normalise_image`, then the freed pixel buffers handed back to the system.
+
+    glibc keeps what a thread freed in that thread's arena for reuse, so without the trim a
+    server that once decoded two large images at once keeps their few hundred MB for good."""
+    try:
+        return normalise_image(source, max_side=max_side, max_bytes=max_bytes)
+    finally:
+        if _MALLOC_TRIM is not None:
+            _MALLOC_TRIM(0)
+
+
 class Images:
     """Image work for the edge: decoding in worker threads, at most ``at_once`` at a time in this
     process (a decode holds its thread's slot until it is done, even if the request that asked
@@ -195,7 +221,7 @@ class Images:
     async def _decode(
         self, source: bytes | BinaryIO, *, max_side: int, max_bytes: int
     ) -> tuple[bytes, int, int, str]:
-        work = functools.partial(normalise_image, source, max_side=max_side, max_bytes=max_bytes)
+        work = functools.partial(_decode_then_release, source, max_side, max_bytes)
         return await anyio.to_thread.run_sync(work, limiter=self._slots)
 
     async def store(
