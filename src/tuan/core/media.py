@@ -20,6 +20,7 @@ import functools
 import hashlib
 import io
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,9 @@ class LocalMediaStorage:
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            tmp = path.with_suffix(path.suffix + ".tmp")
+            # A temporary file of this write's own: the same photo uploaded twice at once is
+            # two writes of the same bytes to the same key, each replacing the file whole.
+            tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
 
