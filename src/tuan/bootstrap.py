@@ -24,7 +24,7 @@ from tuan.chat.queries import changes_since
 from tuan.core.bus import EventBus, create_bus
 from tuan.core.clock import Clock, SystemClock
 from tuan.core.db import Database, create_database
-from tuan.core.media import LocalMediaStorage, MediaStorage
+from tuan.core.media import Images, LocalMediaStorage, MediaStorage
 from tuan.core.outbox import OutboxRelay
 from tuan.core.ratelimit import RateLimits, rule
 from tuan.core.scheduler import Scheduler
@@ -58,6 +58,7 @@ class Container:
     relay: OutboxRelay
     passwords: Passwords
     media: MediaStorage
+    images: Images
     login_policy: LoginPolicy
     rate_limits: RateLimits
     hub: Hub
@@ -214,6 +215,7 @@ def bootstrap(
         relay=relay,
         passwords=passwords or Passwords(),
         media=media,
+        images=Images(media, at_once=settings.image_decodes_at_once),
         login_policy=_login_policy(settings, rate_limits),
         rate_limits=rate_limits,
         hub=Hub(fetch_after),

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=8_000_000, ge=1024)
+    # Images decoded at the same time per process, each holding up to ~200 MB (tuan.core.media).
+    image_decodes_at_once: int = Field(default=2, ge=1, le=64)
     # A session ends after this long unused; each use renews it (see accounts.domain).
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
     # Addresses or networks (comma-separated) of the reverse proxies in front of Tuan: only a

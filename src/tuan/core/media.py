@@ -1,28 +1,44 @@
 """Media storage behind an interface, and image checking.
 
-Images are decoded with Pillow (so a file that only claims to be an image is refused), bounded in
-pixels (decompression bombs are refused), stripped of metadata (no GPS leaks from a phone photo)
-and re-encoded at a bounded size. Stored objects are content-addressed, so the same photo uploaded
-twice is kept once.
+Images are decoded with Pillow (so a file that only claims to be an image is refused), stripped of
+metadata (no GPS leaks from a phone photo) and re-encoded at a bounded size. Stored objects are
+content-addressed, so the same photo uploaded twice is kept once.
+
+Decoding is what costs memory: a 170 KB PNG can declare 6300 x 6300 pixels, 160 MB once decoded.
+So an image is sized from its header before any pixel is decoded, a JPEG is decoded already
+reduced (its DCT scaling, ``Image.draft``) to little more than the size it is stored at, and what
+would still be decoded is refused over :data:`MAX_DECODED_PIXELS`. Decoding runs in worker
+threads, at most ``TUAN_IMAGE_DECODES_AT_ONCE`` at a time per process (:class:`Images`), so a
+burst of uploads waits its turn instead of multiplying the memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import functools
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
+import anyio
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tuan.core.errors import ErrorKind, TuanError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PIXELS = 40_000_000
+# The pixels one decode may hold: 24 MP, a 6000 x 4000 photo, at most 96 MB at four bytes a
+# pixel. A JPEG counts the pixels it is decoded to (reduced by up to 8 per side), others all.
+MAX_DECODED_PIXELS = 24_000_000
+# What an image may declare at all (a 200 MP phone sensor's full-size JPEG). Pillow's own bomb
+# check says the same: it refuses twice this outright, before Tuan looks.
+MAX_DECLARED_PIXELS = 200_000_000
+Image.MAX_IMAGE_PIXELS = MAX_DECLARED_PIXELS
 KEY_PATTERN = re.compile(r"^[a-z]+/[0-9a-f]{64}(?:-\d+)?\.(?:jpg|png|webp)$")
 
 
@@ -55,7 +71,7 @@ class MediaStorage(Protocol):
 
 
 class LocalMediaStorage:
-    """Files under one directory (``TUAN_MEDIA_DIR``)."""
+    """Files under one directory (``TUAN_MEDIA_DIR``), read and written off the event loop."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -66,10 +82,15 @@ class LocalMediaStorage:
         return self.root / key
 
     async def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
+        await asyncio.to_thread(self._write, self._path(key), data)
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            tmp = path.with_suffix(path.suffix + ".tmp")
+            # A temporary file of this write's own: the same photo uploaded twice at once is
+            # two writes of the same bytes to the same key, each replacing the file whole.
+            tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
 
@@ -78,51 +99,148 @@ class LocalMediaStorage:
             path = self._path(key)
         except ValueError:
             return None
-        return path.read_bytes() if path.is_file() else None
+        return await asyncio.to_thread(_read_if_file, path)
 
     async def exists(self, key: str) -> bool:
         try:
-            return self._path(key).is_file()
+            path = self._path(key)
         except ValueError:
             return False
+        return await asyncio.to_thread(path.is_file)
 
 
-def normalise_image(data: bytes, *, max_side: int, max_bytes: int) -> tuple[bytes, int, int, str]:
-    """Decode, orient, strip and re-encode an upload; returns (bytes, width, height, ext)."""
-    if len(data) > max_bytes:
-        raise ImageTooLarge(f"The image is larger than {max_bytes // 1_000_000} MB.")
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _size_of(source: bytes | BinaryIO) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    return size
+
+
+def _open_within_budget(source: bytes | BinaryIO, max_side: int) -> Image.Image:
+    """The image opened (header read, no pixels decoded) and, for a JPEG, set to decode reduced;
+    refused if what would be decoded is over the pixel budget."""
+    image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+    if image.format not in ALLOWED_FORMATS:
+        image.close()
+        raise NotAnImage()
+    width, height = image.size
+    if width * height > MAX_DECLARED_PIXELS:
+        image.close()
+        raise _too_many_pixels(width, height, MAX_DECLARED_PIXELS)
+    if image.format == "JPEG":
+        # The size it will be stored at (the longer side max_side): DCT scaling decodes 1/2,
+        # 1/4 or 1/8 of each side straight from the file, never the full-size pixels.
+        scale = max_side / max(width, height)
+        image.draft(None, (round(width * scale) or 1, round(height * scale) or 1))
+    if image.width * image.height > MAX_DECODED_PIXELS:
+        image.close()
+        raise _too_many_pixels(width, height, MAX_DECODED_PIXELS)
+    return image
+
+
+def _too_many_pixels(width: int, height: int, limit: int) -> ImageTooLarge:
+    return ImageTooLarge(
+        "The image has too many pixels.",
+        details={"reason": "pixels", "width": width, "height": height, "limit": limit},
+    )
+
+
+def normalise_image(
+    source: bytes | BinaryIO, *, max_side: int, max_bytes: int
+) -> tuple[bytes, int, int, str]:
+    """Decode, orient, strip and re-encode an upload; returns (bytes, width, height, ext).
+
+    Blocking and memory-hungry (up to :data:`MAX_DECODED_PIXELS` decoded): call it through
+    :class:`Images`, which runs a few at a time off the event loop."""
+    size = _size_of(source)
+    if size > max_bytes:
+        raise ImageTooLarge(
+            f"The image is larger than {max_bytes // 1_000_000} MB.",
+            details={"reason": "bytes", "limit": max_bytes},
+        )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise NotAnImage()
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ImageTooLarge("The image has too many pixels.")
-            probe.load()
-            image = ImageOps.exif_transpose(probe)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        with _open_within_budget(source, max_side) as image:
+            # Shrink first (it decodes, reducing as it goes), then turn the small copy upright.
+            image.thumbnail((max_side, max_side))
+            upright = ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError:
+        raise ImageTooLarge(
+            "The image has too many pixels.",
+            details={"reason": "pixels_unknown", "limit": MAX_DECLARED_PIXELS},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise NotAnImage() from None
-    image.thumbnail((max_side, max_side))
-    has_alpha = image.mode in ("RGBA", "LA", "P")
-    image = image.convert("RGBA" if has_alpha else "RGB")
+    has_alpha = upright.mode in ("RGBA", "LA", "P", "PA")
+    converted = upright.convert("RGBA" if has_alpha else "RGB")
     out = io.BytesIO()
     if has_alpha:
-        image.save(out, format="PNG", optimize=True)
+        converted.save(out, format="PNG", optimize=True)
         ext = "png"
     else:
-        image.save(out, format="JPEG", quality=85, optimize=True)
+        converted.save(out, format="JPEG", quality=85, optimize=True)
         ext = "jpg"
-    return out.getvalue(), image.width, image.height, ext
+    return out.getvalue(), converted.width, converted.height, ext
 
 
-async def store_image(
-    storage: MediaStorage, namespace: str, data: bytes, *, max_side: int, max_bytes: int
-) -> StoredImage:
-    encoded, width, height, ext = await asyncio.to_thread(
-        normalise_image, data, max_side=max_side, max_bytes=max_bytes
-    )
-    key = f"{namespace}/{hashlib.sha256(encoded).hexdigest()}.{ext}"
-    await storage.put(key, encoded)
-    return StoredImage(key=key, width=width, height=height, content_type=f"image/{ext}")
+def _glibc_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _glibc_malloc_trim()
+
+
+def _decode_then_release(
+    source: bytes | BinaryIO, max_side: int, max_bytes: int
+) -> tuple[bytes, int, int, str]:
+    """:func:`normalise_image`, then the freed pixel buffers handed back to the system.
+
+    glibc keeps what a thread freed in that thread's arena for reuse, so without the trim a
+    server that once decoded two large images at once keeps their few hundred MB for good."""
+    try:
+        return normalise_image(source, max_side=max_side, max_bytes=max_bytes)
+    finally:
+        if _MALLOC_TRIM is not None:
+            _MALLOC_TRIM(0)
+
+
+class Images:
+    """Image work for the edge: decoding in worker threads, at most ``at_once`` at a time in this
+    process (a decode holds its thread's slot until it is done, even if the request that asked
+    for it has gone), and the results kept in ``storage``."""
+
+    def __init__(self, storage: MediaStorage, *, at_once: int) -> None:
+        self.storage = storage
+        self._slots = anyio.CapacityLimiter(at_once)
+
+    async def _decode(
+        self, source: bytes | BinaryIO, *, max_side: int, max_bytes: int
+    ) -> tuple[bytes, int, int, str]:
+        work = functools.partial(_decode_then_release, source, max_side, max_bytes)
+        return await anyio.to_thread.run_sync(work, limiter=self._slots)
+
+    async def store(
+        self, namespace: str, source: bytes | BinaryIO, *, max_side: int, max_bytes: int
+    ) -> StoredImage:
+        """Check and normalise an upload (``source``: its bytes or a file) and keep it."""
+        encoded, width, height, ext = await self._decode(
+            source, max_side=max_side, max_bytes=max_bytes
+        )
+        key = f"{namespace}/{hashlib.sha256(encoded).hexdigest()}.{ext}"
+        await self.storage.put(key, encoded)
+        return StoredImage(key=key, width=width, height=height, content_type=f"image/{ext}")
+
+    async def resized(self, original: bytes, *, max_side: int) -> tuple[bytes, int, int, str]:
+        """A smaller copy of a stored (already checked) image; see :func:`normalise_image`."""
+        return await self._decode(original, max_side=max_side, max_bytes=len(original))
 
 
 def content_type_for(key: str) -> str:

@@ -14,7 +14,6 @@ from tuan.accounts import service
 from tuan.accounts.errors import UserNotFound
 from tuan.accounts.models import User
 from tuan.accounts.queries import user_by_username
-from tuan.core.media import store_image
 from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import Input
@@ -220,11 +219,9 @@ async def edit_me(body: ProfileIn, user: CurrentUser, container: ContainerDep) -
 )
 async def put_avatar(file: UploadFile, user: CurrentUser, container: ContainerDep) -> MeOut:
     """Upload an avatar (JPEG, PNG, WebP or GIF); it is checked, stripped and resized."""
-    data = await file.read()
-    stored = await store_image(
-        container.media,
+    stored = await container.images.store(
         "avatars",
-        data,
+        file.file,
         max_side=512,
         max_bytes=container.settings.max_upload_bytes,
     )

@@ -14,7 +14,6 @@ from tuan.chat.posting import PostRequest
 from tuan.chat.queries import ConversationMember
 from tuan.chat.service import FOREVER
 from tuan.core.errors import TuanError
-from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, Id, IdPath, Input, IsoDateTime, Position
@@ -328,10 +327,9 @@ async def upload_image(
 ) -> ImageOut:
     """Upload a photo to send as ``{"kind": "image", "payload": {"key": ...}}``."""
     await queries.membership(reader, conversation_id, user.id)
-    stored = await store_image(
-        container.media,
+    stored = await container.images.store(
         "chat",
-        await file.read(),
+        file.file,
         max_side=2048,
         max_bytes=container.settings.max_upload_bytes,
     )

@@ -19,7 +19,6 @@ from tuan.catalog.queries import (
     product_page,
     search_products,
 )
-from tuan.core.media import store_image
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input, Money
@@ -265,10 +264,9 @@ async def add_image(
     """Add a photo (JPEG, PNG, WebP or GIF); it is checked, stripped of metadata and resized."""
     async with container.db.read_sessions() as reader:
         await product_page(reader, product_id, container.clock.now())  # 404 before the work
-    stored = await store_image(
-        container.media,
+    stored = await container.images.store(
         "products",
-        await file.read(),
+        file.file,
         max_side=1600,
         max_bytes=container.settings.max_upload_bytes,
     )

@@ -397,7 +397,7 @@ def _positive(value: str | None) -> int | None:
 async def thumb(request: Request, width: int, key: str) -> Response:
     """A stored image resized on the server to ``width`` pixels (160, 320, 640 or 1080)."""
     container = request.app.state.container
-    found = await thumbnail(container.media, key, width)
+    found = await thumbnail(container.images, key, width)
     if found is None:
         raise NotFound("No such image or size.")
     variant, data = found
