@@ -15,7 +15,7 @@ from tuan.accounts.models import User
 from tuan.accounts.queries import user_by_username
 from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import Input
+from tuan.http.schemas import DisplayName, Input
 from tuan.social.queries import has_blocked
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -31,7 +31,7 @@ USERNAME_FIELD = Field(
 
 class RegisterIn(Input):
     username: str = USERNAME_FIELD
-    display_name: str = Field(min_length=1, max_length=64, examples=["林美"])
+    display_name: DisplayName
     password: str = Field(min_length=10, max_length=1024)
 
 
@@ -41,7 +41,7 @@ class LoginIn(Input):
 
 
 class ProfileIn(Input):
-    display_name: str | None = Field(default=None, min_length=1, max_length=64)
+    display_name: DisplayName | None = None
     bio: str | None = Field(default=None, max_length=500)
     locale: str | None = Field(default=None, pattern=r"^(zh-CN|en)$")
 
