@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import insert
 
+from tests.e2e.test_web_session import form_token
 from tuan.bootstrap import Container, bootstrap
 from tuan.core.outbox import OutboxRow
 from tuan.http.app import create_app
@@ -104,3 +105,22 @@ async def test_text_no_database_can_store_is_refused_not_crashed_on(
     assert surrogate.status_code == 422
     in_url = await client.get("/api/v1/users/a%00b")
     assert in_url.status_code == 400 and in_url.json()["error"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_nul_in_a_form_field_is_refused_at_the_edge(client: httpx.AsyncClient) -> None:
+    # JSON bodies are refused by their models (above); forms are read by no model.
+    token = await form_token(client)
+    urlencoded = await client.post(
+        "/login", data={"username": "mei\x00", "password": "long enough pw", "csrf_token": token}
+    )
+    multipart = await client.post(
+        "/login",
+        files={
+            "username": (None, "mei\x00"),
+            "password": (None, "long enough pw"),
+            "csrf_token": (None, token),
+        },
+    )
+    for refused in (urlencoded, multipart):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == "username"

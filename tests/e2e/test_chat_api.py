@@ -243,7 +243,7 @@ async def test_replies_and_mentions_are_checked(client: httpx.AsyncClient) -> No
     [
         ({"text": ""}, "EMPTY_MESSAGE"),
         ({"text": "   "}, "EMPTY_MESSAGE"),
-        ({"text": "长" * 4001}, "MESSAGE_TOO_LONG"),
+        ({"text": "长" * 4001}, "INVALID_INPUT"),  # over maxLength in the spec
         ({"text": "hi", "kind": "system"}, "UNKNOWN_MESSAGE_KIND"),
         ({"text": "hi", "kind": "image", "payload": {"key": "nope"}}, "INVALID_PAYLOAD"),
         ({"text": 5}, "INVALID_INPUT"),

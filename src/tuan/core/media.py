@@ -39,7 +39,7 @@ MAX_DECODED_PIXELS = 24_000_000
 # check says the same: it refuses twice this outright, before Tuan looks.
 MAX_DECLARED_PIXELS = 200_000_000
 Image.MAX_IMAGE_PIXELS = MAX_DECLARED_PIXELS
-KEY_PATTERN = re.compile(r"^[a-z]+/[0-9a-f]{64}(?:-\d+)?\.(?:jpg|png|webp)$")
+KEY_PATTERN = re.compile(r"^[a-z]+/[0-9a-f]{64}(?:-[0-9]+)?\.(?:jpg|png|webp)$")
 
 
 class NotAnImage(TuanError):
@@ -250,6 +250,8 @@ def content_type_for(key: str) -> str:
 # Photos attached to a post in a chat (a card, a review, an answer): keys an image upload to the
 # conversation returned, at most a phone's multi-select.
 MAX_PHOTOS = 9
+PHOTO_KEY_PATTERN = r"^chat/[0-9a-f]{64}(?:-[0-9]+)?\.(?:jpg|png|webp)$"
+_PHOTO_KEY = re.compile(PHOTO_KEY_PATTERN)
 
 
 class InvalidPhotos(TuanError):
@@ -259,13 +261,10 @@ class InvalidPhotos(TuanError):
     )
 
 
-def check_photos(keys: Sequence[str], *, namespace: str = "chat") -> list[str]:
-    """The distinct keys, in order, if each names an upload in ``namespace``."""
-    if len(keys) > MAX_PHOTOS:
+def check_photos(keys: Sequence[str]) -> list[str]:
+    """The distinct keys, in order, if each names an image uploaded to a conversation."""
+    if len(keys) > MAX_PHOTOS or not all(_PHOTO_KEY.match(key) for key in keys):
         raise InvalidPhotos(field="photos")
-    for key in keys:
-        if not KEY_PATTERN.match(key) or not key.startswith(f"{namespace}/"):
-            raise InvalidPhotos(field="photos")
     return list(dict.fromkeys(keys))
 
 

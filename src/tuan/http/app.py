@@ -9,14 +9,15 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from types import ModuleType
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import tuan
 from tuan.bootstrap import Container
 from tuan.http.errors import install_error_handlers
 from tuan.http.hardening import docs_urls, install_hardening
-from tuan.http.limits import BodySizeLimit, RefuseNulInUrl
+from tuan.http.limits import BodySizeLimit, RefuseNulInUrl, refuse_nul_in_body
+from tuan.http.openapi import install_openapi
 from tuan.http.realtime import CaptureWebSocketProtocol
 
 # Routes that take images get the upload limit; every other body gets the small one.
@@ -53,12 +54,14 @@ def create_app(container: Container, *, manage_container: bool = True) -> FastAP
         version=tuan.__version__,
         summary="Instant-messaging based social commerce: shopping inside group chats.",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_in_body)],
         docs_url=docs_urls(container.settings)[0],
         redoc_url=docs_urls(container.settings)[1],
     )
     app.state.container = container
     install_error_handlers(app)
     settings = container.settings
+    install_openapi(app, settings)
 
     def limit_for(path: str) -> int:
         if path.endswith(UPLOAD_SUFFIXES):

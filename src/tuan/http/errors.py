@@ -231,6 +231,18 @@ def validation_refusal(locale: str, errors: Sequence[Mapping[str, Any]]) -> tupl
     return message, field if isinstance(field, str) else None
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this request's path. (Starlette's own 405 names only the
+    methods of the first route whose path matched, one of several at the same path.)"""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in request.app.routes:
+        pattern, taken = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if pattern is not None and taken and pattern.match(path):
+            methods |= set(taken)
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TuanError)
     async def _tuan_error(request: Request, exc: TuanError) -> JSONResponse:
@@ -255,7 +267,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, EdgeRefusal):
             return refusal_json(request, exc.status_code, exc.code, exc.params)
         code = CODE_BY_STATUS.get(exc.status_code, "HTTP_ERROR")
-        return refusal_json(request, exc.status_code, code, headers=exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return refusal_json(request, exc.status_code, code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -24,6 +24,15 @@ async def _placed(client: httpx.AsyncClient, container: Container) -> tuple[Pers
     return buyer, int(placed.json()["id"]), int(front.product["id"])
 
 
+async def _awaiting_webhook(
+    client: httpx.AsyncClient, container: Container
+) -> tuple[Person, int, str]:
+    """An order whose payment waits for the provider's webhook: (buyer, order id, reference)."""
+    buyer, order_id, _ = await _placed(client, container)
+    started = await pay(client, buyer, order_id, "late", answer_after_seconds=3600)
+    return buyer, order_id, str(started.json()["reference"])
+
+
 async def _webhook(
     client: httpx.AsyncClient, container: Container, reference: str, outcome: str = "succeeded"
 ) -> httpx.Response:
@@ -77,10 +86,7 @@ async def test_a_late_decline_frees_the_order_for_another_attempt(
 async def test_a_webhook_delivered_twice_pays_once(
     client: httpx.AsyncClient, container: Container
 ) -> None:
-    buyer, order_id, _ = await _placed(client, container)
-    reference = (await pay(client, buyer, order_id, "late", answer_after_seconds=3600)).json()[
-        "reference"
-    ]
+    buyer, order_id, reference = await _awaiting_webhook(client, container)
     first, second = await asyncio.gather(
         _webhook(client, container, reference), _webhook(client, container, reference)
     )
@@ -117,10 +123,7 @@ async def test_a_payment_arriving_after_the_reservation_expired_is_refunded_exac
 async def test_a_forged_webhook_is_refused_and_changes_nothing(
     client: httpx.AsyncClient, container: Container
 ) -> None:
-    buyer, order_id, _ = await _placed(client, container)
-    reference = (await pay(client, buyer, order_id, "late", answer_after_seconds=3600)).json()[
-        "reference"
-    ]
+    buyer, order_id, reference = await _awaiting_webhook(client, container)
     body, _signature = SandboxProvider("someone-elses-key-000").webhook(
         reference=reference, outcome="succeeded", now=container.clock.now()
     )
@@ -161,3 +164,20 @@ async def test_concurrent_payment_attempts_charge_the_order_once(
         )
         refunds = await session.scalar(select(func.count()).select_from(Refund))
     assert charged == 1 and refunds == 0
+
+
+async def test_a_signed_webhook_with_a_nul_in_its_reference_is_refused_not_crashed_on(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    buyer, order_id, reference = await _awaiting_webhook(client, container)
+    for forged_reference in (reference + "\x00", "\x00"):
+        response = await _webhook(client, container, forged_reference)
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["field"] == "reference"
+        assert error["message"] == (
+            "reference contains a character no database can store (NUL or a lone surrogate)."
+        )
+    async with container.db.read_sessions() as session:
+        assert await session.scalar(select(Payment.status)) == "pending"
+    assert (await order_of(client, buyer, order_id))["status"] == "pending"

@@ -16,7 +16,7 @@ from tuan.accounts.models import User
 from tuan.accounts.queries import user_by_username
 from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import Input
+from tuan.http.schemas import DisplayName, Input
 from tuan.http.throttle import SignupAllowed, UploadAllowed
 from tuan.social.queries import has_blocked
 
@@ -33,7 +33,7 @@ USERNAME_FIELD = Field(
 
 class RegisterIn(Input):
     username: str = USERNAME_FIELD
-    display_name: str = Field(min_length=1, max_length=64, examples=["林美"])
+    display_name: DisplayName
     password: str = Field(min_length=10, max_length=1024)
 
 
@@ -54,7 +54,7 @@ class PasswordIn(Input):
 
 
 class ProfileIn(Input):
-    display_name: str | None = Field(default=None, min_length=1, max_length=64)
+    display_name: DisplayName | None = None
     bio: str | None = Field(default=None, max_length=500)
     locale: str | None = Field(default=None, pattern=r"^(zh-CN|en)$")
 

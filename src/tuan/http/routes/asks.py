@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
@@ -17,8 +16,7 @@ from tuan.core.phrases import Phrase
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
 from tuan.http.routes.cards import CardOut, card_out
-from tuan.http.routes.products import Category
-from tuan.http.schemas import MAX_ID, Id, IdPath, Input
+from tuan.http.schemas import MAX_ID, Category, Id, IdPath, Input, Photos, Words
 from tuan.web.phrases import say_all
 
 router = APIRouter(prefix="/api/v1", tags=["asks"])
@@ -27,7 +25,7 @@ WRITE = error_responses(400, 401, 403, 404, 409, 410, 413, 422, 429)
 
 
 class AskIn(Input):
-    text: str = Field(min_length=1, max_length=4000, examples=["28寸行李箱，300以内"])
+    text: Words = Field(min_length=1, examples=["28寸行李箱，300以内"])
     conversation_ids: list[Id] = Field(
         min_length=1, max_length=20, description="A group, or 1:1 chats with chosen people"
     )
@@ -47,7 +45,7 @@ class AnswerIn(Input):
     deal_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     text: str = Field(default="", max_length=4000)
-    photos: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=9)
+    photos: Photos = Field(default_factory=list)
 
 
 class ChoiceIn(Input):

@@ -4,7 +4,6 @@ comment (on cards and on purchase reports), and the share tree for the sharer an
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,13 +14,12 @@ from tuan.cards.queries import CardStats, CommentView, Counts, CountsView, DealS
 from tuan.groupbuy.queries import TeamFill
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.http.schemas import MAX_ID, IdPath, Input, Photos, Words
 
 router = APIRouter(prefix="/api/v1", tags=["cards"])
 
 WRITE = error_responses(400, 401, 403, 404, 409, 410, 413, 422, 429)
 READ = error_responses(400, 401, 403, 404, 422)
-PhotoKey = Annotated[str, Field(max_length=200)]
 
 
 class CardIn(Input):
@@ -29,9 +27,8 @@ class CardIn(Input):
     deal_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     text: str = Field(default="", max_length=4000, description="Your words about it")
-    photos: list[PhotoKey] = Field(
+    photos: Photos = Field(
         default_factory=list,
-        max_length=9,
         description="Keys from POST /conversations/{id}/images",
     )
 
@@ -39,11 +36,11 @@ class CardIn(Input):
 class ForwardIn(Input):
     conversation_id: int = Field(ge=1, le=MAX_ID)
     text: str = Field(default="", max_length=4000)
-    photos: list[PhotoKey] = Field(default_factory=list, max_length=9)
+    photos: Photos = Field(default_factory=list)
 
 
 class CommentIn(Input):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Words = Field(min_length=1)
 
 
 class CardOut(BaseModel):

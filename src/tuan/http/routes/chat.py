@@ -10,13 +10,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from tuan.chat import queries, service
+from tuan.chat.domain import MAX_TEXT
 from tuan.chat.posting import PostRequest
 from tuan.chat.queries import ConversationMember
 from tuan.chat.service import FOREVER
 from tuan.core.errors import TuanError
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, Id, IdPath, Input, IsoDateTime, Position
+from tuan.http.schemas import MAX_ID, Id, IdPath, Input, IsoDateTime, Position, Words
 from tuan.http.throttle import MessageAllowed, UploadAllowed
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -84,14 +85,14 @@ class PostIn(Input):
         description="Your id for this message: a retried send with it returns the original",
     )
     kind: str = Field(default="text", max_length=32)
-    text: str = Field(default="", max_length=20_000)
+    text: str = Field(default="", max_length=MAX_TEXT)
     payload: dict[str, Any] = Field(default_factory=dict)
     reply_to_seq: Id | None = None
     mentions: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class EditIn(Input):
-    text: str = Field(max_length=20_000)
+    text: Words
 
 
 class DirectIn(Input):

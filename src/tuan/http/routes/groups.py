@@ -4,7 +4,7 @@ introductions and sub-groups. A non-member sees nothing of a group (404)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
@@ -23,30 +23,43 @@ from tuan.groups.queries import (
 from tuan.groups.service import GroupSettings
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import Id, IdPath, Input
+from tuan.http.openapi import setting_maximum
+from tuan.http.schemas import Id, IdPath, Input, text
 
 router = APIRouter(prefix="/api/v1", tags=["groups"])
 
 READ = error_responses(401, 404, 422)
 WRITE = error_responses(400, 401, 403, 404, 409, 410, 413, 422)
 Policy = Literal["open", "approval", "introduced", "verified"]
+GroupName = Annotated[str, text(80, required=True, min_length=1, examples=["五年级二班家长群"])]
+# The schema shows the deployment's cap (TUAN_GROUP_MEMBER_CAP) as the maximum; the groups
+# domain refuses more than it.
+MemberCap = Annotated[
+    int,
+    Field(
+        ge=2,
+        le=100_000,
+        description="Most members the group may have, up to the deployment's cap",
+        json_schema_extra=setting_maximum("group_member_cap"),
+    ),
+]
 
 
 class GroupIn(Input):
-    name: str = Field(min_length=1, max_length=80, examples=["五年级二班家长群"])
+    name: GroupName
     description: str = Field(default="", max_length=2000)
     join_policy: Policy = "approval"
     join_question: str | None = Field(default=None, max_length=200)
-    member_cap: int | None = Field(default=None, ge=2, le=100_000)
+    member_cap: MemberCap | None = None
     subgroups_by: Literal["admins", "members"] = "admins"
 
 
 class GroupPatch(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=80)
+    name: GroupName | None = None
     description: str | None = Field(default=None, max_length=2000)
     join_policy: Policy | None = None
     join_question: str | None = Field(default=None, max_length=200)
-    member_cap: int | None = Field(default=None, ge=2, le=100_000)
+    member_cap: MemberCap | None = None
     subgroups_by: Literal["admins", "members"] | None = None
 
 

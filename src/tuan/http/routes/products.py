@@ -21,24 +21,37 @@ from tuan.catalog.queries import (
 )
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, IdPath, Input, Money
+from tuan.http.schemas import (
+    CONTROLS,
+    CONTROLS_BUT_LINE_BREAKS,
+    MAX_ID,
+    Category,
+    IdPath,
+    Input,
+    Money,
+    text,
+)
 from tuan.http.throttle import UploadAllowed
 
 router = APIRouter(prefix="/api/v1", tags=["products"])
 
-Category = Annotated[str, Field(pattern=r"^[a-z]{1,40}$", examples=["fresh"])]
+
+# The catalogue's text rules (catalog.domain.clean_text), as for shops.
+ProductName = Annotated[str, text(120, required=True, refused=CONTROLS, min_length=1)]
+ProductDescription = Annotated[str, text(5000, required=False, refused=CONTROLS_BUT_LINE_BREAKS)]
+SkuLabel = Annotated[str, text(60, required=True, refused=CONTROLS, min_length=1)]
 
 
 class SkuIn(Input):
-    label: str = Field(min_length=1, max_length=60, examples=["500g"])
+    label: SkuLabel = Field(examples=["500g"])
     price: Money
     stock: int = Field(default=0, ge=0, le=1_000_000)
     team_price: Money | None = None
 
 
 class ProductIn(Input):
-    name: str = Field(min_length=1, max_length=120, examples=["每日坚果礼盒 Daily nuts gift box"])
-    description: str = Field(default="", max_length=5000)
+    name: ProductName = Field(examples=["每日坚果礼盒 Daily nuts gift box"])
+    description: ProductDescription = ""
     category: Category | None = None
     skus: list[SkuIn] = Field(min_length=1, max_length=50)
     team_size: int | None = Field(default=None, ge=2, le=50, description="Team purchase size")
@@ -46,8 +59,8 @@ class ProductIn(Input):
 
 
 class ProductPatch(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    description: str | None = Field(default=None, max_length=5000)
+    name: ProductName | None = None
+    description: ProductDescription | None = None
     category: Category | None = None
     clear_category: bool = False
     team_size: int | None = Field(default=None, ge=2, le=50)
@@ -56,7 +69,7 @@ class ProductPatch(Input):
 
 
 class SkuPatch(Input):
-    label: str | None = Field(default=None, min_length=1, max_length=60)
+    label: SkuLabel | None = None
     price: Money | None = None
     team_price: Money | None = None
     clear_team_price: bool = False

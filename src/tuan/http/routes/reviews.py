@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, IdPath, Input
+from tuan.http.schemas import MAX_ID, IdPath, Input, Photos
 from tuan.reviews import queries, service
 from tuan.reviews.domain import Rating
 from tuan.reviews.queries import GroupRating, PostedReview, ReviewView
@@ -32,7 +32,7 @@ class BoughtIn(Input):
 class ReviewIn(Input):
     stars: int = Field(ge=1, le=5)
     text: str = Field(default="", max_length=4000)
-    photos: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=9)
+    photos: Photos = Field(default_factory=list)
     product_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Needed when the order has several items"
     )

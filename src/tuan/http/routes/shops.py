@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, status
 from pydantic import Field
 
@@ -9,21 +11,35 @@ from tuan.catalog import service
 from tuan.catalog.queries import ShopView, shop_page, shops_owned_by
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import Currency, IdPath, Input, Rate
+from tuan.http.schemas import (
+    CONTROLS,
+    CONTROLS_BUT_LINE_BREAKS,
+    Currency,
+    IdPath,
+    Input,
+    Rate,
+    text,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["shops"])
 
 
+# The catalogue's text rules (catalog.domain.clean_text): no control characters (line breaks are
+# fine in a description), and a name is not blank.
+ShopName = Annotated[str, text(80, required=True, refused=CONTROLS, min_length=1)]
+ShopDescription = Annotated[str, text(2000, required=False, refused=CONTROLS_BUT_LINE_BREAKS)]
+
+
 class ShopIn(Input):
-    name: str = Field(min_length=1, max_length=80, examples=["阿梅的海鲜小铺"])
-    description: str = Field(default="", max_length=2000)
+    name: ShopName = Field(examples=["阿梅的海鲜小铺"])
+    description: ShopDescription = ""
     currency: Currency = "CNY"
     commission_rate_bp: Rate = 0
 
 
 class ShopPatch(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    description: str | None = Field(default=None, max_length=2000)
+    name: ShopName | None = None
+    description: ShopDescription | None = None
     commission_rate_bp: Rate | None = None
 
 

@@ -39,7 +39,7 @@ async def list_friends(user: CurrentUser, reader: ReaderDep) -> list[Person]:
 
 
 @router.delete(
-    "/friends/{user_id}",
+    "/friends/{user_id:int}",  # not /friends/requests
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=WRITE,
