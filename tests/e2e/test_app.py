@@ -58,6 +58,17 @@ async def test_unknown_route_and_wrong_method_are_json_errors(client: httpx.Asyn
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
 
 
+async def test_a_wrong_method_is_told_every_method_the_address_takes(
+    client: httpx.AsyncClient,
+) -> None:
+    # PUT and DELETE /blocks/{user_id} are two routes; GET and POST /friends/requests too, and
+    # /friends/{user_id} (DELETE) must not swallow the latter.
+    blocks = await client.patch("/api/v1/blocks/7")
+    assert (blocks.status_code, blocks.headers["allow"]) == (405, "PUT, DELETE")
+    requests = await client.delete("/api/v1/friends/requests")
+    assert (requests.status_code, requests.headers["allow"]) == (405, "GET, POST")
+
+
 async def test_readiness_fails_when_database_and_bus_are_unreachable(
     settings: Settings,
 ) -> None:

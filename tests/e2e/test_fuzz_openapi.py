@@ -82,7 +82,7 @@ def test_fuzzing_the_api_finds_no_server_error_or_schema_violation(
             server.url,
             tmp_path,
             phases="examples,coverage,fuzzing",
-            examples=10,
+            examples=5,
             extra=(
                 "--header",
                 f"Authorization: Bearer {token}",

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
+from starlette.routing import Match
 
 from tuan.core.errors import ErrorKind, TuanError
 from tuan.web.i18n import choose_locale, error_message, refusal_message, render
@@ -231,16 +232,19 @@ def validation_refusal(locale: str, errors: Sequence[Mapping[str, Any]]) -> tupl
     return message, field if isinstance(field, str) else None
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route takes at this request's path. (Starlette's own 405 names only the
     methods of the first route whose path matched, one of several at the same path.)"""
-    path = request.scope["path"]
-    methods: set[str] = set()
-    for route in request.app.routes:
-        pattern, taken = getattr(route, "path_regex", None), getattr(route, "methods", None)
-        if pattern is not None and taken and pattern.match(path):
-            methods |= set(taken)
-    return sorted(methods)
+    router = request.app.router
+    allowed = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def install_error_handlers(app: FastAPI) -> None:
