@@ -30,10 +30,17 @@ def test_crediting_then_clawing_back_lands_on_what_the_buyer_kept() -> None:
     claw = domain.commission_adjustment(
         sharer_id=1, shop_id=2, currency="CNY", credited=1000, target=400
     )
-    assert claw[0] == domain.Posting("sharer:1:CNY", -600)
+    assert claw[0] == domain.Posting("sharer_held:1:CNY", -600)  # only held commission moves
     assert (
         domain.commission_adjustment(
             sharer_id=1, shop_id=2, currency="CNY", credited=400, target=400
         )
         == []
     )
+
+
+def test_releasing_moves_held_commission_to_what_can_be_paid_out() -> None:
+    assert domain.release_postings(sharer_id=1, currency="CNY", amount=990) == [
+        domain.Posting("sharer_held:1:CNY", -990),
+        domain.Posting("sharer:1:CNY", 990),
+    ]
