@@ -236,9 +236,9 @@ def bootstrap(
 
 def _login_policy(settings: Settings, limits: RateLimits) -> LoginPolicy:
     rules = LoginRules(
-        account=rule("login-account", settings.limit_login_account, exact=True),
-        device=rule("login-device", settings.limit_login_device, exact=True),
-        address=rule("login-address", settings.limit_login_address, exact=True),
+        account=rule("login-account", settings.limit_login_account),
+        device=rule("login-device", settings.limit_login_device),
+        address=rule("login-address", settings.limit_login_address),
     )
     return LoginPolicy(
         session_ttl=timedelta(hours=settings.session_ttl_hours),

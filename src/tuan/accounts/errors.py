@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tuan.core.errors import ErrorKind, TuanError
+from tuan.core.errors import ErrorKind, TooManyRequests, TuanError
 
 
 class UsernameTaken(TuanError):
@@ -39,17 +39,13 @@ class WrongPassword(TuanError):
     default_message = "That is not your current password."
 
 
-class TooManyAttempts(TuanError):
+class TooManyAttempts(TooManyRequests):
     """Logins refused for a while: ``details["reason"]`` is ``account`` (too many tries on the
     account from devices it does not know) or ``address`` (too many failures from one address)."""
 
     code = "TOO_MANY_ATTEMPTS"
     kind = ErrorKind.RATE_LIMITED
     default_message = "Too many failed logins; wait a while before trying again."
-
-    @classmethod
-    def of(cls, reason: str, retry_after: int) -> TooManyAttempts:
-        return cls(retry_after=retry_after, details={"reason": reason})
 
 
 class NotAuthenticated(TuanError):

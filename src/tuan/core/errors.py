@@ -8,7 +8,7 @@ understands; they never contain secrets.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 
 class ErrorKind(StrEnum):
@@ -83,5 +83,6 @@ class TooManyRequests(TuanError):
     default_message = "Too many requests; wait a moment and try again."
 
     @classmethod
-    def of(cls, reason: str, retry_after: int) -> TooManyRequests:
+    def of(cls, reason: str, retry_after: int) -> Self:
+        """Refused for ``reason``; it would fit in ``retry_after`` seconds."""
         return cls(retry_after=retry_after, details={"reason": reason})

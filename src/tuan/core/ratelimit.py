@@ -2,9 +2,9 @@
 server process shares one count), else in this process's memory.
 
 A :class:`Rule` is a named set of limits in the library's notation (``"5/minute;20/hour"``); a hit
-must fit every one of them. Rules that guard an account against guessing are *exact* (the
-library's moving window: the log of each attempt); busy ones (chat messages) use its sliding
-window counter, two counters per key, which costs the same at any rate.
+must fit every one of them. Every rule counts with the library's moving window (a log of each
+hit), so "30 a minute" holds for any minute: a sliding-window counter only estimates the previous
+window's share, and let a burst that straddled a window boundary through.
 
 A lost Redis must not stop people logging in or chatting, nor switch the limits off: while it
 does not answer, each process counts in its own memory, and asks Redis again every few seconds
@@ -25,7 +25,6 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import (
     MovingWindowRateLimiter,
     RateLimiter,
-    SlidingWindowCounterRateLimiter,
 )
 from limits.errors import StorageError
 
@@ -43,7 +42,6 @@ class Rule:
 
     name: str
     items: tuple[RateLimitItem, ...]
-    exact: bool = False
 
     @property
     def off(self) -> bool:
@@ -51,32 +49,28 @@ class Rule:
 
 
 @cache
-def rule(name: str, notation: str, *, exact: bool = False) -> Rule:
+def rule(name: str, notation: str) -> Rule:
     """The rule ``name`` with the limits written in ``notation`` ("" for none)."""
     items = tuple(parse_many(notation)) if notation.strip() else ()
-    return Rule(name, items, exact)
+    return Rule(name, items)
 
 
 class _Counters:
-    """The two strategies over one storage."""
+    """The moving-window strategy over one storage."""
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self.exact: RateLimiter = MovingWindowRateLimiter(storage)
-        self.approximate: RateLimiter = SlidingWindowCounterRateLimiter(storage)
-
-    def of(self, rule: Rule) -> RateLimiter:
-        return self.exact if rule.exact else self.approximate
+        self.limiter: RateLimiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, rule: Rule, key: tuple[str, ...]) -> int | None:
-        limiter = self.of(rule)
+        limiter = self.limiter
         for item in rule.items:
             if not await limiter.hit(item, rule.name, *key):
                 return await self._wait(limiter, item, key, rule)
         return None
 
     async def check(self, rule: Rule, key: tuple[str, ...]) -> int | None:
-        limiter = self.of(rule)
+        limiter = self.limiter
         for item in rule.items:
             if not await limiter.test(item, rule.name, *key):
                 return await self._wait(limiter, item, key, rule)
