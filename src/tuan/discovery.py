@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import tuan
+from tuan.core.personal import TableData
 
 _NOT_DOMAINS = {"http", "migrations", "core"}
 
@@ -28,3 +29,13 @@ def domain_modules(suffix: str) -> Iterator[ModuleType]:
         name = f"tuan.{info.name}.{suffix}"
         if importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
+
+
+def personal_data_declarations() -> list[TableData]:
+    """Every table's personal-data declaration: the kernel's and each domain's (ADR 0012)."""
+    from tuan.core import personal_data as kernel
+
+    declared: list[TableData] = list(kernel.TABLES)
+    for module in domain_modules("personal_data"):
+        declared.extend(module.TABLES)
+    return declared
