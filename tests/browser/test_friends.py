@@ -13,6 +13,7 @@ from playwright.async_api import Page, expect
 from tests.browser.conftest import MOBILE, Site
 from tests.e2e.commerce.kit import storefront
 from tests.factories import Person, join_open_group
+from tuan.accounts.service import set_verified
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -31,6 +32,7 @@ async def test_a_friend_made_in_a_group_chats_directly_and_sees_what_i_bought(
     ben = await site.person("ben", "王本")
     cat = await site.person("cat", "陈可")  # in the group too, but nobody's friend
     group = await join_open_group(site.client, mei, ben, cat, name="邻居团购群")
+    await site.container.run(set_verified, username="ben")
 
     # Mei, on her phone, opens the group's member list and goes to Ben's profile from it.
     mei_page = await site.page(mei, f"/chats/{group}", viewport=MOBILE)
@@ -41,9 +43,11 @@ async def test_a_friend_made_in_a_group_chats_directly_and_sees_what_i_bought(
     await expect(panel.locator("#members-heading")).to_have_text("3 位成员")
     await expect(panel.locator(".person-name")).to_have_text(["林美", "王本", "陈可"])
     await expect(panel.locator(".avatar")).to_have_count(3)
+    await expect(panel.locator(".verified")).to_have_count(1)  # Ben is real-name verified
     await panel.get_by_role("link", name="王本").click()
     await expect(mei_page).to_have_url(re.compile(rf"/people/ben\?group={group}$"))
     await expect(mei_page.locator("#person-name")).to_have_text("王本")
+    await expect(mei_page.locator("#person-verified")).to_have_text("已实名认证")
     await expect(mei_page.locator("#tie-status")).to_have_text("你们还不是好友。")
     await expect(mei_page.locator("#groups-in-common li")).to_have_text(["邻居团购群"])
     assert await fits_the_screen(mei_page)
@@ -69,6 +73,7 @@ async def test_a_friend_made_in_a_group_chats_directly_and_sees_what_i_bought(
     await expect(mei_page).to_have_url(re.compile(r"/chats/\d+$"))
     direct = int(mei_page.url.rsplit("/", 1)[1])
     assert direct != group
+    await expect(mei_page.locator("#chat-title")).to_have_text("王本")
     await mei_page.get_by_label("消息", exact=True).fill("你好，周末一起拼团吗？")
     await mei_page.get_by_role("button", name="发送").click()
     await ben_page.goto("/chats")
