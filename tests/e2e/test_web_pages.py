@@ -17,6 +17,8 @@ PAGES = [
     "/notifications",
     "/for-you",
     "/settings",
+    "/friends",
+    "/people/mei",
     "/products",
     "/products/1",
     "/cart",

@@ -1,8 +1,8 @@
 """Read side of groups: a group as its member sees it, with what they may do there
 (``allowed_actions``, from ``domain``); members, sub-groups, invite links, join requests.
 
-Other domains read group membership through :func:`groups_of`, :func:`meeting_place` and, to
-join in SQL, :func:`memberships_view`.
+Other domains read group membership through :func:`groups_of`, :func:`meeting_place`,
+:func:`groups_shared_with`, :func:`groupmates` and, to join in SQL, :func:`memberships_view`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Subquery, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import avatar_url, display_names
@@ -179,6 +179,40 @@ async def groups_of(session: AsyncSession, user_id: int) -> list[GroupSummary]:
         .order_by(Group.id)
     )
     return [GroupSummary(*row) for row in rows]
+
+
+async def groups_shared_with(
+    session: AsyncSession, user_id: int, others: Collection[int]
+) -> dict[int, list[GroupSummary]]:
+    """For each of ``others``, the groups (still existing) both they and ``user_id`` are in,
+    oldest first; someone sharing none is left out. One statement."""
+    found: dict[int, list[GroupSummary]] = {}
+    if not others:
+        return found
+    mine, theirs = memberships_view("mine"), memberships_view("theirs")
+    rows = await session.execute(
+        select(theirs.c.user_id, Group.id, Group.name, Group.member_count, Group.parent_id)
+        .join(mine, mine.c.group_id == theirs.c.group_id)
+        .join(Group, Group.id == theirs.c.group_id)
+        .where(mine.c.user_id == user_id, theirs.c.user_id.in_(set(others)))
+        .order_by(Group.id)
+    )
+    for other, group_id, name, member_count, parent_id in rows:
+        found.setdefault(other, []).append(GroupSummary(group_id, name, member_count, parent_id))
+    return found
+
+
+async def groupmates(session: AsyncSession, user_id: int) -> dict[int, int]:
+    """Everyone who shares a group (still existing) with ``user_id``, and how many groups they
+    share. One statement."""
+    mine, theirs = memberships_view("mine"), memberships_view("theirs")
+    rows = await session.execute(
+        select(theirs.c.user_id, func.count())
+        .join(mine, mine.c.group_id == theirs.c.group_id)
+        .where(mine.c.user_id == user_id, theirs.c.user_id != user_id)
+        .group_by(theirs.c.user_id)
+    )
+    return {other: int(count) for other, count in rows}
 
 
 async def member_of_groups(

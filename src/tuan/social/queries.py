@@ -36,6 +36,7 @@ class FriendRequestView:
     message: str
     context_group_id: int | None
     created_at: datetime
+    person: Person  # the other one: who asked (incoming) or who was asked (outgoing)
 
 
 @dataclass(frozen=True)
@@ -105,17 +106,50 @@ async def friends_among(session: AsyncSession, user_id: int, others: Iterable[in
     return {high if low == user_id else low for low, high in rows}
 
 
+async def people(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, Person]:
+    """``user_ids`` as anyone may see them (missing ids are left out), in one statement."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    view = people_view()
+    rows = await session.execute(select(view).where(view.c.id.in_(wanted)))
+    return {
+        p.id: Person(p.id, p.username, p.display_name, avatar_url(p.avatar_key), p.verified)
+        for p in rows
+    }
+
+
+def _by_name(found: Iterable[Person]) -> list[Person]:
+    return sorted(found, key=lambda p: (p.display_name, p.id))
+
+
 async def friends(session: AsyncSession, user_id: int) -> list[Person]:
-    ids = await friend_ids(session, user_id)
-    if not ids:
-        return []
-    people = people_view()
+    return _by_name((await people(session, await friend_ids(session, user_id))).values())
+
+
+async def mutual_friends(session: AsyncSession, a: int, b: int) -> list[Person]:
+    """The people who are friends of both ``a`` and ``b``, by name. The caller decides who may
+    be told (it says something of ``b``'s friendships)."""
+    shared = set(await friend_ids(session, a)) & set(await friend_ids(session, b))
+    return _by_name((await people(session, shared)).values())
+
+
+@dataclass(frozen=True)
+class OpenRequests:
+    """The pending friend request between two people, each way (ids, or None)."""
+
+    asked: int | None  # the one ``a`` sent to ``b``
+    was_asked: int | None  # the one ``b`` sent to ``a``
+
+
+async def open_requests(session: AsyncSession, a: int, b: int) -> OpenRequests:
     rows = await session.execute(
-        select(people).where(people.c.id.in_(ids)).order_by(people.c.display_name)
+        select(FriendRequest.id, FriendRequest.pending_key).where(
+            FriendRequest.pending_key.in_([f"{a}>{b}", f"{b}>{a}"])
+        )
     )
-    return [
-        Person(p.id, p.username, p.display_name, avatar_url(p.avatar_key), p.verified) for p in rows
-    ]
+    found = {key: request_id for request_id, key in rows}
+    return OpenRequests(asked=found.get(f"{a}>{b}"), was_asked=found.get(f"{b}>{a}"))
 
 
 async def friend_requests(session: AsyncSession, user_id: int) -> FriendRequests:
@@ -129,16 +163,44 @@ async def friend_requests(session: AsyncSession, user_id: int) -> FriendRequests
             .order_by(FriendRequest.id)
         )
     )
+    other = {r.id: r.from_user_id if r.to_user_id == user_id else r.to_user_id for r in rows}
+    known = await people(session, other.values())
     views = [
         FriendRequestView(
-            r.id, r.from_user_id, r.to_user_id, r.message, r.context_group_id, r.created_at
+            r.id,
+            r.from_user_id,
+            r.to_user_id,
+            r.message,
+            r.context_group_id,
+            r.created_at,
+            known[other[r.id]],
         )
         for r in rows
+        if other[r.id] in known
     ]
     return FriendRequests(
         incoming=[r for r in views if r.to_user_id == user_id],
         outgoing=[r for r in views if r.from_user_id == user_id],
     )
+
+
+async def already_tied(session: AsyncSession, user_id: int) -> set[int]:
+    """Everyone ``user_id`` is already tied to, for better or worse: their friends, those with
+    an open friend request from or to them, those they blocked or who blocked them."""
+    requests = await session.execute(
+        select(FriendRequest.from_user_id, FriendRequest.to_user_id).where(
+            FriendRequest.pending_key.is_not(None),
+            or_(FriendRequest.from_user_id == user_id, FriendRequest.to_user_id == user_id),
+        )
+    )
+    blocks = await session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(Block.blocker_id == user_id, Block.blocked_id == user_id)
+        )
+    )
+    tied = set(await friend_ids(session, user_id))
+    tied |= {a if b == user_id else b for a, b in [*requests, *blocks]}
+    return tied - {user_id}
 
 
 async def blocked_ids(session: AsyncSession, user_id: int) -> list[int]:

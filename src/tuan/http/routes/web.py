@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tuan.accounts import service as accounts
+from tuan.accounts.queries import avatar_url, user_by_username
 from tuan.core.errors import NotFound, TuanError
 from tuan.core.media import content_type_for
 from tuan.core.money import CURRENCIES
@@ -25,6 +26,7 @@ from tuan.http.errors import STATUS_BY_KIND
 from tuan.http.throttle import signup_allowed
 from tuan.notifications.queries import recent_notifications
 from tuan.shares.queries import seen_share_ids
+from tuan.social.queries import has_blocked
 from tuan.web.i18n import refusal_message, supported
 from tuan.web.phrases import say_all
 from tuan.web.security import (
@@ -224,6 +226,32 @@ async def chats_page(request: Request) -> Response:
 @router.get("/chats/{conversation_id:int}")
 async def chat_page(request: Request, conversation_id: int) -> Response:
     return await _page(request, "chat.html", conversation_id=conversation_id)
+
+
+@router.get("/friends")
+async def friends_page(request: Request) -> Response:
+    return await _page(request, "friends.html")
+
+
+@router.get("/people/{username}")
+async def person_page(request: Request, username: str) -> Response:
+    """Someone's profile; ``group`` names the group the visitor came from (where they met)."""
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    async with viewer.container.db.read_sessions() as session:
+        person = await user_by_username(session, username[:64])
+        if person is not None and await has_blocked(session, person.id, viewer.user.id):
+            person = None  # someone who blocked the visitor is nobody to them
+    if person is None:
+        return render(viewer, "error.html", status=404, message=viewer.t("people.not_found"))
+    return render(
+        viewer,
+        "person.html",
+        person=person,
+        avatar=avatar_url(person.avatar_key),
+        from_group=_positive(request.query_params.get("group")),
+    )
 
 
 @router.get("/groups/{group_id:int}/admin")
