@@ -36,10 +36,11 @@ from tuan.core.wiring import (
     Wiring,
     exactly_once,
 )
-from tuan.discovery import domain_modules
+from tuan.discovery import domain_modules, personal_catalogue
 from tuan.payments.provider import PaymentProviders
 from tuan.realtime.hub import Hub
 from tuan.realtime.topics import MessageView
+from tuan.rights.archive import ExportSetup
 from tuan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,7 @@ def bootstrap(
         adapters={
             PaymentProviders: PaymentProviders.for_deployment(settings.secret_key),
             StockHolds: StockHolds(db, clock),
+            ExportSetup: ExportSetup(personal_catalogue(), media, settings.media_dir / "exports"),
         },
     )
     container.add_worker("due-job-scheduler", container.scheduler.run)

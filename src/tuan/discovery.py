@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import tuan
-from tuan.core.personal import TableData
+from tuan.core.personal import PersonalCatalogue, TableData
 
 _NOT_DOMAINS = {"http", "migrations", "core"}
 
@@ -39,3 +39,12 @@ def personal_data_declarations() -> list[TableData]:
     for module in domain_modules("personal_data"):
         declared.extend(module.TABLES)
     return declared
+
+
+def personal_catalogue() -> PersonalCatalogue:
+    """The whole schema (every domain's models imported) with every table's declaration."""
+    from tuan.core.db import Base
+
+    for _ in domain_modules("models"):
+        pass
+    return PersonalCatalogue(Base.metadata, tuple(personal_data_declarations()))

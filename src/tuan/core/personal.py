@@ -130,3 +130,15 @@ BOOKS = (
 )
 CREDENTIAL_HASH = "a secret (a hash of a password or a token): never exported"
 SYSTEM_MADE = "made by the system (a status, a kind, a code or a currency); names no one"
+
+
+@dataclass(frozen=True)
+class PersonalCatalogue:
+    """The schema and every domain's declarations, handed by the composition root to whatever
+    walks a person's data (the export, the erasure) without importing the domains."""
+
+    metadata: sa.MetaData
+    tables: tuple[TableData, ...]
+
+    def declaration(self, table: str) -> TableData | None:
+        return next((t for t in self.tables if t.table == table), None)

@@ -1,0 +1,40 @@
+"""The export is built by a due job: the archive is written before the job's transaction opens
+(reads only, so on SQLite other writes go on meanwhile), then recorded ready in it."""
+
+from __future__ import annotations
+
+import secrets
+
+from tuan.core.scheduler import DueJob
+from tuan.core.uow import UnitOfWork
+from tuan.core.wiring import Wiring
+from tuan.rights.archive import ExportSetup, write_archive
+from tuan.rights.models import DataExport
+from tuan.rights.service import BUILD_EXPORT, record_built
+
+
+def register(wiring: Wiring) -> None:
+    setup = wiring.adapter(ExportSetup)
+
+    async def build(job: DueJob) -> tuple[str, int]:
+        async with wiring.db.read_sessions() as session:
+            export = await session.get(DataExport, int(job.payload["export_id"]))
+            if export is None:  # the person left meanwhile
+                return "", 0
+            owner, locale = export.user_id, export.locale
+        setup.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_hex(16)}.zip"
+        path = setup.folder / name
+        await write_archive(
+            wiring.db, setup.catalogue, setup.media, user_id=owner, locale=locale, path=path
+        )
+        return name, path.stat().st_size
+
+    async def record(uow: UnitOfWork, job: DueJob, built: tuple[str, int]) -> None:
+        name, size = built
+        if name:
+            await record_built(
+                uow, export_id=int(job.payload["export_id"]), file_name=name, size=size
+            )
+
+    wiring.scheduler.register_prepared(BUILD_EXPORT, build, record)
