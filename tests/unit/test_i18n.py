@@ -202,3 +202,16 @@ def test_chinese_has_no_english_sentence() -> None:
             bare = PLACEHOLDER.sub("", text)  # a value (a name, a field) may be in any language
             assert not ENGLISH_RUN.search(bare), (key, text)
             assert CJK.search(bare), (key, text)  # nothing left untranslated
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_catalogue_entry_is_a_sentence_or_its_plural_forms(locale: str) -> None:
+    """A key slipped inside another entry's plural forms is lost to ``t()`` (the page shows the
+    bare key), while the file still parses."""
+    plural_forms = {"zero", "one", "two", "few", "many", "other"}
+    misplaced = {
+        key: sorted(set(entry) - plural_forms)
+        for key, entry in catalogue(locale).items()
+        if isinstance(entry, dict) and not set(entry) <= plural_forms
+    }
+    assert misplaced == {}

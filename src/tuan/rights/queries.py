@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.rights.errors import ExportNotFound
@@ -43,3 +44,14 @@ async def export_of(session: AsyncSession, *, export_id: int, user_id: int) -> E
     if export is None or export.user_id != user_id:
         raise ExportNotFound()
     return view_of(export)
+
+
+async def my_exports(session: AsyncSession, *, user_id: int, limit: int = 5) -> list[ExportView]:
+    """This person's latest exports, newest first."""
+    rows = await session.scalars(
+        select(DataExport)
+        .where(DataExport.user_id == user_id)
+        .order_by(DataExport.created_at.desc(), DataExport.id.desc())
+        .limit(limit)
+    )
+    return [view_of(export) for export in rows]

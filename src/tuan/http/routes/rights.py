@@ -15,7 +15,7 @@ from tuan.http.errors import error_responses, reader_locale
 from tuan.rights import service
 from tuan.rights.archive import ExportSetup
 from tuan.rights.errors import ExportExpired, ExportNotReady
-from tuan.rights.queries import ExportView, export_of, view_of
+from tuan.rights.queries import ExportView, export_of, my_exports, view_of
 
 router = APIRouter(prefix="/api/v1", tags=["data rights"])
 
@@ -60,6 +60,12 @@ async def ask_for_export(
     else:
         response.status_code = status.HTTP_200_OK
     return ExportOut.of(view_of(export))
+
+
+@router.get("/me/exports", responses=error_responses(400, 401))
+async def list_exports(user: CurrentUser, reader: ReaderDep) -> list[ExportOut]:
+    """My latest exports, newest first (the download of each works until it expires)."""
+    return [ExportOut.of(export) for export in await my_exports(reader, user_id=user.id)]
 
 
 @router.get("/me/exports/{export_id}", responses=error_responses(400, 401, 404, 422))
