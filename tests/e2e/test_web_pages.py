@@ -24,6 +24,7 @@ PAGES = [
     "/orders/1",
     "/shops",
     "/shops/1/manage",
+    "/teams/1",
 ]
 
 
