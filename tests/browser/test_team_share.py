@@ -57,6 +57,7 @@ async def test_a_friend_joins_a_private_team_through_its_card_and_the_opener_see
     ben_card = ben_page.locator(".team-card")
     await expect(ben_card.locator(".card-words")).to_have_text("再来一人就成团！")
     await expect(ben_card.locator(".team-count")).to_have_text("已拼 1/2 人")
+    await site.shoot(ben_page, "team-card")
     await ben_card.get_by_role("button", name=re.compile(r"69\.00 参团$")).click()
     await expect(ben_page).to_have_url(re.compile(r"/orders/\d+$"))
     await ben_page.get_by_role("button", name="立即付款").click()
