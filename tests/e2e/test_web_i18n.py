@@ -31,6 +31,8 @@ DYNAMIC = {
     "js.role_": ("owner", "admin", "member"),
     "js.status_": ("pending", "paid", "shipped", "delivered", "completed", "cancelled", "refunded"),
     "js.team_status_": ("forming", "open", "filled", "expired", "cancelled"),
+    # an order's history names a step that kept the status for what happened
+    "js.history_": ("team_filled", "partial_refund"),
     "js.deal_state_": ("upcoming", "active", "sold_out", "ended"),
     # every line a group writes into its chat, and the one said for a code a page does not know
     "js.sys_": (*SYSTEM_LINES, "group_changed"),
@@ -40,6 +42,7 @@ DYNAMIC = {
         "review_card",
         "purchase_digest",
         "recommendation_ask",
+        "team_card",
     ),
 }
 

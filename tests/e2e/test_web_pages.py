@@ -26,6 +26,7 @@ PAGES = [
     "/orders/1",
     "/shops",
     "/shops/1/manage",
+    "/teams/1",
 ]
 
 

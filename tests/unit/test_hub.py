@@ -153,3 +153,29 @@ async def test_after_a_bus_loss_a_quiet_conversation_catches_up_from_the_databas
     assert socket.frames[-1] == {"type": "resync"}  # clients re-read what has no position here
     await hub.on_envelope(change(1, 3))  # a late duplicate changes nothing
     assert socket.versions() == [1, 2, 3, 4]
+
+
+async def test_a_team_move_reaches_only_the_connections_watching_it_until_they_leave() -> None:
+    hub = Hub(no_db)
+    watcher, other = RecordingSocket(), RecordingSocket()
+    watching, elsewhere = Connection(7, watcher), Connection(8, other)
+    for connection in (watching, elsewhere):
+        hub.register(connection, {})
+        connection.go_live()
+    assert hub.watch_team(watching, 5) and hub.watch_team(elsewhere, 6)
+    moved = Envelope.wrap("groupbuy.team_changed", {"team_id": 5}, SystemClock().now())
+    await hub.on_envelope(moved)
+    assert watcher.frames == [{"type": "team", "team_id": 5}] and other.frames == []
+    hub.unregister(watching)
+    await hub.on_envelope(moved)
+    assert len(watcher.frames) == 1 and 5 not in hub.by_team
+
+
+def test_a_connection_watches_a_bounded_number_of_teams() -> None:
+    hub = Hub(no_db)
+    connection = Connection(7, RecordingSocket())
+    hub.register(connection, {})
+    for team_id in range(1, 101):
+        assert hub.watch_team(connection, team_id)
+    assert not hub.watch_team(connection, 101)
+    assert hub.watch_team(connection, 1)  # one it already watches

@@ -17,7 +17,7 @@ from tuan.norms.commands import enforce_share_norms
 from tuan.shares.commands import record_share
 from tuan.shares.queries import share_record
 
-register_server_kinds(domain.CARD_KIND)
+register_server_kinds(domain.CARD_KIND, domain.TEAM_CARD_KIND)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ async def share_into_chat(
         uow,
         conversation_id=conversation_id,
         sender_id=sharer_id,
-        kind=domain.CARD_KIND,
+        kind=domain.card_kind(team_id),
         text=words,
         payload={
             "share_id": share_id,

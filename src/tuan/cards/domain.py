@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CARD_KIND = "product_card"
+TEAM_CARD_KIND = "team_card"  # a card of a team purchase: join it from the chat
+
+
+def card_kind(team_id: int | None) -> str:
+    """A share of a team is a team card; of a product or a deal, a product card."""
+    return CARD_KIND if team_id is None else TEAM_CARD_KIND
+
+
 TARGETS = ("card", "report")
 
 # What a viewer may do with a card or a report they can see.

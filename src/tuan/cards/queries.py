@@ -152,7 +152,11 @@ async def card_page(
     assert share is not None and found is not None
     product, summary = found
     names = await display_names(session, {card.sharer_id})
-    team = await team_fill(session, share.team_id, now) if share.team_id is not None else None
+    team = (
+        await team_fill(session, share.team_id, now, viewer_id)
+        if share.team_id is not None
+        else None
+    )
     return CardView(
         share_id=share_id,
         conversation_id=card.conversation_id,

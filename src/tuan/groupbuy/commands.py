@@ -19,9 +19,15 @@ from tuan.groupbuy import domain
 from tuan.groupbuy.errors import TeamNotFound
 from tuan.groupbuy.events import TeamFilled, TeamOpened
 from tuan.groupbuy.models import Team, TeamMember
+from tuan.realtime import topics
 from tuan.shares.commands import ShareTarget, product_target
 
 TEAM_DEADLINE = "groupbuy.team_deadline"
+
+
+def announce_team_moved(uow: UnitOfWork, team_id: int) -> None:
+    """After commit, tell the pages watching the team to read it again (its id only)."""
+    uow.notify(topics.TEAM_CHANGED, {"team_id": team_id})
 
 
 class PaymentCount(StrEnum):
@@ -47,6 +53,7 @@ async def count_member_payment(uow: UnitOfWork, *, team_id: int, buyer_id: int) 
         )
         if not changed_one(opened):
             return PaymentCount.REFUSED
+        announce_team_moved(uow, team_id)
         await schedule(
             session,
             kind=TEAM_DEADLINE,
@@ -69,6 +76,7 @@ async def count_member_payment(uow: UnitOfWork, *, team_id: int, buyer_id: int) 
     )
     if not changed_one(counted):
         return PaymentCount.REFUSED
+    announce_team_moved(uow, team_id)
     filled = await session.execute(
         update(Team)
         .where(Team.id == team_id, Team.status == domain.OPEN, Team.paid_count == Team.size)

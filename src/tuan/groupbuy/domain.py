@@ -17,7 +17,9 @@ from tuan.groupbuy.errors import TeamClosed, TeamFull
 
 FORMING, OPEN, FILLED, EXPIRED, CANCELLED = "forming", "open", "filled", "expired", "cancelled"
 TAKING_PLACES = (FORMING, OPEN)  # a place may still be taken or given back
-JOIN = "join"  # what a viewer may do with a team (``allowed_actions``)
+# What a viewer may do with a team (``allowed_actions``): take a place, or (a member) invite
+# others while places are left before the deadline.
+JOIN, INVITE = "join", "invite"
 
 
 def check_team_terms(*, product_status: str, team_size: int | None, team_price: int | None) -> int:
@@ -69,6 +71,19 @@ def may_join(
     return (
         not member and is_running(status, deadline_at, now) and places_left(status, size, held) > 0
     )
+
+
+def team_actions(
+    *, status: str, deadline_at: datetime | None, size: int, held: int, member: bool, now: datetime
+) -> list[str]:
+    """What the viewer may do with a team now: join it, or invite people into it."""
+    if may_join(
+        status=status, deadline_at=deadline_at, size=size, held=held, member=member, now=now
+    ):
+        return [JOIN]
+    if member and is_running(status, deadline_at, now) and places_left(status, size, held) > 0:
+        return [INVITE]
+    return []
 
 
 def join_refusal(status: str, deadline_at: datetime | None, now: datetime) -> TeamFull | TeamClosed:

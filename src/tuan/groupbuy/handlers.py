@@ -1,8 +1,11 @@
-"""The team deadline job, freeing a place when an unpaid member's order lapses, and confirming a
-filled team's orders."""
+"""The team deadline job, freeing a place when an unpaid member's order lapses, confirming a
+filled team's orders and telling its members."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from tuan.catalog.queries import product_facts
 from tuan.core.events import Envelope
 from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
@@ -10,6 +13,8 @@ from tuan.core.wiring import Wiring
 from tuan.groupbuy import service
 from tuan.groupbuy.commands import TEAM_DEADLINE
 from tuan.groupbuy.events import TeamFilled
+from tuan.groupbuy.models import Team, TeamMember
+from tuan.notifications.commands import notify_users
 from tuan.orders.commands import confirm_team_orders
 from tuan.orders.events import OrderCancelled
 
@@ -29,9 +34,39 @@ async def confirm_team(uow: UnitOfWork, envelope: Envelope) -> None:
     await confirm_team_orders(uow, team_id=TeamFilled.decode(envelope).team_id)
 
 
+TEAM_FILLED = "team_filled"  # the notification each member gets
+
+
+async def tell_members_filled(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Each member hears that their team filled, with their own order to follow it up."""
+    team_id = TeamFilled.decode(envelope).team_id
+    team = await uow.session.get(Team, team_id)
+    if team is None:
+        return
+    product = await product_facts(uow.session, team.product_id)
+    members = await uow.session.execute(
+        select(TeamMember.user_id, TeamMember.order_id)
+        .where(TeamMember.team_id == team_id)
+        .order_by(TeamMember.id)
+    )
+    for user_id, order_id in members.all():
+        await notify_users(
+            uow,
+            [user_id],
+            kind=TEAM_FILLED,
+            data={
+                "team_id": team_id,
+                "order_id": order_id,
+                "product": product.name if product else "",
+                "size": team.size,
+            },
+        )
+
+
 def register(wiring: Wiring) -> None:
     wiring.scheduler.register(TEAM_DEADLINE, team_deadline)
     wiring.on_event(OrderCancelled.topic, "groupbuy.free_place", free_place)
     # The handler's name stays the one orders registered it under: events it already handled
     # are not handled again.
     wiring.on_event(TeamFilled.topic, "orders.confirm_team", confirm_team)
+    wiring.on_event(TeamFilled.topic, "groupbuy.tell_members_filled", tell_members_filled)

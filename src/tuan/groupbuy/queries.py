@@ -7,18 +7,20 @@ with every member's payment, whatever that member's privacy settings.
 
 **A team names its opener only to people who may see the opener's purchases** (and to the opener):
 opening a team is a purchase. To anyone else ``opener_display_name`` is None ("Someone's team").
-Members are never listed. So a stranger can learn that someone opened or joined a public team,
-never that a given person did. The gate is :func:`tuan.privacy.queries.visible_owners`; team
-purchase sits below privacy, so every caller passes it in (``TeamViewer``).
+Likewise ``member_names`` lists only the members whose purchases the viewer may see (the viewer
+among them); the others are in the anonymous counts and nowhere else. So a stranger can learn
+that someone opened or joined a public team, never that a given person did. The gate is
+:func:`tuan.privacy.queries.visible_owners`; team purchase sits below privacy, so every caller
+passes it in (``TeamViewer``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names
@@ -57,18 +59,19 @@ class TeamView:
     opener_display_name: str | None  # None: the opener's purchases are hidden from the viewer
     you_are_member: bool
     code: str | None  # the share-link code, shown to members only
-    allowed_actions: list[str]  # "join" while the viewer may take a place
+    # "join" while the viewer may take a place; "invite" while a member may bring others in
+    allowed_actions: list[str]
+    # Members (the opener first) whose purchases the viewer may see, in the order they joined.
+    member_names: list[str] = field(default_factory=list)
 
 
-def team_view(team: Team, opener: str | None, member: bool, now: datetime) -> TeamView:
-    joinable = domain.may_join(
-        status=team.status,
-        deadline_at=team.deadline_at,
-        size=team.size,
-        held=team.held,
-        member=member,
-        now=now,
-    )
+def team_view(
+    team: Team,
+    opener: str | None,
+    member: bool,
+    now: datetime,
+    member_names: list[str] | None = None,
+) -> TeamView:
     return TeamView(
         id=team.id,
         product_id=team.product_id,
@@ -85,7 +88,15 @@ def team_view(team: Team, opener: str | None, member: bool, now: datetime) -> Te
         opener_display_name=opener,
         you_are_member=member,
         code=team.code if member else None,
-        allowed_actions=[domain.JOIN] if joinable else [],
+        allowed_actions=domain.team_actions(
+            status=team.status,
+            deadline_at=team.deadline_at,
+            size=team.size,
+            held=team.held,
+            member=member,
+            now=now,
+        ),
+        member_names=member_names or [],
     )
 
 
@@ -95,24 +106,28 @@ async def _views(
     """The teams as the viewer sees them: a fixed number of queries however many teams."""
     if not teams:
         return []
-    named = await viewer.purchases_seen({team.opener_id for team in teams})
-    openers = await public_names(session, named)
-    mine = set(
-        (
-            await session.scalars(
-                select(TeamMember.team_id).where(
-                    TeamMember.team_id.in_([team.id for team in teams]),
-                    TeamMember.user_id == viewer.user_id,
-                )
-            )
-        ).all()
-    )
+    members = (
+        await session.execute(
+            select(TeamMember.team_id, TeamMember.user_id)
+            .where(TeamMember.team_id.in_([team.id for team in teams]))
+            .order_by(TeamMember.id)
+        )
+    ).all()
+    openers = {team.opener_id for team in teams}
+    named = await viewer.purchases_seen(openers | {user_id for _, user_id in members})
+    names = await public_names(session, named)
+    mine = {team_id for team_id, user_id in members if user_id == viewer.user_id}
+    shown: dict[int, list[str]] = {}
+    for team_id, user_id in members:
+        if user_id in names:
+            shown.setdefault(team_id, []).append(names[user_id].display_name)
     return [
         team_view(
             team,
-            openers[team.opener_id].display_name if team.opener_id in openers else None,
+            names[team.opener_id].display_name if team.opener_id in names else None,
             team.id in mine,
             viewer.now,
+            shown.get(team.id, []),
         )
         for team in teams
     ]
@@ -142,14 +157,16 @@ async def team_by_code(session: AsyncSession, code: str, viewer: TeamViewer) -> 
 
 
 async def open_teams(session: AsyncSession, product_id: int, viewer: TeamViewer) -> list[TeamView]:
-    """Teams of a product that anyone may join from the product page, soonest deadline first."""
+    """Teams of a product that anyone may join from the product page, and the viewer's own
+    (private ones too: the page leads its members to it), soonest deadline first."""
+    own = select(TeamMember.team_id).where(TeamMember.user_id == viewer.user_id)
     teams = (
         await session.scalars(
             select(Team)
             .where(
                 Team.product_id == product_id,
                 Team.status == domain.OPEN,
-                Team.allow_public_join.is_(True),
+                or_(Team.allow_public_join.is_(True), Team.id.in_(own)),
                 Team.deadline_at > viewer.now,
             )
             .order_by(Team.deadline_at)
@@ -183,7 +200,7 @@ async def team_summary(session: AsyncSession, team_id: int) -> TeamSummary | Non
 
 @dataclass(frozen=True)
 class TeamFill:
-    """A team's live fill state, as a card in a chat shows it."""
+    """A team's live fill state, as a card in a chat shows it to one of its viewers."""
 
     id: int
     status: str
@@ -195,13 +212,25 @@ class TeamFill:
     # A private team's join code: a member chose to post the team where it is shown, so the
     # people who see it there may join (a non-member cannot share a private team).
     code: str | None = None
+    you_are_member: bool = False
+    allowed_actions: list[str] = field(default_factory=list)  # as TeamView's, for this viewer
 
 
-async def team_fill(session: AsyncSession, team_id: int, now: datetime) -> TeamFill | None:
+async def team_fill(
+    session: AsyncSession, team_id: int, now: datetime, viewer_id: int | None = None
+) -> TeamFill | None:
     team = await session.get(Team, team_id)
     if team is None:
         return None
-    view = team_view(team, None, True, now)
+    member = viewer_id is not None and (
+        await session.scalar(
+            select(TeamMember.id).where(
+                TeamMember.team_id == team_id, TeamMember.user_id == viewer_id
+            )
+        )
+        is not None
+    )
+    view = team_view(team, None, member, now)
     return TeamFill(
         id=view.id,
         status=view.status,
@@ -211,4 +240,6 @@ async def team_fill(session: AsyncSession, team_id: int, now: datetime) -> TeamF
         team_price=view.team_price,
         seconds_left=view.seconds_left,
         code=None if team.allow_public_join else team.code,
+        you_are_member=member,
+        allowed_actions=view.allowed_actions,
     )

@@ -26,7 +26,7 @@ from tuan.catalog.queries import sku_terms
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 from tuan.groupbuy import domain
-from tuan.groupbuy.commands import team_share_target
+from tuan.groupbuy.commands import announce_team_moved, team_share_target
 from tuan.groupbuy.errors import AlreadyInTeam, TeamNotFound
 from tuan.groupbuy.events import TeamExpired
 from tuan.groupbuy.models import Team, TeamMember
@@ -176,6 +176,7 @@ async def join_team(
     )
     if already is not None:
         raise AlreadyInTeam()
+    announce_team_moved(uow, team_id)
     return await _member_order(uow, team, buyer_id, quantity, share_id, claim)
 
 
@@ -189,6 +190,7 @@ async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:
     )
     if not changed_one(expired):
         return False
+    announce_team_moved(uow, team_id)
     uow.emit(TeamExpired(team_id=team_id))
     return True
 
@@ -198,6 +200,7 @@ async def release_place(uow: UnitOfWork, *, order_id: int, team_id: int) -> None
     removed = await uow.session.execute(delete(TeamMember).where(TeamMember.order_id == order_id))
     if not changed_one(removed):
         return  # already released (the event was delivered twice)
+    announce_team_moved(uow, team_id)
     await uow.session.execute(
         update(Team)
         .where(Team.id == team_id, Team.status.in_(domain.TAKING_PLACES), Team.held > 0)

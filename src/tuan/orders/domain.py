@@ -67,6 +67,22 @@ MAX_QUANTITY = 99
 MAX_LINES = 50
 
 
+TEAM_FILLED, PARTIAL_REFUND = "team_filled", "partial_refund"
+
+
+def history_step(from_status: str | None, to_status: str, reason: str) -> str:
+    """A transition as the order's history names it. Most move the status, and the status names
+    them; a team filling (the order stays paid, now confirmed) or a partial refund does not, and
+    is named for what happened, so a history never says "paid" twice."""
+    if from_status != to_status:
+        return to_status
+    if reason == TEAM_FILLED:
+        return TEAM_FILLED
+    if reason.startswith("partial_"):
+        return PARTIAL_REFUND
+    return to_status
+
+
 def transition_refusal(current: str, target: str) -> InvalidTransition | None:
     if target in TRANSITIONS[current]:
         return None

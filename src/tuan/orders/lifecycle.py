@@ -365,7 +365,7 @@ async def confirm_team_orders(uow: UnitOfWork, *, team_id: int) -> int:
             order_id=member.id,
             from_status=member.status,
             to_status=member.status,
-            reason="team_filled",
+            reason=domain.TEAM_FILLED,
             amount=member.total,
         )
     return len(confirmed)

@@ -151,6 +151,16 @@ class TransitionView:
     reason: str
     amount: int | None
     at: datetime
+    # What happened, as the history names it: the status it moved to, or for a step that kept
+    # the status, what it was (``team_filled``, ``partial_refund``); see domain.history_step.
+    step: str = ""
+
+
+def transition_view(
+    from_status: str | None, to_status: str, reason: str, amount: int | None, at: datetime
+) -> TransitionView:
+    step = domain.history_step(from_status, to_status, reason)
+    return TransitionView(from_status, to_status, reason, amount, at, step)
 
 
 @dataclass(frozen=True)
@@ -222,7 +232,7 @@ async def order_page(
         role=party.role,
         shop_name=party.shop_name,
         lines=[LineView(*line) for line in lines],
-        history=[TransitionView(*step) for step in history],
+        history=[transition_view(*step) for step in history],
         sharer_username=sharer.username if sharer else None,
         sharer_display_name=sharer.display_name if sharer else None,
         now=now,
@@ -286,7 +296,7 @@ def placed_order_view(
         role=BUYER,
         shop_name=shop_name,
         lines=lines,
-        history=[TransitionView(None, domain.PENDING, "placed", order.total, order.placed_at)],
+        history=[transition_view(None, domain.PENDING, "placed", order.total, order.placed_at)],
         sharer_username=None,
         sharer_display_name=None,
         now=now,

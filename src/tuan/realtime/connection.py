@@ -134,6 +134,7 @@ class Connection:
         self.user_id = user_id
         self.socket = socket
         self.positions: dict[int, int] = {}
+        self.teams: set[int] = set()  # team purchases it watches (tuan.realtime.hub.watch_team)
         self.syncing = True
         self._parked: list[tuple[int, int, bytes, bytes]] = []
         self.dropped = False

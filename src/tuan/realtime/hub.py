@@ -28,6 +28,7 @@ from tuan.realtime.topics import MessageView
 
 log = logging.getLogger(__name__)
 
+TEAMS_WATCHED = 100  # teams one connection may follow (a chat full of team cards)
 FetchAfter = Callable[[int, int], Awaitable[list[MessageView]]]
 MembersOf = Callable[[int], Awaitable[list[int]]]
 
@@ -44,6 +45,7 @@ class Hub:
         self._gap_wait = gap_wait
         self.by_conversation: dict[int, set[Connection]] = defaultdict(set)
         self.by_user: dict[int, set[Connection]] = defaultdict(set)
+        self.by_team: dict[int, set[Connection]] = defaultdict(set)
         self._cursor: dict[int, int] = {}
         self._parked: dict[int, dict[int, MessageView]] = defaultdict(dict)
         self._gap_timers: dict[int, asyncio.TimerHandle] = {}
@@ -62,7 +64,22 @@ class Hub:
             # Without a cursor the hub could not tell a late announcement from a new one.
             self._cursor.setdefault(cid, position)
 
+    def watch_team(self, connection: Connection, team_id: int) -> bool:
+        """Tell ``connection`` whenever the team moves (the caller checked that it may see it);
+        False once the connection watches as many teams as it may."""
+        if team_id not in connection.teams and len(connection.teams) >= TEAMS_WATCHED:
+            return False
+        connection.teams.add(team_id)
+        self.by_team[team_id].add(connection)
+        return True
+
     def unregister(self, connection: Connection) -> None:
+        for team_id in connection.teams:
+            watchers = self.by_team.get(team_id)
+            if watchers is not None:
+                watchers.discard(connection)
+                if not watchers:
+                    del self.by_team[team_id]
         self.by_user[connection.user_id].discard(connection)
         if not self.by_user[connection.user_id]:
             del self.by_user[connection.user_id]
@@ -91,6 +108,8 @@ class Hub:
                 envelope.payload["user_id"],
                 {"type": "notification", "notification": envelope.payload["notification"]},
             )
+        elif topic == topics.TEAM_CHANGED:
+            self._to_team(envelope.payload["team_id"])
         elif topic == topics.TYPING:
             self._to_conversation(
                 envelope.payload["conversation_id"],
@@ -205,6 +224,15 @@ class Hub:
             payload = orjson.dumps(body)
             frame = text_frame(payload)
             for connection in list(connections):
+                connection.push_plain(payload, frame)
+
+    def _to_team(self, team_id: int) -> None:
+        """Only the team's id: each page reads the team again, as its viewer may see it."""
+        watchers = self.by_team.get(team_id)
+        if watchers:
+            payload = orjson.dumps({"type": "team", "team_id": team_id})
+            frame = text_frame(payload)
+            for connection in list(watchers):
                 connection.push_plain(payload, frame)
 
     def _to_conversation(self, cid: int, body: dict[str, Any], *, skip_user: int) -> None:

@@ -16,3 +16,4 @@ MEMBERSHIP_CHANGED = "chat.membership"  # payload: conversation_id, user_id, joi
 READ_UP_TO = "chat.read"  # payload: conversation_id, user_id, seq
 TYPING = "chat.typing"  # payload: conversation_id, user_id
 NOTIFICATION_CREATED = "notifications.created"  # payload: user_id, notification
+TEAM_CHANGED = "groupbuy.team_changed"  # payload: team_id (a place taken or freed, a payment)

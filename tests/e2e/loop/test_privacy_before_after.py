@@ -132,9 +132,13 @@ def _named_teams(teams: Any) -> Any:
     """A team list compared by whom it names: a team naming nobody says nothing about anyone,
     and its progress is anonymous offer state."""
     return {
-        str(t["id"]): {"opener": t["opener_display_name"], "member": t["you_are_member"]}
+        str(t["id"]): {
+            "opener": t["opener_display_name"],
+            "members": t["member_names"],
+            "member": t["you_are_member"],
+        }
         for t in teams
-        if t["opener_display_name"] is not None
+        if t["opener_display_name"] is not None or t["member_names"]
     }
 
 

@@ -220,3 +220,11 @@ def test_an_unfilled_team_order_neither_ships_nor_is_refunded_by_the_shop() -> N
 def test_a_refusal_says_who_may_act() -> None:
     refused = domain.refusal(domain.REFUND, facts(status=domain.PAID))
     assert isinstance(refused, InvalidTransition) and "Only the shop" in refused.message
+
+
+def test_a_history_names_a_step_that_kept_the_status_for_what_happened() -> None:
+    assert domain.history_step(None, "pending", "placed") == "pending"
+    assert domain.history_step("pending", "paid", "payment_succeeded") == "paid"
+    assert domain.history_step("paid", "paid", "team_filled") == "team_filled"
+    assert domain.history_step("shipped", "shipped", "partial_refund_by_shop") == "partial_refund"
+    assert domain.history_step("paid", "refunded", "refund") == "refunded"

@@ -65,3 +65,15 @@ def test_a_join_that_took_no_place_says_full_or_closed() -> None:
     assert isinstance(domain.join_refusal(domain.OPEN, LATER, NOW), TeamFull)
     assert isinstance(domain.join_refusal(domain.OPEN, NOW, NOW), TeamClosed)
     assert isinstance(domain.join_refusal(domain.FILLED, LATER, NOW), TeamClosed)
+
+
+def test_a_viewer_may_join_or_a_member_may_invite_while_places_are_left() -> None:
+    running = {"status": domain.OPEN, "deadline_at": LATER, "size": 3, "held": 2, "now": NOW}
+    assert domain.team_actions(**running, member=False) == ["join"]  # type: ignore[arg-type]
+    assert domain.team_actions(**running, member=True) == ["invite"]  # type: ignore[arg-type]
+    for over in ({"held": 3}, {"deadline_at": NOW}, {"status": domain.FILLED}):
+        for member in (True, False):
+            assert domain.team_actions(**{**running, **over}, member=member) == []  # type: ignore[arg-type]
+    # Before the opener pays there is nothing to join, and no link worth sending.
+    forming = {**running, "status": domain.FORMING, "deadline_at": None}
+    assert domain.team_actions(**forming, member=True) == []  # type: ignore[arg-type]

@@ -22,7 +22,8 @@ from tuan.privacy.queries import purchases_seen_by
 
 router = APIRouter(prefix="/api/v1", tags=["team purchase"])
 
-Code = Annotated[str, Field(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9_\-]+$")]
+CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"  # a share-link code (groupbuy.domain.new_code)
+Code = Annotated[str, Field(min_length=8, max_length=32, pattern=CODE_PATTERN)]
 
 
 class OpenTeamIn(Input):
@@ -59,8 +60,13 @@ class TeamOut(BaseModel):
     )
     you_are_member: bool
     code: str | None = Field(description="The share-link code (members only)")
-    allowed_actions: list[Literal["join"]] = Field(
-        description="What the viewer may do now; the web app offers exactly these"
+    allowed_actions: list[Literal["join", "invite"]] = Field(
+        description="What the viewer may do now (join it; a member: invite others while places "
+        "are left before the deadline); the web app offers exactly these"
+    )
+    member_names: list[str] = Field(
+        description="Members (opener first) who let you see their purchases, and you; the "
+        "others are only in the counts"
     )
 
 
@@ -169,6 +175,6 @@ async def get_team_by_code(
 async def product_teams(
     product_id: IdPath, user: CurrentUser, reader: ReaderDep, container: ContainerDep
 ) -> list[TeamOut]:
-    """Open teams of a product that anyone may join from the product page."""
+    """Open teams of a product that anyone may join from the product page, and your own."""
     teams = await open_teams(reader, product_id, viewer(reader, user.id, container))
     return [team_out(t) for t in teams]

@@ -8,10 +8,13 @@ here are the ones that must work before there is a session (log in, sign up) or 
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts import service as accounts
 from tuan.accounts.queries import avatar_url, user_by_username
@@ -19,12 +22,15 @@ from tuan.core.errors import NotFound, TuanError
 from tuan.core.media import content_type_for
 from tuan.core.money import CURRENCIES
 from tuan.foryou.queries import for_you
+from tuan.groupbuy import queries
+from tuan.groupbuy.errors import TeamNotFound
 from tuan.groups import queries as group_queries
 from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND
 from tuan.http.throttle import signup_allowed
 from tuan.notifications.queries import recent_notifications
+from tuan.privacy.queries import purchases_seen_by
 from tuan.shares.queries import seen_share_ids
 from tuan.social.queries import has_blocked
 from tuan.web.i18n import refusal_message, supported
@@ -42,6 +48,7 @@ from tuan.web.views import YEAR, Viewer, look, redirect, remember_locale, render
 router = APIRouter(include_in_schema=False)
 
 NOTIFICATIONS_SHOWN = 100
+SHARE_CODE = re.compile(r"[A-Za-z0-9_\-]{8,32}")  # a team's share-link code
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -385,6 +392,37 @@ async def product_page(request: Request, product_id: int) -> Response:
         team_id=_positive(params.get("team")),
         team_code=(params.get("code") or "")[:32],
     )
+
+
+@router.get("/teams/{team_id:int}")
+async def team_page(request: Request, team_id: int) -> Response:
+    """A team purchase's own page, the one its share link opens (``?code=`` for a private team).
+
+    Only people who may see the team get it: a private team's members and holders of its code
+    (anyone, for a public team). Everyone else, and a wrong code, gets the same "no such team"
+    page: it does not say whether the team exists."""
+    viewer = await look(request)
+    if viewer.user is None:  # the code must survive the log-in, or the link leads nowhere
+        return redirect(viewer, f"/login?next={quote(str(request.url.path) + _query(request))}")
+    code = request.query_params.get("code") or None
+    try:
+        if code is not None and not SHARE_CODE.fullmatch(code):
+            raise TeamNotFound()
+        async with viewer.container.db.read_sessions() as session:
+            team = await queries.team_page(session, team_id, team_viewer(session, viewer), code)
+    except TeamNotFound as exc:
+        return render(viewer, "error.html", status=404, message=_problem(viewer, exc))
+    return render(viewer, "team.html", team_id=team.id, team_code=code or "")
+
+
+def _query(request: Request) -> str:
+    return f"?{request.url.query}" if request.url.query else ""
+
+
+def team_viewer(session: AsyncSession, viewer: Viewer) -> queries.TeamViewer:
+    assert viewer.user is not None
+    user_id, now = viewer.user.id, viewer.container.clock.now()
+    return queries.TeamViewer(user_id, now, purchases_seen_by(session, user_id))
 
 
 @router.get("/cart")

@@ -5,7 +5,10 @@ Authenticate with ``Authorization: Bearer <token>`` or with the first frame
 this site may leave the token out of its hello and be known by its session cookie. Given
 positions, the server first sends everything after them (each change once, oldest first), then
 ``{"type": "ready", "positions": {...}}``, then live frames. Client frames: ``hello``, ``send``,
-``typing``, ``read``, ``ping``. A malformed frame gets ``{"type": "error", ...}`` and the
+``typing``, ``read``, ``ping``, ``watch_team`` (``{"type": "watch_team", "team_id": N, "code":
+"..."}``: a team the caller may see — public, theirs, or with its share-link code — answered
+``{"type": "watching", "team_id": N}``; then ``{"type": "team", "team_id": N}`` whenever it moves,
+to be read again over HTTP). A malformed frame gets ``{"type": "error", ...}`` and the
 connection stays open. A client that falls too far behind gets ``{"type": "resync"}`` and is
 disconnected (code 4008); it reconnects with its positions and loses nothing.
 """
@@ -25,8 +28,10 @@ from tuan.bootstrap import Container
 from tuan.chat import queries, service
 from tuan.chat.posting import PostRequest
 from tuan.core.errors import TuanError
+from tuan.groupbuy.queries import team_page
 from tuan.http.errors import reader_locale
 from tuan.http.realtime import PROTOCOL_KEY
+from tuan.http.routes.teams import CODE_PATTERN, viewer
 from tuan.http.schemas import Id, Input, Position
 from tuan.http.throttle import message_refusal
 from tuan.realtime import topics
@@ -76,13 +81,19 @@ class Read(Frame):
     seq: Position
 
 
+class WatchTeam(Frame):
+    type: Literal["watch_team"]
+    team_id: Id
+    code: str | None = Field(default=None, min_length=8, max_length=32, pattern=CODE_PATTERN)
+
+
 class Ping(Frame):
     type: Literal["ping"]
     ref: str | None = Field(default=None, max_length=64)
 
 
 ClientFrame = TypeAdapter(
-    Annotated[Hello | Send | Typing | Read | Ping, Field(discriminator="type")]
+    Annotated[Hello | Send | Typing | Read | Ping | WatchTeam, Field(discriminator="type")]
 )
 
 
@@ -117,6 +128,7 @@ class Session:
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.tasks: set[asyncio.Task[None]] = set()
         self.last_typing: dict[int, float] = {}
+        self.finished = False
 
     async def _close(self, code: int) -> None:
         await self.websocket.close(code)
@@ -173,6 +185,8 @@ class Session:
             self._spawn(self._read(frame))
         elif isinstance(frame, Typing):
             self._typing(frame)
+        elif isinstance(frame, WatchTeam):
+            self._spawn(self._watch_team(frame))
         elif isinstance(frame, Ping):
             self.reply({"type": "pong", "ref": frame.ref})
         else:
@@ -227,6 +241,23 @@ class Session:
         except TuanError as exc:
             self.error(exc.code, refusal_message(self.locale, exc))
 
+    async def _watch_team(self, frame: WatchTeam) -> None:
+        """Follow a team the caller may see (the same check as reading it over HTTP)."""
+        container, user_id = self.container, self.connection.user_id
+        try:
+            async with container.db.read_sessions() as reader:
+                looking = viewer(reader, user_id, container)
+                await team_page(reader, frame.team_id, looking, frame.code)
+        except TuanError as exc:
+            self.error(exc.code, refusal_message(self.locale, exc), ref=f"team:{frame.team_id}")
+            return
+        if self.finished:  # the socket closed while the team was read: nothing to follow
+            return
+        if not container.hub.watch_team(self.connection, frame.team_id):
+            self.error("TOO_MANY_TEAMS", render(self.locale, "err.TOO_MANY_TEAMS"))
+            return
+        self.reply({"type": "watching", "team_id": frame.team_id})
+
     def _typing(self, frame: Typing) -> None:
         cid = frame.conversation_id
         if cid not in self.connection.positions:
@@ -245,6 +276,7 @@ class Session:
         )
 
     async def finish(self) -> None:
+        self.finished = True
         self.container.hub.unregister(self.connection)
         for task in list(self.tasks):
             task.cancel()

@@ -4,13 +4,16 @@
 import { formatMoney, locale, me, t } from "./boot.js";
 import { api } from "./api.js";
 import { countdown, h, thumb } from "./dom.js";
+import { teamCardMessage, teamPreview } from "./team_card.js";
 
 export const CARD_KINDS = new Set(["product_card", "purchase_report", "review_card", "purchase_digest", "recommendation_ask"]);
+CARD_KINDS.add("team_card"); // team_card.js
 
 // A short line for the chat list.
 export function cardPreview(message) {
   const data = message.payload ?? {};
   if (message.kind === "product_card") return t("js.card_preview", { product: data.product_name ?? "" });
+  if (message.kind === "team_card") return teamPreview(message);
   if (message.kind === "purchase_report") return t("js.bought_preview", { product: data.product_name ?? "" });
   if (message.kind === "review_card") return t("js.review_preview", { stars: data.stars ?? "", product: data.product_name ?? "" });
   if (message.kind === "purchase_digest") return t("js.digest", { count: (data.reports ?? []).length });
@@ -140,7 +143,7 @@ function commentsToggle(base, count) {
 }
 
 // Likes and comments of a card or a report: the buttons for what the server allows the viewer.
-function socialActions(base, counts, allowed, ...more) {
+export function socialActions(base, counts, allowed, ...more) {
   const [toggle, panel] = allowed.includes("comment") ? commentsToggle(base, counts.comments) : [null, null];
   const like = allowed.includes("like") ? likeButton(`${base}/like`, counts) : null;
   return [h("div", { class: "card-actions" }, like, toggle, ...more), panel].filter(Boolean);
@@ -438,6 +441,7 @@ export function askMessage(message) {
 export function cardBody(message, nameOf) {
   switch (message.kind) {
     case "product_card": return productCardMessage(message);
+    case "team_card": return teamCardMessage(message);
     case "purchase_report": return reportMessage(message, nameOf);
     case "review_card": return reviewMessage(message);
     case "purchase_digest": return digestMessage(message);

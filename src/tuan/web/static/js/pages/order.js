@@ -4,6 +4,7 @@
 import { formatMoney, formatTime, t } from "../boot.js";
 import { api } from "../api.js";
 import { countdown, formError, h, showStatus, timeElement } from "../dom.js";
+import { showTeamOfOrder } from "../team_invite.js";
 
 const orderId = Number(document.getElementById("order").dataset.orderId);
 const status = document.getElementById("order-status");
@@ -78,6 +79,7 @@ function render() {
       t(`js.team_status_${team.status}`),
       team.deadline_at && team.status === "open" ? t("js.team_deadline", { when: formatTime(team.deadline_at) }) : "",
     ].filter(Boolean).join(" · ");
+    if (order.role === "buyer") showTeamOfOrder(team);
   }
 
   const paying = order.allowed_actions.includes("pay");
@@ -89,7 +91,8 @@ function render() {
   document.getElementById("order-actions").replaceChildren(...actions());
   renderSocial();
   document.getElementById("order-history").replaceChildren(...order.history.map((step) => h("li", {},
-    t(`js.status_${step.to_status}`), " · ", timeElement(step.at, formatTime(step.at)))));
+    step.step === step.to_status ? t(`js.status_${step.to_status}`) : t(`js.history_${step.step}`),
+    " · ", timeElement(step.at, formatTime(step.at)))));
 }
 
 // --- telling the group and reviewing: the buyer's own acts, after paying and after delivery ---

@@ -75,7 +75,7 @@ function teamRow(team) {
   if (team.seconds_left !== null) teamTimers.push(countdown(clock, team.seconds_left, loadTeams));
   // Join only where the server allows it (team.allowed_actions): a place left, before the deadline.
   const action = team.you_are_member
-    ? h("span", { class: "ok" }, t("js.in_this_team"))
+    ? h("a", { class: "ok", href: `/teams/${team.id}${team.code ? `?code=${encodeURIComponent(team.code)}` : ""}` }, t("js.in_this_team"))
     : team.allowed_actions.includes("join")
       ? h("button", { type: "button", onclick: () => joinTeam(team) }, t("js.join_team", { price: formatMoney(team.team_price, team.currency) }))
       : h("span", { class: "hint" }, t(`js.team_status_${team.status}`));
