@@ -229,16 +229,25 @@ async def my_conversations(
         .group_by(Message.conversation_id)
         .subquery()
     )
+    # The newest message this member can see, by seq. (Not the one at ``last_seq``: that is
+    # the conversation's last *position*, which an edit, a deletion or a reaction also takes.)
+    newest = aliased(Message)
+    newest_seq = (
+        select(func.max(newest.seq))
+        .where(
+            newest.conversation_id == Member.conversation_id,
+            newest.seq > Member.visible_from_seq,
+        )
+        .correlate(Member)
+        .scalar_subquery()
+    )
     last = aliased(Message)
     rows = (
         await session.execute(
             select(Member, Conversation, func.coalesce(unread.c.unread, 0), last)
             .join(Conversation, Conversation.id == Member.conversation_id)
             .outerjoin(unread, unread.c.conversation_id == Conversation.id)
-            .outerjoin(
-                last,
-                and_(last.conversation_id == Conversation.id, last.seq == Conversation.last_seq),
-            )
+            .outerjoin(last, and_(last.conversation_id == Conversation.id, last.seq == newest_seq))
             .where(Member.user_id == user_id)
         )
     ).all()
@@ -267,7 +276,6 @@ def _summary(
         avatar = avatar_url(partner.avatar_key) if partner else None
     else:  # named by its group
         title, avatar = conversation.title or "?", None
-    seen = last_message is not None and last_message.seq > member.visible_from_seq
     return ConversationSummary(
         id=conversation.id,
         kind=conversation.kind,
@@ -282,8 +290,9 @@ def _summary(
         muted=member.muted_until is not None and member.muted_until > now,
         muted_until=member.muted_until,
         closed=conversation.closed_at is not None,
-        last_message=stream.render(last_message, {}) if last_message and seen else None,
-        updated_at=last_message.created_at if last_message else conversation.created_at,
+        last_message=stream.render(last_message, {}) if last_message else None,
+        # When the newest message I can see was written; else when I joined.
+        updated_at=last_message.created_at if last_message else member.joined_at,
     )
 
 
