@@ -310,6 +310,28 @@ async def _direct_partners(
     return {row.conversation_id: row for row in rows}
 
 
+async def conversation_titles(
+    session: AsyncSession, viewer_id: int, conversation_ids: Collection[int]
+) -> dict[int, str]:
+    """What ``viewer_id``'s chat list calls each conversation: a group by its name, a direct
+    chat by the other person's."""
+    if not conversation_ids:
+        return {}
+    rows = list(
+        await session.execute(
+            select(Conversation.id, Conversation.kind, Conversation.title).where(
+                Conversation.id.in_(set(conversation_ids))
+            )
+        )
+    )
+    directs = [cid for cid, kind, _ in rows if kind == "direct"]
+    partners = await _direct_partners(session, viewer_id, directs)
+    titles = {cid: title or "?" for cid, kind, title in rows if kind != "direct"}
+    for cid in directs:
+        titles[cid] = partners[cid].display_name if cid in partners else "?"
+    return titles
+
+
 async def conversation_ids_of(session: AsyncSession, user_id: int) -> list[int]:
     return list(
         await session.scalars(select(Member.conversation_id).where(Member.user_id == user_id))
@@ -438,15 +460,12 @@ async def members_among(
     )
 
 
-async def message_payload(
-    session: AsyncSession, conversation_id: int, seq: int
-) -> dict[str, Any] | None:
-    """The payload of one message (a server-made one the caller is about to rewrite)."""
-    return await session.scalar(
-        select(Message.payload).where(
-            Message.conversation_id == conversation_id, Message.seq == seq
-        )
+async def message_view(session: AsyncSession, conversation_id: int, seq: int) -> MessageView | None:
+    """One message as clients see it (a report the caller posted, to say what it said)."""
+    message = await session.scalar(
+        select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
     )
+    return stream.render(message, {}) if message is not None else None
 
 
 # --- for proof/asks/foryou ---
