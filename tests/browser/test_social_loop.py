@@ -168,7 +168,11 @@ async def test_a_review_written_on_the_order_page_shows_its_markup_as_text(site:
     )
     await site.shoot(page, "write-review")
     await review.get_by_role("button", name="发布评价").click()
-    await expect(page.locator("#review-done")).to_contain_text("评价已发布")
+    # What was posted, and where: the chat's name, a link to it (no raw ",http://…").
+    await expect(page.locator("#review-done")).to_have_text("评价已发布。 发在「同事群」。")
+    await expect(page.locator("#review-done").get_by_role("link")).to_have_attribute(
+        "href", f"/chats/{cid}"
+    )
     # Back on the order later, the page knows: no second review offered.
     await page.reload()
     await expect(page.locator("#review-done")).to_contain_text("评价已发布")

@@ -184,10 +184,13 @@ async def post_server_message(
     text: str,
     payload: dict[str, Any],
     mentions: Sequence[int] = (),
+    ping: str | None = "",
 ) -> MessageView:
     """Append a server-made message (a card, a report) from ``sender_id`` (None: from Tuan
     itself, into a conversation the caller has checked); mentioned members who are awake are
-    told."""
+    told. ``ping`` is what their notification says the message is (a kind; by default the
+    message's own), or None to mention them without a notification (a busy group's
+    wordless reports after the first)."""
     if sender_id is not None:
         await sender_in(uow, conversation_id, sender_id)
     awake: list[int] = []
@@ -204,7 +207,8 @@ async def post_server_message(
         awake = [
             uid
             for uid in mentions
-            if found[uid].muted_until is None or found[uid].muted_until <= uow.now  # type: ignore[operator]
+            if ping is not None
+            and (found[uid].muted_until is None or found[uid].muted_until <= uow.now)  # type: ignore[operator]
         ]
     (row,) = await stream.append(
         uow.session,
@@ -229,7 +233,7 @@ async def post_server_message(
         actor_id=sender_id,
         conversation_id=conversation_id,
         message_seq=row["seq"],
-        data={"text": text[:140], "message_kind": kind},
+        data={"text": text[:140], "message_kind": ping or kind},
     )
     return view
 

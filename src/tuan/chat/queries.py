@@ -229,16 +229,25 @@ async def my_conversations(
         .group_by(Message.conversation_id)
         .subquery()
     )
+    # The newest message this member can see, by seq. (Not the one at ``last_seq``: that is
+    # the conversation's last *position*, which an edit, a deletion or a reaction also takes.)
+    newest = aliased(Message)
+    newest_seq = (
+        select(func.max(newest.seq))
+        .where(
+            newest.conversation_id == Member.conversation_id,
+            newest.seq > Member.visible_from_seq,
+        )
+        .correlate(Member)
+        .scalar_subquery()
+    )
     last = aliased(Message)
     rows = (
         await session.execute(
             select(Member, Conversation, func.coalesce(unread.c.unread, 0), last)
             .join(Conversation, Conversation.id == Member.conversation_id)
             .outerjoin(unread, unread.c.conversation_id == Conversation.id)
-            .outerjoin(
-                last,
-                and_(last.conversation_id == Conversation.id, last.seq == Conversation.last_seq),
-            )
+            .outerjoin(last, and_(last.conversation_id == Conversation.id, last.seq == newest_seq))
             .where(Member.user_id == user_id)
         )
     ).all()
@@ -267,7 +276,6 @@ def _summary(
         avatar = avatar_url(partner.avatar_key) if partner else None
     else:  # named by its group
         title, avatar = conversation.title or "?", None
-    seen = last_message is not None and last_message.seq > member.visible_from_seq
     return ConversationSummary(
         id=conversation.id,
         kind=conversation.kind,
@@ -282,8 +290,9 @@ def _summary(
         muted=member.muted_until is not None and member.muted_until > now,
         muted_until=member.muted_until,
         closed=conversation.closed_at is not None,
-        last_message=stream.render(last_message, {}) if last_message and seen else None,
-        updated_at=last_message.created_at if last_message else conversation.created_at,
+        last_message=stream.render(last_message, {}) if last_message else None,
+        # When the newest message I can see was written; else when I joined.
+        updated_at=last_message.created_at if last_message else member.joined_at,
     )
 
 
@@ -299,6 +308,28 @@ async def _direct_partners(
         .where(Member.conversation_id.in_(conversation_ids), Member.user_id != user_id)
     )
     return {row.conversation_id: row for row in rows}
+
+
+async def conversation_titles(
+    session: AsyncSession, viewer_id: int, conversation_ids: Collection[int]
+) -> dict[int, str]:
+    """What ``viewer_id``'s chat list calls each conversation: a group by its name, a direct
+    chat by the other person's."""
+    if not conversation_ids:
+        return {}
+    rows = list(
+        await session.execute(
+            select(Conversation.id, Conversation.kind, Conversation.title).where(
+                Conversation.id.in_(set(conversation_ids))
+            )
+        )
+    )
+    directs = [cid for cid, kind, _ in rows if kind == "direct"]
+    partners = await _direct_partners(session, viewer_id, directs)
+    titles = {cid: title or "?" for cid, kind, title in rows if kind != "direct"}
+    for cid in directs:
+        titles[cid] = partners[cid].display_name if cid in partners else "?"
+    return titles
 
 
 async def conversation_ids_of(session: AsyncSession, user_id: int) -> list[int]:
@@ -429,15 +460,12 @@ async def members_among(
     )
 
 
-async def message_payload(
-    session: AsyncSession, conversation_id: int, seq: int
-) -> dict[str, Any] | None:
-    """The payload of one message (a server-made one the caller is about to rewrite)."""
-    return await session.scalar(
-        select(Message.payload).where(
-            Message.conversation_id == conversation_id, Message.seq == seq
-        )
+async def message_view(session: AsyncSession, conversation_id: int, seq: int) -> MessageView | None:
+    """One message as clients see it (a report the caller posted, to say what it said)."""
+    message = await session.scalar(
+        select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
     )
+    return stream.render(message, {}) if message is not None else None
 
 
 # --- for proof/asks/foryou ---

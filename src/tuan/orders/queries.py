@@ -7,6 +7,7 @@ the sharer's commission from the domains that own them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -420,6 +421,16 @@ async def order_facts(session: AsyncSession, order_id: int) -> OrderFacts | None
     return OrderFacts(
         order.id, order.buyer_id, order.shop_id, order.status, order.share_id, order.sharer_id
     )
+
+
+async def sharers_of(session: AsyncSession, order_ids: Collection[int]) -> dict[int, int | None]:
+    """order id → the sharer whose share the order came from (None: not from a share)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        select(Order.id, Order.sharer_id).where(Order.id.in_(set(order_ids)))
+    )
+    return {order_id: sharer_id for order_id, sharer_id in rows}
 
 
 async def products_in_order(session: AsyncSession, order_id: int) -> list[int]:

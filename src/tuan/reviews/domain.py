@@ -17,9 +17,20 @@ REPORTABLE = ("paid", "shipped", "delivered", "completed")
 REVIEWABLE = ("delivered", "completed")
 NEGATIVE_STARS = 2
 UNCATEGORISED = "general"
-# A group that already had this many "bought it" reports in the window gets a digest instead.
+# A group that already had this many "bought it" reports in the window is busy: there a
+# wordless report pings its sharer once per window (a digest ping), not once per order.
 DIGEST_AFTER = 3
 DIGEST_WINDOW = timedelta(hours=1)
+
+
+def report_ping(*, has_words: bool, busy: bool, sharer_pinged: bool) -> str | None:
+    """What the sharer's notification of a "bought it" says (a message kind), or None for no
+    notification (the report still mentions them). The buyer's words always reach the sharer;
+    in a busy group the first wordless report of the window tells them more people bought
+    (ADR 0010), later wordless ones add no ping."""
+    if has_words or not busy:
+        return BOUGHT_KIND
+    return None if sharer_pinged else DIGEST_KIND
 
 
 # What a buyer may do about their order (the order page shows these, and only these).

@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tuan.accounts.queries import display_names
 from tuan.catalog.errors import ProductNotFound
 from tuan.catalog.queries import product_facts
-from tuan.chat.queries import member_role, members_among
+from tuan.chat.queries import conversation_titles, member_role, members_among, message_view
 from tuan.core.media import media_url
 from tuan.groups.errors import GroupNotFound
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
 from tuan.orders.queries import order_facts, products_in_order
 from tuan.privacy.queries import visible_owners_by_kind
+from tuan.realtime.topics import MessageView
 from tuan.reviews import domain
 from tuan.reviews.domain import Rating
 from tuan.reviews.models import PurchaseReport, Review
@@ -154,11 +155,48 @@ async def ratings(
 
 
 @dataclass(frozen=True)
+class Mentioned:
+    user_id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PostedReport:
+    """What a "bought it" said and where: the chat (named as the buyer's chat list names it),
+    the message (its place, words, the people it mentions) and when."""
+
+    conversation_id: int
+    conversation_title: str
+    message_seq: int
+    text: str
+    mentions: list[Mentioned]
+    posted_at: datetime
+
+
+async def posted_report(
+    session: AsyncSession, viewer_id: int, message: MessageView
+) -> PostedReport:
+    """``message`` (a report ``viewer_id`` posted) as :class:`PostedReport`."""
+    cid = int(message["conversation_id"])
+    titles = await conversation_titles(session, viewer_id, [cid])
+    names = await display_names(session, message["mentions"])
+    return PostedReport(
+        conversation_id=cid,
+        conversation_title=titles.get(cid, "?"),
+        message_seq=int(message["seq"]),
+        text=message["text"],
+        mentions=[Mentioned(uid, names.get(uid, "?")) for uid in message["mentions"]],
+        posted_at=datetime.fromisoformat(message["created_at"]),
+    )
+
+
+@dataclass(frozen=True)
 class PostedReview:
     review_id: int
     product_id: int
     stars: int
     conversation_id: int | None
+    conversation_title: str | None
 
 
 @dataclass(frozen=True)
@@ -167,6 +205,7 @@ class OrderReports:
     what they may say next."""
 
     bought_it_conversation_id: int | None
+    bought_it: PostedReport | None
     reviews: list[PostedReview]
     allowed_actions: list[str]
     products_to_review: list[int]
@@ -177,17 +216,29 @@ async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> Ord
     order = await order_facts(session, order_id)
     if order is None or order.buyer_id != buyer_id:
         raise OrderNotFound()
-    told = await session.scalar(
-        select(PurchaseReport.conversation_id)
+    report = await session.scalar(
+        select(PurchaseReport)
         .where(PurchaseReport.order_id == order_id, PurchaseReport.kind == "bought")
         .order_by(PurchaseReport.id)
         .limit(1)
     )
+    told = report.conversation_id if report is not None else None
+    message = (
+        await message_view(session, report.conversation_id, report.message_seq)
+        if report is not None
+        else None
+    )
+    found = list(
+        await session.scalars(select(Review).where(Review.order_id == order_id).order_by(Review.id))
+    )
+    titles = await conversation_titles(
+        session, buyer_id, {r.conversation_id for r in found if r.conversation_id}
+    )
     reviews = [
-        PostedReview(r.id, r.product_id, r.stars, r.conversation_id)
-        for r in await session.scalars(
-            select(Review).where(Review.order_id == order_id).order_by(Review.id)
+        PostedReview(
+            r.id, r.product_id, r.stars, r.conversation_id, titles.get(r.conversation_id or 0)
         )
+        for r in found
     ]
     share = await share_record(session, order.share_id) if order.share_id else None
     reviewed = {r.product_id for r in reviews}
@@ -200,6 +251,7 @@ async def my_reports(session: AsyncSession, order_id: int, buyer_id: int) -> Ord
     )
     return OrderReports(
         bought_it_conversation_id=told,
+        bought_it=await posted_report(session, buyer_id, message) if message else None,
         reviews=reviews,
         allowed_actions=actions,
         products_to_review=unreviewed if domain.REVIEW in actions else [],

@@ -9,26 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tuan.catalog.queries import ProductFacts, product_facts
 from tuan.chat import queries as chat
-from tuan.chat.commands import (
-    check_words,
-    post_server_message,
-    register_server_kinds,
-    rewrite_server_message,
-)
+from tuan.chat.commands import check_words, post_server_message, register_server_kinds
 from tuan.core.errors import TuanError
 from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
-from tuan.orders.queries import OrderFacts, order_facts, products_in_order
-from tuan.realtime.topics import MessageView
+from tuan.orders.queries import OrderFacts, order_facts, products_in_order, sharers_of
 from tuan.reviews import domain
 from tuan.reviews.errors import (
     AlreadyReported,
@@ -41,6 +34,7 @@ from tuan.reviews.errors import (
 )
 from tuan.reviews.events import PurchaseReported, ReviewPosted
 from tuan.reviews.models import PurchaseReport, Review
+from tuan.reviews.queries import PostedReport, posted_report
 from tuan.shares.queries import ShareRecord, share_record
 
 register_server_kinds(domain.BOUGHT_KIND, domain.REVIEW_KIND, domain.DIGEST_KIND)
@@ -51,6 +45,7 @@ class Reported:
     report_id: int
     conversation_id: int
     message_seq: int
+    posted: PostedReport  # what the message says, and the chat's name
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,8 @@ async def _share_of(uow: UnitOfWork, order: OrderFacts) -> ShareRecord | None:
 async def report_bought(
     uow: UnitOfWork, *, order_id: int, buyer_id: int, text: str = ""
 ) -> Reported:
-    """After paying: "bought it" into the conversation the share came from, @ the sharer.
+    """After paying: "bought it" into the conversation the share came from, @ the sharer, as a
+    new message from the buyer with their words (ADR 0010).
 
     Without words of the buyer's the message has no text: its kind says what it is."""
     words = check_words(text)
@@ -117,42 +113,58 @@ async def report_bought(
         created_at=uow.now,
     )
     await _add_once(uow, report, AlreadyReported())
-    mentions = [share.sharer_id] if share.sharer_id != buyer_id else []
-    payload = {
-        "report_id": report.id,
-        "share_id": share.id,
-        "product_id": product.id,
-        "product_name": product.name,
-        "sharer_id": share.sharer_id,
-    }
-    busy = await _recent_reports(uow, share.conversation_id, report.id)
-    if (
-        len(busy) >= domain.DIGEST_AFTER
-        and await live_group_name(uow.session, share.conversation_id) is not None
-    ):
-        report.in_digest = True
-        view = await _into_digest(uow, share.conversation_id, busy, payload, mentions)
-    else:
-        view = await post_server_message(
-            uow,
-            conversation_id=share.conversation_id,
-            sender_id=buyer_id,
-            kind=domain.BOUGHT_KIND,
-            text=words,
-            payload=payload,
-            mentions=mentions,
-        )
+    sharer_id = share.sharer_id if share.sharer_id != buyer_id else None
+    view = await post_server_message(
+        uow,
+        conversation_id=share.conversation_id,
+        sender_id=buyer_id,
+        kind=domain.BOUGHT_KIND,
+        text=words,
+        payload={
+            "report_id": report.id,
+            "share_id": share.id,
+            "product_id": product.id,
+            "product_name": product.name,
+            "sharer_id": share.sharer_id,
+        },
+        mentions=[sharer_id] if sharer_id else [],
+        ping=await _ping(uow, report, sharer_id, has_words=bool(words)),
+    )
     report.message_seq = int(view["seq"])
     uow.emit(
         PurchaseReported(
             report_id=report.id,
             order_id=order.id,
             buyer_id=buyer_id,
-            sharer_id=share.sharer_id if share.sharer_id != buyer_id else None,
+            sharer_id=sharer_id,
             conversation_id=share.conversation_id,
         )
     )
-    return Reported(report.id, share.conversation_id, report.message_seq)
+    posted = await posted_report(uow.session, buyer_id, view)
+    return Reported(report.id, share.conversation_id, report.message_seq, posted)
+
+
+async def _ping(
+    uow: UnitOfWork, report: PurchaseReport, sharer_id: int | None, *, has_words: bool
+) -> str | None:
+    """What the sharer's notification of ``report`` says, if they get one: in a busy group a
+    wordless report is part of the sharer's digest (``in_digest``), which pings them once per
+    window."""
+    if sharer_id is None:
+        return None
+    recent = await _recent_reports(uow, report.conversation_id, report.id)
+    busy = (
+        len(recent) >= domain.DIGEST_AFTER
+        and await live_group_name(uow.session, report.conversation_id) is not None
+    )
+    report.in_digest = busy and not has_words
+    folded = [r.order_id for r in recent if r.in_digest]
+    sharers = await sharers_of(uow.session, folded)
+    return domain.report_ping(
+        has_words=has_words,
+        busy=busy,
+        sharer_pinged=any(sharers.get(oid) == sharer_id for oid in folded),
+    )
 
 
 async def _recent_reports(
@@ -170,38 +182,6 @@ async def _recent_reports(
             )
             .order_by(PurchaseReport.id)
         )
-    )
-
-
-async def _into_digest(
-    uow: UnitOfWork,
-    conversation_id: int,
-    recent: list[PurchaseReport],
-    item: dict[str, Any],
-    mentions: list[int],
-) -> MessageView:
-    """A busy group gets one digest message that grows, instead of a message and a ping per
-    order: the first report past the threshold starts it (one ping to its sharer), later ones in
-    the window join it silently. The payload is all it says (the reports in it)."""
-    digest = next((r for r in reversed(recent) if r.in_digest), None)
-    if digest is None:
-        return await post_server_message(
-            uow,
-            conversation_id=conversation_id,
-            sender_id=None,
-            kind=domain.DIGEST_KIND,
-            text="",
-            payload={"reports": [item]},
-            mentions=mentions,
-        )
-    found = await chat.message_payload(uow.session, conversation_id, digest.message_seq)
-    reports = [*list((found or {}).get("reports", [])), item]
-    return await rewrite_server_message(
-        uow,
-        conversation_id=conversation_id,
-        seq=digest.message_seq,
-        text="",
-        payload={"reports": reports},
     )
 
 

@@ -7,9 +7,7 @@ import httpx
 
 from tests.e2e.commerce.kit import buy, checkout, list_product, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, messages, review, share_card
-from tests.e2e.test_web_session import web_log_in
 from tests.factories import join_open_group, people
-from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
 
 
@@ -75,6 +73,7 @@ async def test_only_the_buyer_of_a_delivered_order_reviews_it_once(
     fresh = await client.get(f"/api/v1/orders/{paid['id']}/my-reports", headers=ben.headers)
     assert fresh.json() == {
         "bought_it_conversation_id": None,
+        "bought_it": None,
         "reviews": [],
         "allowed_actions": ["report_bought"],  # paid, from a card in a chat: not yet reviewable
         "products_to_review": [],
@@ -181,47 +180,6 @@ async def test_sharing_refusals_are_clear_and_leave_nothing_behind(
     assert [m for m in await messages(client, mei, group) if m["kind"] == "product_card"] == []
     ok = await share_card(client, mei, group, item["id"], text="中文 ✓ emoji 🥜")
     assert ok.status_code == 201 and ok.json()["text"] == "中文 ✓ emoji 🥜"
-
-
-async def test_a_busy_group_gets_a_digest_instead_of_a_ping_per_order(
-    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
-) -> None:
-    owner = await merchant(client, container, "shopkeeper")
-    shop = await open_shop(client, owner, commission_rate_bp=500)
-    item = await list_product(
-        client, owner, shop["id"], skus=[{"label": "one", "price": 500, "stock": 50}]
-    )
-    mei, *buyers = await people(client, "mei", "buyer1", "buyer2", "buyer3", "buyer4", "buyer5")
-    group = await join_open_group(client, mei, *buyers)
-    card = (await share_card(client, mei, group, item["id"])).json()
-    for buyer in buyers:
-        order = await buy(client, buyer, item["skus"][0]["id"], share_id=card["share_id"])
-        said = await client.post(f"/api/v1/orders/{order['id']}/bought-it", headers=buyer.headers)
-        assert said.status_code == 201, said.text
-    in_chat = await messages(client, mei, group)
-    singles = [m for m in in_chat if m["kind"] == "purchase_report"]
-    digests = [m for m in in_chat if m["kind"] == "purchase_digest"]
-    assert len(singles) == 3 and len(digests) == 1
-    assert len(digests[0]["payload"]["reports"]) == 2
-    assert digests[0]["text"] == ""  # the reports in it are what it says
-    pings = (await client.get("/api/v1/notifications", headers=mei.headers)).json()
-    mentions = [n for n in pings["notifications"] if n["kind"] == "mention"]
-    assert len(mentions) == 4  # three reports, then one for the digest, not one per order
-    # Their words are the catalogue's, in Mei's language: the notification names the kind.
-    kinds = sorted(n["data"]["message_kind"] for n in mentions)
-    assert kinds == ["purchase_digest", *["purchase_report"] * 3]
-    assert all(n["data"]["text"] == "" for n in mentions)
-    await web_log_in(client, "mei")
-    page = (await client.get("/notifications", headers={"Accept-Language": "zh-CN"})).text
-    assert page.count("<q>🛍 通过你的分享买到了</q>") == 3
-    assert page.count("<q>又有人通过这个聊天里的分享买了</q>") == 1
-    client.cookies.clear()
-
-    clock.advance(hours=2)  # a quiet hour later, reports stand on their own again
-    late = await buy(client, buyers[0], item["skus"][0]["id"], share_id=card["share_id"])
-    await client.post(f"/api/v1/orders/{late['id']}/bought-it", headers=buyers[0].headers)
-    kinds = [m["kind"] for m in await messages(client, mei, group)]
-    assert kinds.count("purchase_report") == 4 and kinds.count("purchase_digest") == 1
 
 
 async def test_a_card_taken_down_by_an_admin_can_no_longer_be_seen_or_forwarded(

@@ -150,3 +150,14 @@ def test_a_buyer_reports_once_paid_and_reviews_once_delivered() -> None:
     assert actions("completed", told=True, in_chat=False) == ["review"]
     assert actions("delivered", told=True, left=0) == []
     assert actions("refunded") == actions("cancelled") == []
+
+
+def test_words_always_ping_the_sharer_and_a_busy_hour_digests_the_wordless_reports() -> None:
+    def ping(*, words: bool, busy: bool, pinged: bool = False) -> str | None:
+        return reviews.report_ping(has_words=words, busy=busy, sharer_pinged=pinged)
+
+    assert ping(words=False, busy=False) == ping(words=False, busy=False, pinged=True)
+    assert ping(words=False, busy=False) == reviews.BOUGHT_KIND
+    assert ping(words=True, busy=True, pinged=True) == reviews.BOUGHT_KIND
+    assert ping(words=False, busy=True) == reviews.DIGEST_KIND  # the first of the busy hour
+    assert ping(words=False, busy=True, pinged=True) is None  # later ones: no ping

@@ -15,7 +15,7 @@ from tuan.http.errors import error_responses
 from tuan.http.schemas import MAX_ID, IdPath, Input, Photos
 from tuan.reviews import queries, service
 from tuan.reviews.domain import Rating
-from tuan.reviews.queries import GroupRating, PostedReview, ReviewView
+from tuan.reviews.queries import GroupRating, PostedReport, PostedReview, ReviewView
 from tuan.reviews.service import Reported, Reviewed
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
@@ -62,7 +62,8 @@ class RatingsOut(BaseModel):
 async def bought_it(
     order_id: IdPath, user: CurrentUser, container: ContainerDep, body: BoughtIn | None = None
 ) -> Reported:
-    """Tell the conversation the share came from that you bought it (mentions the sharer)."""
+    """Tell the conversation the share came from that you bought it: a new message from you,
+    with your words, mentioning the sharer. ``posted`` says what it says and where."""
     return await container.run(
         service.report_bought, order_id=order_id, buyer_id=user.id, text=body.text if body else ""
     )
@@ -89,6 +90,9 @@ class OrderReportsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     bought_it_conversation_id: int | None = Field(
         description='Where "bought it" was posted; null if not yet'
+    )
+    bought_it: PostedReport | None = Field(
+        description='What "bought it" said and where (the chat\'s name); null if not yet'
     )
     reviews: list[PostedReview]
     allowed_actions: list[str] = Field(

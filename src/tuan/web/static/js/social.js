@@ -14,7 +14,7 @@ export function cardPreview(message) {
   const data = message.payload ?? {};
   if (message.kind === "product_card") return t("js.card_preview", { product: data.product_name ?? "" });
   if (message.kind === "team_card") return teamPreview(message);
-  if (message.kind === "purchase_report") return t("js.bought_preview", { product: data.product_name ?? "" });
+  if (message.kind === "purchase_report") return [t("js.bought_preview", { product: data.product_name ?? "" }), message.text].filter(Boolean).join(" ");
   if (message.kind === "review_card") return t("js.review_preview", { stars: data.stars ?? "", product: data.product_name ?? "" });
   if (message.kind === "purchase_digest") return t("js.digest", { count: (data.reports ?? []).length });
   if (message.kind === "recommendation_ask") return t("js.ask_preview", { text: message.text });

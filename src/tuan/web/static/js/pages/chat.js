@@ -7,6 +7,9 @@
 // Retry button (a retry reuses the client_id, so the server never stores it twice).
 // The composer's second action posts its text as a request for a recommendation instead; the
 // request's card then arrives through the socket like any message.
+// The newest message stays in view, above the composer, while the reader is at the bottom (also
+// when a photo or a card's live details arrive late); a reader who scrolled up is left there and
+// told of new messages by a button that takes them down.
 import { formatWhen, me, t } from "../boot.js";
 import { api } from "../api.js";
 import { h, showStatus, thumb, timeElement } from "../dom.js";
@@ -24,6 +27,8 @@ const input = document.getElementById("composer-text");
 const askButton = document.getElementById("composer-ask");
 const typingLine = document.getElementById("typing");
 const loadEarlier = document.getElementById("load-earlier");
+const newMessages = document.getElementById("new-messages");
+const composerError = document.getElementById("composer-error");
 
 const shown = new Map(); // seq → {version, element}
 const pending = new Map(); // client_id → {text, kind, payload, element, timer}
@@ -81,6 +86,43 @@ function place(element, seq) {
   list.insertBefore(element, firstPending);
 }
 
+// --- staying at the bottom ---
+// The page itself scrolls and the composer sticks to the bottom of the screen, so "the bottom" is
+// the end of the page: there the composer sits below the last message instead of over it.
+const NEAR_BOTTOM_PX = 48;
+let atBottom = true; // the reader is at the bottom: keep them there as the chat grows
+let unseen = 0; // messages that arrived while the reader was scrolled up
+
+function distanceFromBottom() {
+  const page = document.scrollingElement;
+  return page.scrollHeight - (page.scrollTop + window.innerHeight);
+}
+
+function scrollToBottom() {
+  atBottom = true;
+  window.scrollTo({ top: document.scrollingElement.scrollHeight, behavior: "instant" });
+  showNewMessages(0);
+}
+
+function showNewMessages(count) {
+  unseen = count;
+  newMessages.hidden = count === 0;
+  newMessages.textContent = t("js.new_messages", { count });
+}
+
+window.addEventListener("scroll", () => {
+  atBottom = distanceFromBottom() <= NEAR_BOTTOM_PX;
+  if (atBottom && unseen) showNewMessages(0);
+}, { passive: true });
+// Photos, live cards and a taller composer change the height after a message is placed; so does
+// a phone's keyboard. At the bottom, stay there.
+new ResizeObserver(() => { if (atBottom) scrollToBottom(); }).observe(root);
+window.addEventListener("resize", () => { if (atBottom) scrollToBottom(); });
+newMessages.addEventListener("click", () => {
+  scrollToBottom();
+  input.focus({ preventScroll: true });
+});
+
 function show(message) {
   const known = shown.get(message.seq);
   if (known && known.version >= message.version) return false; // a replay: already shown
@@ -137,7 +179,7 @@ function sendMessage(kind, text, payload = {}) {
     h("div", { class: "meta" }, t("js.sending")));
   list.append(element);
   pending.set(clientId, { kind, text, payload, element, state: "sending", timer: null });
-  element.scrollIntoView({ block: "end" });
+  scrollToBottom(); // what I send, I see
   trySend(clientId);
 }
 
@@ -168,13 +210,14 @@ const live = new Live({
       await loadMembersOnce();
       if (!names.has(person)) names.set(person, t("js.former_member"));
     }
-    const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+    const added = !shown.has(message.seq);
     if (show(message)) {
       // An answer to a request: the request's card lists it.
       if (message.kind === "product_card" && message.payload?.ask_id) refreshAsk(message.payload.ask_id);
       typists.delete(message.sender_id);
       renderTyping();
-      if (atBottom || message.sender_id === me.id) list.lastElementChild?.scrollIntoView({ block: "end" });
+      if (atBottom || (added && message.sender_id === me.id)) scrollToBottom();
+      else if (added) showNewMessages(unseen + 1);
       markReadSoon();
     }
   },
@@ -226,7 +269,7 @@ async function start() {
     for (const message of page.messages) show(message);
     loadEarlier.hidden = !page.has_more;
     showStatus(status, page.messages.length ? "ready" : "empty", t("js.no_messages_yet"));
-    list.lastElementChild?.scrollIntoView({ block: "end" });
+    scrollToBottom();
     live.follow(cid, page.position);
     live.connect();
     markReadSoon();
@@ -252,6 +295,7 @@ document.getElementById("mute-toggle").addEventListener("click", async () => {
 
 loadEarlier.addEventListener("click", async () => {
   loadEarlier.disabled = true;
+  atBottom = false; // reading back: older messages go above, the view stays where it is
   try {
     const page = await api("GET", `/conversations/${cid}/messages?before=${oldestSeq}&limit=50`);
     for (const message of page.messages) show(message);
@@ -264,12 +308,23 @@ loadEarlier.addEventListener("click", async () => {
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = input.value.trim();
-  if (!text) return;
+  if (!text) {
+    composerSays(t("js.message_empty"));
+    input.focus();
+    return;
+  }
   input.value = "";
+  composerSays(null);
   showStatus(status, "ready");
   sendMessage("text", text);
   input.focus();
 });
+
+// A refusal of what is in the composer, said beside it (null: nothing to say).
+function composerSays(text) {
+  composerError.hidden = !text;
+  composerError.textContent = text ?? "";
+}
 
 // Ask the chat for a recommendation with what is in the composer.
 askButton.addEventListener("click", async () => {
@@ -299,7 +354,10 @@ input.addEventListener("keydown", (event) => {
     composer.requestSubmit();
   }
 });
-input.addEventListener("input", () => live.send({ type: "typing", conversation_id: cid }));
+input.addEventListener("input", () => {
+  if (!composerError.hidden && input.value.trim()) composerSays(null);
+  live.send({ type: "typing", conversation_id: cid });
+});
 
 document.getElementById("composer-image").addEventListener("change", async (event) => {
   const file = event.currentTarget.files[0];

@@ -132,13 +132,14 @@ async function loadMyReports() {
   mine = found;
   if (mine.bought_it_conversation_id) {
     const done = document.getElementById("bought-done");
-    done.replaceChildren(t("js.told_group"), " ", chatLink(mine.bought_it_conversation_id, t("js.open_chat")));
+    done.replaceChildren(t("js.told_group"), " ", ...postedIn(mine.bought_it_conversation_id, mine.bought_it?.conversation_title));
+    if (mine.bought_it) done.append(" ", postedWords(mine.bought_it));
     done.hidden = false;
   }
   if (mine.reviews.length) {
     const last = mine.reviews[mine.reviews.length - 1];
     const line = document.getElementById("review-done");
-    line.replaceChildren(t("js.review_posted"), last.conversation_id ? [" ", chatLink(last.conversation_id, t("js.open_chat"))] : []);
+    line.replaceChildren(t("js.review_posted"), ...(last.conversation_id ? [" ", ...postedIn(last.conversation_id, last.conversation_title)] : []));
     line.hidden = false;
   }
   renderSocial();
@@ -146,6 +147,20 @@ async function loadMyReports() {
 
 function chatLink(conversationId, text) {
   return h("a", { href: `/chats/${conversationId}` }, text);
+}
+
+// "Posted in <the chat's name>", the name a link to the chat (placed where the language puts it).
+function postedIn(conversationId, title) {
+  if (!title) return [chatLink(conversationId, t("js.open_chat"))];
+  const [before, after = ""] = t("js.posted_in_chat").split("{chat}");
+  return [before, chatLink(conversationId, title), after];
+}
+
+// What the message said: the buyer's words (if any) and whom it mentions.
+function postedWords(posted) {
+  return h("span", { class: "posted-words" },
+    posted.text ? h("q", {}, posted.text) : null,
+    ...posted.mentions.flatMap((person) => [" ", h("span", { class: "mention" }, `@${person.display_name}`)]));
 }
 
 boughtForm.addEventListener("submit", async (event) => {
