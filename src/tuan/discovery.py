@@ -32,7 +32,7 @@ def domain_modules(suffix: str) -> Iterator[ModuleType]:
 
 
 def personal_data_declarations() -> list[TableData]:
-    """Every table's personal-data declaration: the kernel's and each domain's (ADR 0012)."""
+    """Every table's personal-data declaration: the kernel's and each domain's (ADR 0011)."""
     from tuan.core import personal_data as kernel
 
     declared: list[TableData] = list(kernel.TABLES)

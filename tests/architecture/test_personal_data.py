@@ -1,5 +1,5 @@
 """Every column that refers to a person, or can hold what someone wrote or uploaded, is declared
-by its domain: how it is exported and how erasing the person treats it (issue 23, ADR 0012).
+by its domain: how it is exported and how erasing the person treats it (issue 23, ADR 0011).
 A domain that adds such a column without declaring it fails here."""
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""What accounts holds about a person: how it is exported and erased (ADR 0012)."""
+"""What accounts holds about a person: how it is exported and erased (ADR 0011)."""
 
 from __future__ import annotations
 
 from tuan.core.personal import CREDENTIAL_HASH, Erase, Personal, TableData
 
 # The person's row goes once everything that points at it has been deleted or moved to the
-# one shared "deleted user" tombstone account (ADR 0012).
+# one shared "deleted user" tombstone account (ADR 0011).
 TABLES = (
     TableData(
         "users",

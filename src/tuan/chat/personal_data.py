@@ -1,4 +1,4 @@
-"""What chat holds about a person: how it is exported and erased (ADR 0012)."""
+"""What chat holds about a person: how it is exported and erased (ADR 0011)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ TABLES = (
         person="sender_id",
         columns={
             # A message the person wrote becomes a "deleted message" in place: the row stays so
-            # every reader's positions stay gap-free (ADR 0012).
+            # every reader's positions stay gap-free (ADR 0011).
             "sender_id": Personal("messages.json", Erase.TOMBSTONE),
             "text": Personal("messages.json", Erase.BLANK),
             "payload": Personal("messages.json", Erase.BLANK),

@@ -1,4 +1,4 @@
-"""What each domain holds about a person, declared next to its tables (issue 23, ADR 0012).
+"""What each domain holds about a person, declared next to its tables (issue 23, ADR 0011).
 
 Every domain with tables has a ``personal_data`` module whose ``TABLES`` declares, for each of
 its tables, every column that refers to a person or holds what someone wrote or uploaded: where

@@ -1,4 +1,4 @@
-"""What the shared kernel's own tables hold about a person (ADR 0012, ``tuan.core.personal``)."""
+"""What the shared kernel's own tables hold about a person (ADR 0011, ``tuan.core.personal``)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Data rights: a person sees and takes everything Tuan holds about them (issue 23, ADR 0012)."""
+"""Data rights: a person sees and takes everything Tuan holds about them (issue 23, ADR 0011)."""

@@ -1,5 +1,5 @@
 """The export archive: one JSON file per subject, the person's photos, a README and an
-``index.html`` that reads offline — all driven by the domains' declarations (ADR 0012).
+``index.html`` that reads offline — all driven by the domains' declarations (ADR 0011).
 
 Rows are streamed from the database and written into the zip as they come, so memory stays
 bounded however much a person has written.

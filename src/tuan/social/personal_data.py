@@ -1,4 +1,4 @@
-"""What social holds about a person: how it is exported and erased (ADR 0012)."""
+"""What social holds about a person: how it is exported and erased (ADR 0011)."""
 
 from __future__ import annotations
 
