@@ -169,6 +169,9 @@ async def test_a_review_written_on_the_order_page_shows_its_markup_as_text(site:
     await site.shoot(page, "write-review")
     await review.get_by_role("button", name="发布评价").click()
     await expect(page.locator("#review-done")).to_contain_text("评价已发布")
+    # Where it was posted is a link to the chat, never a raw ",http://…/chats/9".
+    await expect(page.locator("#review-done a")).to_have_attribute("href", f"/chats/{cid}")
+    await expect(page.locator("#review-done")).not_to_contain_text("http")
     # Back on the order later, the page knows: no second review offered.
     await page.reload()
     await expect(page.locator("#review-done")).to_contain_text("评价已发布")
