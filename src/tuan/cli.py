@@ -136,12 +136,13 @@ def demo(
     from tuan.core.migrate import upgrade
     from tuan.demo.activity import seed_activity
     from tuan.demo.commerce import seed_demo_shops
-    from tuan.demo.community import DEMO_PASSWORD, DemoCommunity, seed_demo, work_units
+    from tuan.demo.community import DEMO_PASSWORD, SHOPKEEPERS, SHOPPERS, seed_demo, work_units
+    from tuan.demo.roles import demo_owners, describe
 
     settings = _settings()
     asyncio.run(upgrade(settings.database_url))
 
-    async def seed() -> DemoCommunity:
+    async def seed() -> list[str]:
         from tuan.bootstrap import bootstrap
 
         container = bootstrap(settings)
@@ -153,26 +154,24 @@ def demo(
                 console=console,
             ) as progress:
                 task = progress.add_task("seed", total=work_units(size))
-                community = await seed_demo(
-                    container, size=size, progress=lambda n: progress.advance(task, n)
-                )
-            # Shops belong to demo people past the first two logins, who stay shoppers.
-            await seed_demo_shops(container, [p.username for p in community.people[2:12]])
+                await seed_demo(container, size=size, progress=lambda n: progress.advance(task, n))
+            # The shops belong to the shopkeepers; the first logins stay shoppers.
+            await seed_demo_shops(container, [p.username for p in SHOPKEEPERS])
             with console.status("playing out shares, purchases and reviews in the groups"):
                 await seed_activity(container, DEMO_PASSWORD)
-            return community
+            owners = await demo_owners(container)
+            return describe(owners, [p.username for p in SHOPPERS], DEMO_PASSWORD)
         finally:
             await container.close()
 
-    people = asyncio.run(seed()).people
+    roles = asyncio.run(seed())
     url = f"http://{settings.host}:{settings.port}"
-    logins = ", ".join(p.username for p in people[:4])
     _serve(
         settings,
         banner=[
             f"[bold green]Tuan demo[/bold green] on {settings.database_url} at [bold]{url}[/bold]",
             f"API docs: {url}/docs",
-            f"demo logins: {logins} … (password for every demo user: {DEMO_PASSWORD})",
+            *roles,
         ],
     )
 

@@ -57,7 +57,7 @@ REFUSED_EDIT = """async () => {
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("en", "display_name is at most 64 characters."), ("zh-CN", "“display_name”最多 64 个字符。")],
+    [("en", "Display name is at most 64 characters."), ("zh-CN", "“昵称”最多 64 个字符。")],
 )
 async def test_a_refusal_shows_on_the_page_in_the_pages_language(
     site: Site, locale: str, expected: str

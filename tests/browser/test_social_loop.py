@@ -173,6 +173,7 @@ async def test_a_review_written_on_the_order_page_shows_its_markup_as_text(site:
     await expect(page.locator("#review-done").get_by_role("link")).to_have_attribute(
         "href", f"/chats/{cid}"
     )
+    await expect(page.locator("#review-done")).not_to_contain_text("http")
     # Back on the order later, the page knows: no second review offered.
     await page.reload()
     await expect(page.locator("#review-done")).to_contain_text("评价已发布")

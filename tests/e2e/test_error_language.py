@@ -61,11 +61,11 @@ async def test_invalid_fields_are_named_in_either_language(client: httpx.AsyncCl
     assert chinese.status_code == 422
     assert _error(chinese) == {
         "code": "INVALID_INPUT",
-        "message": "“username”必须是文字。",
+        "message": "“用户名”必须是文字。",
         "field": "username",
     }
     english = await client.post("/api/v1/accounts", json=body, headers=EN)
-    assert _error(english)["message"] == "username must be text."
+    assert _error(english)["message"] == "Username must be text."
     unknown = {"username": "okname", "display_name": "x", "password": PASSWORD, "admin": True}
     refused = await client.post("/api/v1/accounts", json=unknown, headers=ZH)
     assert _error(refused)["message"] == "请求不接受“admin”这一项。"
@@ -75,16 +75,16 @@ async def test_limits_are_said_with_their_numbers_and_plurals(client: httpx.Asyn
     mei = await person(client, "mei")
     too_long = {"display_name": "长" * 65}
     chinese = await client.patch("/api/v1/me", headers={**mei.headers, **ZH}, json=too_long)
-    assert _error(chinese)["message"] == "“display_name”最多 64 个字符。"
+    assert _error(chinese)["message"] == "“昵称”最多 64 个字符。"
     english = await client.patch("/api/v1/me", headers={**mei.headers, **EN}, json=too_long)
-    assert _error(english)["message"] == "display_name is at most 64 characters."
+    assert _error(english)["message"] == "Display name is at most 64 characters."
     several = {"display_name": "", "bio": 5, "locale": "fr"}
     many = await client.patch("/api/v1/me", headers={**mei.headers, **EN}, json=several)
     assert _error(many)["message"] == (
-        "display_name needs at least 1 character. (And 2 more problems.)"
+        "Display name needs at least 1 character. (And 2 more problems.)"
     )
     many_zh = await client.patch("/api/v1/me", headers={**mei.headers, **ZH}, json=several)
-    assert _error(many_zh)["message"] == "“display_name”至少要有 1 个字符。（另有 2 处问题。）"
+    assert _error(many_zh)["message"] == "“昵称”至少要有 1 个字符。（另有 2 处问题。）"
 
 
 async def test_text_no_database_can_store_is_refused_naming_the_field(
@@ -94,9 +94,7 @@ async def test_text_no_database_can_store_is_refused_naming_the_field(
     response = await client.post("/api/v1/accounts", json=body, headers=ZH)
     assert response.status_code == 422
     assert _error(response)["field"] == "display_name"
-    assert _error(response)["message"] == (
-        "“display_name”含有无法保存的字符（NUL 或孤立的代理字符）。"
-    )
+    assert _error(response)["message"] == ("“昵称”含有无法保存的字符（NUL 或孤立的代理字符）。")
 
 
 async def test_the_edges_own_refusals_speak_chinese_too(client: httpx.AsyncClient) -> None:

@@ -29,16 +29,19 @@ def test_names_are_normalised_and_bounded() -> None:
         with pytest.raises(InvalidGroupSettings) as refused:
             domain.clean_name(bad)
         assert refused.value.field == "name"
+        assert refused.value.details == {"reason": "name_length", "max": 80}
 
 
 def test_the_cap_is_the_deployments_unless_lower_and_never_below_the_members() -> None:
     assert domain.member_cap(None, 500) == 500
     assert domain.member_cap(30, 500) == 30
-    for bad in (1, 501):
-        with pytest.raises(InvalidGroupSettings, match="between 2 and 500"):
+    for bad in (1, 501):  # said from the catalogue with its numbers: "between 2 and 500"
+        with pytest.raises(InvalidGroupSettings) as refused:
             domain.member_cap(bad, 500)
-    with pytest.raises(InvalidGroupSettings, match="already has 12 members"):
+        assert refused.value.details == {"reason": "member_cap", "min": 2, "max": 500}
+    with pytest.raises(InvalidGroupSettings) as refused:
         domain.member_cap(10, 500, current=12)
+    assert refused.value.details == {"reason": "cap_below_members", "count": 12}
     assert domain.member_cap(12, 500, current=12) == 12
 
 

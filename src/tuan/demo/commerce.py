@@ -18,6 +18,7 @@ from tuan.accounts.models import User
 from tuan.bootstrap import Container
 from tuan.catalog import service
 from tuan.catalog.models import MerchantApproval, Shop
+from tuan.demo.pictures import product_picture
 
 # (name, description, category, [(sku label, price in fen, team price or None)], team size)
 Item = tuple[str, str, str, list[tuple[str, int, int | None]], int | None]
@@ -158,6 +159,8 @@ SHOPS: tuple[tuple[str, str, int, tuple[Item, ...]], ...] = (
     ),
 )
 
+PICTURE_SIDE = 1600  # as a merchant's upload (tuan.http.routes.products)
+
 # (product name, sku index, deal price, starts in, lasts, stock cap, per-customer limit)
 DEALS = (
     ("玫瑰香水 Rose perfume", 0, 1980, timedelta(0), timedelta(hours=2), 50, 2),
@@ -217,8 +220,20 @@ async def seed_commerce(
                 team_size=team_size,
             )
             demo.product_ids[name] = product.id
+            await _add_picture(container, owner, product.id, name)
     await _schedule_deals(container, demo, owners)
     return demo
+
+
+async def _add_picture(container: Container, owner: int, product_id: int, name: str) -> None:
+    """A picture drawn for the product, stored as a merchant's upload would be."""
+    stored = await container.images.store(
+        "products",
+        product_picture(name),
+        max_side=PICTURE_SIDE,
+        max_bytes=container.settings.max_upload_bytes,
+    )
+    await container.run(service.add_image, actor_id=owner, product_id=product_id, image=stored)
 
 
 async def _schedule_deals(container: Container, demo: CommerceDemo, owners: list[int]) -> None:

@@ -108,6 +108,19 @@ class DemoPerson:
     display_name: str
 
 
+# The logins README names: two shoppers (each also owns a group, see GROUP_OWNERS) and the four
+# shopkeepers, who own the demo's shops in this order (tuan.demo.commerce.SHOPS).
+SHOPPERS = (DemoPerson("mei", "林美 Mei"), DemoPerson("ben", "Ben Carter"))
+SHOPKEEPERS = (
+    DemoPerson("shop.fresh", "阿梅"),
+    DemoPerson("shop.home", "小本"),
+    DemoPerson("shop.beauty", "美美"),
+    DemoPerson("shop.kids", "宝贝妈妈"),
+)
+# Circle (index into CIRCLES) → the person (index into the people) who owns its group.
+GROUP_OWNERS = {0: 0, 3: 1}
+
+
 @dataclass
 class DemoCommunity:
     people: list[DemoPerson]
@@ -119,7 +132,7 @@ class DemoCommunity:
 
 def generate_people(size: int, rng: random.Random) -> list[DemoPerson]:
     """``size`` people, about two thirds with Chinese names, each with a unique username."""
-    people = [DemoPerson("mei", "林美 Mei"), DemoPerson("ben", "Ben Carter")]
+    people = [*SHOPPERS, *SHOPKEEPERS]
     taken = {p.username for p in people}
     while len(people) < size:
         if rng.random() < 0.66:
@@ -152,6 +165,13 @@ def generate(size: int, seed: int = 7) -> DemoCommunity:
         for demo_login in (0, 1):
             if demo_login not in circle:
                 circle.append(demo_login)
+    named = len(SHOPPERS) + len(SHOPKEEPERS)
+    for index, circle in enumerate(circles):  # the first member creates the group
+        owner = GROUP_OWNERS.get(index)
+        if owner is None:  # the other groups belong to generated people, never a named login
+            owner = next((m for m in circle if m >= named), circle[0])
+        circle.remove(owner)
+        circle.insert(0, owner)
     friendships: set[tuple[int, int]] = set()
     for circle in circles:
         for i, a in enumerate(circle):

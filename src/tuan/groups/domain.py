@@ -71,7 +71,7 @@ class JoinOutcome:
 def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name).strip()
     if not 1 <= len(name) <= MAX_NAME:
-        raise InvalidGroupSettings("A group name is 1 to 80 characters.", field="name")
+        raise InvalidGroupSettings(field="name", details={"reason": "name_length", "max": MAX_NAME})
     return name
 
 
@@ -88,12 +88,11 @@ def member_cap(requested: int | None, deployment_cap: int, current: int = 0) -> 
     cap = deployment_cap if requested is None else requested
     if not 2 <= cap <= deployment_cap:
         raise InvalidGroupSettings(
-            f"The member cap is between 2 and {deployment_cap}.", field="member_cap"
+            field="member_cap", details={"reason": "member_cap", "min": 2, "max": deployment_cap}
         )
     if cap < current:
         raise InvalidGroupSettings(
-            f"The group already has {current} members; the cap cannot be lower.",
-            field="member_cap",
+            field="member_cap", details={"reason": "cap_below_members", "count": current}
         )
     return cap
 

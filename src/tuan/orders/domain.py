@@ -258,8 +258,8 @@ def price_line(
         return PricedLine(sku_id, quantity, regular_price, regular_price, None)
     if quantity > deal.per_customer_limit:
         raise OverCustomerLimit(
-            f"At the deal price one customer may buy at most {deal.per_customer_limit}.",
             field=f"{field}.quantity",
+            details={"reason": "limit", "limit": deal.per_customer_limit},
         )
     return PricedLine(sku_id, quantity, regular_price, deal.price, deal)
 

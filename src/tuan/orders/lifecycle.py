@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from tuan.catalog.commands import return_deal_units, return_stock
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
+from tuan.notifications.commands import notify_users
 from tuan.orders import domain
 from tuan.orders.errors import InvalidTransition, OrderChanged, RefundTooLarge
 from tuan.orders.events import (
@@ -43,6 +44,7 @@ from tuan.orders.queries import (
 # Built once: every transition of every order is written by this statement.
 INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
 PAYMENT_SUCCEEDED = "payment_succeeded"
+ORDER_SHIPPED = "order_shipped"  # the notification a buyer gets
 
 
 async def write_transition(
@@ -257,6 +259,14 @@ async def ship_order(
         reason="shipped",
         actor_id=actor_id,
         values={"shipped_at": uow.now, "tracking": tracking},
+    )
+    # The buyer hears of it in their own language: the notification carries names, not words.
+    await notify_users(
+        uow,
+        [party.order.buyer_id],
+        kind=ORDER_SHIPPED,
+        actor_id=actor_id,
+        data={"order_id": order_id, "shop": party.shop_name, "tracking": tracking},
     )
     uow.emit(OrderShipped(order_id=order_id))
 

@@ -301,8 +301,7 @@ async def _reserve(
         limit = line.deal.per_customer_limit
         if not await take_customer_allowance(uow, line.deal.id, buyer_id, line.quantity, limit):
             raise OverCustomerLimit(
-                f"At the deal price one customer may buy at most {limit}; you already hold some.",
-                field=f"items.{index}.quantity",
+                field=f"items.{index}.quantity", details={"reason": "held", "limit": limit}
             )
         if not await take_deal_units(uow, line.deal.id, line.quantity):
             raise DealSoldOut(field=f"items.{index}.sku_id")
@@ -316,9 +315,11 @@ async def _reserve(
         ):
             continue
         left = await stock_left(uow.session, line.sku_id)
+        if not left:
+            raise SoldOut(field=f"items.{index}.sku_id")
         raise SoldOut(
-            "Sold out." if not left else f"Only {left} left; you asked for {line.quantity}.",
-            field=f"items.{index}.quantity" if left else f"items.{index}.sku_id",
+            field=f"items.{index}.quantity",
+            details={"reason": "only_left", "left": left, "asked": line.quantity},
         )
 
 

@@ -28,10 +28,11 @@ A domain raises an error with a stable ``code`` and the parameters of its senten
 (``details``, ``field``), never a sentence of its own. The edge says it with
 :func:`refusal_message`: the entry ``err.<CODE>``, or ``err.<CODE>.<reason>`` when the details
 carry a ``reason`` (one code, distinct causes: ``InvalidDeal(details={"reason":
-"ends_before_start"})``), filled with the details. An entry that needs a parameter the error did
-not carry is passed over, down to the error's kind (:data:`GENERIC_BY_KIND`), so a reader of
-Chinese is never shown English. Until every domain is converted, a sentence a domain composed
-still reaches English readers (see :func:`error_message`).
+"ends_before_start"})``), filled with the details; the ``field`` it names is said with the
+form's own word for it (``field.<name>``: "Quantity", "数量"). An entry that needs a parameter
+the error did not carry is passed over, down to the error's kind (:data:`GENERIC_BY_KIND`), so
+a reader of Chinese is never shown English. Until every domain is converted, a sentence a
+domain composed still reaches English readers (see :func:`error_message`).
 
 Calling it: :func:`render` (``render(locale, key, {"count": 3})``) renders one entry;
 :class:`Translator` is the same bound to a locale, for templates; :func:`refusal_message` says an
@@ -331,8 +332,26 @@ def error_message(
             continue
         if composed and locale == DEFAULT_LOCALE and not placeholders(entry) - _GENERAL_PARAMS:
             return fallback
-        return fill(entry, locale, params)
+        return fill(entry, locale, with_field_label(locale, params))
     return fallback
+
+
+def field_label(locale: str, field: str) -> str:
+    """What the form calls ``field`` (``field.<name>`` in the catalogue: "Quantity", "数量"),
+    named by its last part (``items.0.quantity`` is a quantity); the field itself when the
+    catalogue has no label for it."""
+    names = [part for part in field.split(".") if not part.isdigit()]
+    entry = catalogue(locale).get(f"field.{names[-1]}") if names else None
+    return entry if isinstance(entry, str) else field
+
+
+def with_field_label(locale: str, params: Mapping[str, object]) -> Mapping[str, object]:
+    """``params`` with the field a refusal names said the reader's way (a field the request has
+    no business sending is named as it was sent)."""
+    field = params.get("field")
+    if not isinstance(field, str) or params.get("reason") == "unexpected":
+        return params
+    return {**params, "field": field_label(locale, field)}
 
 
 def error_params(error: TuanError) -> dict[str, object]:

@@ -30,6 +30,8 @@ from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND
 from tuan.http.throttle import signup_allowed
 from tuan.notifications.queries import recent_notifications
+from tuan.orders.errors import OrderNotFound
+from tuan.orders.queries import SHOP_OWNER, order_for_party
 from tuan.privacy.queries import purchases_seen_by
 from tuan.shares.queries import seen_share_ids
 from tuan.social.queries import has_blocked
@@ -437,7 +439,21 @@ async def orders_page(request: Request) -> Response:
 
 @router.get("/orders/{order_id:int}")
 async def order_page(request: Request, order_id: int) -> Response:
-    return await _page(request, "order.html", order_id=order_id)
+    """An order, for its buyer or its shop: the way back leads to the viewer's own list of
+    orders (the shop's, for the shop)."""
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    back = ("/orders", viewer.t("orders.title"))
+    if 0 < order_id < 2**63:
+        try:
+            async with viewer.container.db.read_sessions() as session:
+                party = await order_for_party(session, order_id, viewer.user.id)
+            if party.role == SHOP_OWNER:
+                back = (f"/shops/{party.order.shop_id}/manage", viewer.t("order.back_to_shop"))
+        except OrderNotFound:
+            pass  # the page says so, from the API
+    return render(viewer, "order.html", order_id=order_id, back=back)
 
 
 @router.get("/shops")

@@ -41,6 +41,12 @@ export function formError(form, message) {
   line.textContent = message ?? "";
 }
 
+// A quantity as typed (an empty box is 0, "2.5" stays 2.5): the server says what it accepts.
+export function typedQuantity(input) {
+  const value = input.value.trim();
+  return value === "" ? 0 : Number(value);
+}
+
 export function timeElement(iso, text) {
   return h("time", { datetime: iso }, text);
 }

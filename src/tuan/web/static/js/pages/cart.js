@@ -2,25 +2,27 @@
 // come from the server; the page only shows them.
 import { formatMoney, t } from "../boot.js";
 import { api, onceKey } from "../api.js";
-import { h, showStatus } from "../dom.js";
+import { h, showStatus, typedQuantity } from "../dom.js";
 
 const holder = document.getElementById("cart");
 const status = document.getElementById("cart-status");
 const checkoutKeys = new Map(); // shop id → Idempotency-Key of the checkout being attempted
 
 function line(item) {
+  const refused = h("span", { class: "error", role: "alert", hidden: true });
   const quantity = h("input", {
     type: "number", min: 1, max: 99, value: item.quantity, inputmode: "numeric",
     "aria-label": t("js.quantity_of", { name: item.product_name }),
   });
-  quantity.addEventListener("change", () => change(item, Number(quantity.value)));
-  return h("li", { class: "row" },
+  quantity.addEventListener("change", () => change(item, quantity, refused));
+  return h("li", { class: "row", dataset: { skuId: item.sku_id } },
     h("a", { href: item.share_id ? `/products/${item.product_id}?share=${item.share_id}` : `/products/${item.product_id}` },
       `${item.product_name} · ${item.sku_label}`),
     h("span", { class: "price" }, formatMoney(item.unit_price, item.currency)),
     item.available ? null : h("span", { class: "error" }, t("js.unavailable")),
     quantity,
-    h("button", { type: "button", class: "secondary", onclick: () => remove(item) }, t("js.remove")));
+    h("button", { type: "button", class: "secondary", onclick: () => remove(item) }, t("js.remove")),
+    refused);
 }
 
 function shopBlock(shop, items) {
@@ -50,8 +52,17 @@ async function load() {
   }
 }
 
-async function change(item, quantity) {
-  if (quantity >= 1 && quantity <= 99) await api("PUT", `/cart/items/${item.sku_id}`, { quantity, share_id: item.share_id });
+// Whatever was typed goes to the server, which decides: a quantity it refuses stays in the box
+// with the server's reason beside it, and the cart keeps what it had.
+async function change(item, input, refused) {
+  refused.hidden = true;
+  try {
+    await api("PUT", `/cart/items/${item.sku_id}`, { quantity: typedQuantity(input), share_id: item.share_id });
+  } catch (error) {
+    refused.textContent = error.message;
+    refused.hidden = false;
+    return;
+  }
   await load();
 }
 

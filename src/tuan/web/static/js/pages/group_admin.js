@@ -34,7 +34,7 @@ function inviteUrl(code) {
 function linkRow(link) {
   const facts = [
     link.expires_at ? t("js.link_expires", { when: formatTime(link.expires_at) }) : t("js.link_never_expires"),
-    link.max_uses ? t("js.link_uses_of", { uses: link.uses, max: link.max_uses }) : t("js.link_uses", { uses: link.uses }),
+    link.max_uses ? t("js.link_uses_of", { uses: link.uses, max: link.max_uses }) : t("js.link_uses", { count: link.uses }),
   ].join(" · ");
   const field = h("input", { readonly: true, value: inviteUrl(link.code), "aria-label": t("js.invite_link") });
   field.addEventListener("focus", () => field.select());

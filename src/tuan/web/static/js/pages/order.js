@@ -43,10 +43,28 @@ function actionButton(label, path, body, style = "") {
   }, label);
 }
 
+// Cancelling cannot be undone, so the button asks first, on the page (the question stays while
+// the page refreshes itself, until it is answered).
+let askingToCancel = false;
+
+function cancelAction() {
+  const ask = (asking) => () => {
+    askingToCancel = asking;
+    render();
+  };
+  if (!askingToCancel) {
+    return h("button", { type: "button", class: "danger", onclick: ask(true) }, t("js.cancel_order"));
+  }
+  return h("span", { class: "row", id: "cancel-confirm" },
+    h("span", {}, t("js.cancel_order_confirm")),
+    actionButton(t("js.cancel_order_yes"), "cancel", undefined, "danger"),
+    h("button", { type: "button", class: "secondary", onclick: ask(false) }, t("js.cancel_order_keep")));
+}
+
 // One button per action the server allows this viewer now (order.allowed_actions); paying has
 // its own form. The page never decides on its own what may happen next.
 const BUTTONS = {
-  cancel: () => actionButton(t("js.cancel_order"), "cancel", undefined, "danger"),
+  cancel: cancelAction,
   ship: () => actionButton(t("js.ship"), "ship", {}),
   mark_delivered: () => actionButton(order.role === "buyer" ? t("js.received") : t("js.mark_delivered"), "deliver"),
   complete: () => actionButton(t("js.complete"), "complete"),

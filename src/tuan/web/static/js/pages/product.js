@@ -2,7 +2,7 @@
 // progress and countdown, and sharing it into a group chat as a card.
 import { formatMoney, formatTime, t } from "../boot.js";
 import { api, onceKey } from "../api.js";
-import { countdown, formError, h, showStatus, thumb, timeElement } from "../dom.js";
+import { countdown, formError, h, showStatus, thumb, timeElement, typedQuantity } from "../dom.js";
 import { photoStrip, stars } from "../social.js";
 
 const root = document.getElementById("product");
@@ -21,8 +21,9 @@ function selectedSku() {
   return product.skus.find((s) => s.id === id) ?? product.skus[0];
 }
 
+// As typed: the server refuses a quantity it does not take, and the form shows why.
 function quantity() {
-  return Math.min(99, Math.max(1, Number(buyForm.elements.quantity.value) || 1));
+  return typedQuantity(buyForm.elements.quantity);
 }
 
 function showPrice() {
@@ -149,6 +150,7 @@ buyForm.addEventListener("submit", async (event) => {
 document.getElementById("add-to-cart").addEventListener("click", async () => {
   formError(buyForm, null);
   const ok = buyForm.querySelector(".ok");
+  ok.hidden = true;
   try {
     await api("PUT", `/cart/items/${selectedSku().id}`, { quantity: quantity(), share_id: shareId });
     ok.replaceChildren(t("js.added_to_cart"), " ", h("a", { href: "/cart" }, t("js.view_cart")));
