@@ -119,7 +119,7 @@ async def test_blocking_from_a_profile_asks_first_and_can_be_undone(site: Site) 
     await expect(page.locator("#tie-status")).to_contain_text("你已屏蔽此人")
     await expect(page.locator("#person-actions button")).to_have_text(["取消屏蔽"])
     await expect(page.locator("#groups-in-common li")).to_have_text(
-        ["只有 TA 的好友和同群的人能看到。"]
+        ["只有对方的好友和同群的人能看到。"]
     )
     # Troll no longer finds Mei at all.
     troll_page = await site.page(troll, "/people/mei")
