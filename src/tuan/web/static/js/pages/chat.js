@@ -110,8 +110,15 @@ function showNewMessages(count) {
   newMessages.textContent = t("js.new_messages", { count });
 }
 
+// Only the reader moving up leaves the bottom. A scroll event can also arrive after the page grew
+// under a scroll of ours (a card's details landing between the scroll and its event, as happens
+// on a busy machine); that is not the reader leaving, and the ResizeObserver takes us down again.
+let lastTop = document.scrollingElement.scrollTop;
 window.addEventListener("scroll", () => {
-  atBottom = distanceFromBottom() <= NEAR_BOTTOM_PX;
+  const top = document.scrollingElement.scrollTop;
+  if (distanceFromBottom() <= NEAR_BOTTOM_PX) atBottom = true;
+  else if (top < lastTop) atBottom = false;
+  lastTop = top;
   if (atBottom && unseen) showNewMessages(0);
 }, { passive: true });
 // Photos, live cards and a taller composer change the height after a message is placed; so does
