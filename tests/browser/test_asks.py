@@ -36,7 +36,7 @@ async def test_a_friend_recommends_a_product_on_a_request_and_the_asker_chooses_
 
     # Nothing typed yet: the request is refused where she looks, and nothing is posted.
     await ask_action.click()
-    await expect(mei_page.locator("#chat-status")).to_have_text("请先写下你想找什么。")
+    await expect(mei_page.locator("#composer-error")).to_have_text("请先写下你想找什么。")
     await expect(mei_page.get_by_label("消息")).to_be_focused()
 
     await mei_page.get_by_label("消息").fill(QUESTION)

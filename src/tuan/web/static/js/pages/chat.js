@@ -337,7 +337,7 @@ function composerSays(text) {
 askButton.addEventListener("click", async () => {
   const text = input.value.trim();
   if (!text) {
-    showStatus(status, "error", t("err.ASK_EMPTY"));
+    composerSays(t("err.ASK_EMPTY")); // beside the composer, where she looks
     input.focus();
     return;
   }
@@ -345,9 +345,9 @@ askButton.addEventListener("click", async () => {
   try {
     await api("POST", "/asks", { text, conversation_ids: [cid] });
     if (input.value.trim() === text) input.value = "";
-    showStatus(status, "ready");
+    composerSays(null);
   } catch (error) {
-    showStatus(status, "error", error.message);
+    composerSays(error.message);
   } finally {
     askButton.disabled = false;
     input.focus();
