@@ -176,7 +176,7 @@ async def test_a_signed_webhook_with_a_nul_in_its_reference_is_refused_not_crash
         error = response.json()["error"]
         assert error["field"] == "reference"
         assert error["message"] == (
-            "reference contains a character no database can store (NUL or a lone surrogate)."
+            "Reference contains a character no database can store (NUL or a lone surrogate)."
         )
     async with container.db.read_sessions() as session:
         assert await session.scalar(select(Payment.status)) == "pending"
