@@ -36,3 +36,13 @@ class Session(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class QuarantinedUsername(Base):
+    """An erased person's username, kept from reuse for a while so nobody can pass for them;
+    held as a hash of its lookup key, so the table names no one (ADR 0011)."""
+
+    __tablename__ = "username_quarantine"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -39,4 +39,16 @@ TABLES = (
             "user_agent": Personal("devices.json", Erase.DELETE_ROW),
         },
     ),
+    TableData(
+        "username_quarantine",
+        person=None,
+        columns={
+            "key_hash": Personal(
+                "",
+                Erase.RETAIN,
+                why="a hash of an erased person's username, kept 90 days so nobody can take the "
+                "name over and pass for them; names no one",
+            )
+        },
+    ),
 )

@@ -22,6 +22,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 USERS_TABLE = "users"
+# The one shared account that retained records point at once their person is erased, shown as
+# "Deleted user" (已注销用户) with no link; made by migration 0016 (ADR 0011).
+DELETED_USER_ID = 0
 
 # Integer columns that name a person by their role, even without a foreign key
 # (ledger_accounts.owner_id is an account's owner, a user or a shop).

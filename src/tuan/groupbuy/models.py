@@ -10,7 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,4 +58,15 @@ class TeamMember(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    # One place per person in a team; erased people all become the tombstone (id 0), so it is
+    # not counted (ADR 0011).
+    __table_args__ = (
+        Index(
+            "uq_team_members_team_person",
+            "team_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("user_id <> 0"),
+            sqlite_where=text("user_id <> 0"),
+        ),
+    )
