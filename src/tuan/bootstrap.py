@@ -21,6 +21,7 @@ from tuan.accounts.throttle import LoginRules, LoginThrottle
 from tuan.catalog.stock import StockHolds
 from tuan.chat.poster import MessagePoster
 from tuan.chat.queries import changes_since
+from tuan.core import pruning
 from tuan.core.bus import EventBus, create_bus
 from tuan.core.clock import Clock, SystemClock
 from tuan.core.db import Database, create_database
@@ -231,6 +232,7 @@ def bootstrap(
     )
     container.add_worker("due-job-scheduler", container.scheduler.run)
     wiring: Wiring = container  # what handlers see of the container: a small window in core
+    pruning.register(wiring)  # the kernel's own daily job: handled events and jobs, 7 days on
     for module in domain_modules("handlers"):
         module.register(wiring)
     return container

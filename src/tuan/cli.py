@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -324,6 +324,36 @@ def admin_outbox(
             markup=False,
             highlight=False,
         )
+
+
+@admin_app.command("prune")
+def admin_prune(
+    days: Annotated[
+        int | None,
+        typer.Option(min=0, help="Keep what was handled in the last DAYS days [default: 7]"),
+    ] = None,
+) -> None:
+    """Delete events and jobs handled more than DAYS ago (the server does it once a day)."""
+    from tuan.core.db import create_database
+    from tuan.core.pruning import HANDLED_KEPT_FOR, Pruned, prune_handled
+
+    settings = _settings()
+    _check_schema(settings)
+    before = datetime.now(UTC) - (HANDLED_KEPT_FOR if days is None else timedelta(days=days))
+
+    async def run() -> Pruned:
+        db = create_database(settings.database_url)
+        try:
+            return await prune_handled(db, before=before)
+        finally:
+            await db.dispose()
+
+    pruned = asyncio.run(run())
+    console.print(
+        f"pruned what was handled before {before.isoformat(timespec='seconds')}: "
+        f"{pruned.outbox} outbox events, {pruned.due_jobs} due jobs, "
+        f"{pruned.processed_events} processed-event records"
+    )
 
 
 def main() -> None:

@@ -137,3 +137,38 @@ async def test_operator_lists_retries_and_discards_failed_events(
     assert discarded.returncode == 0 and "1 events waiting" in discarded.stdout
     unknown = run_tuan("admin", "outbox", "--discard", str(ids[1]), env=server_env, cwd=tmp_path)
     assert unknown.returncode == 1 and f"no undelivered event with id {ids[1]}" in unknown.stderr
+
+
+async def test_operator_prunes_events_handled_more_than_a_week_ago(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    engine = create_async_engine(server_env["TUAN_DATABASE_URL"])
+    now = datetime.now(UTC)
+    rows = {"old": now - timedelta(days=10), "recent": now - timedelta(days=2), "dead": None}
+    async with engine.begin() as conn:
+        for n, (name, published_at) in enumerate(rows.items()):
+            await conn.execute(
+                insert(OutboxRow).values(
+                    event_id=f"{n:032d}",
+                    topic="orders.order_completed",
+                    payload={"name": name},
+                    occurred_at=now - timedelta(days=20),
+                    attempts=0 if published_at else 10,
+                    published_at=published_at,
+                    dead_at=None if published_at else now - timedelta(days=20),
+                )
+            )
+    await engine.dispose()
+
+    kept_longer = run_tuan("admin", "prune", "--days", "30", env=server_env, cwd=tmp_path)
+    assert kept_longer.returncode == 0, kept_longer.stderr
+    assert "0 outbox events, 0 due jobs" in kept_longer.stdout
+    pruned = run_tuan("admin", "prune", env=server_env, cwd=tmp_path)
+    assert pruned.returncode == 0, pruned.stderr
+    assert "1 outbox events, 0 due jobs" in pruned.stdout
+
+    engine = create_async_engine(server_env["TUAN_DATABASE_URL"])
+    async with engine.connect() as conn:
+        left = [payload["name"] for payload in await conn.scalars(select(OutboxRow.payload))]
+    await engine.dispose()
+    assert sorted(left) == ["dead", "recent"]
