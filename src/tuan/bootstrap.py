@@ -42,6 +42,7 @@ from tuan.payments.provider import PaymentProviders
 from tuan.realtime.hub import Hub
 from tuan.realtime.topics import MessageView
 from tuan.rights.archive import ExportSetup
+from tuan.rights.deletion import DeletionSetup
 from tuan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,7 @@ def bootstrap(
             return await changes_since(session, conversation_id, after)
 
     media = LocalMediaStorage(settings.media_dir)
+    catalogue, exports = personal_catalogue(), settings.media_dir / "exports"
     relay = OutboxRelay(db, bus, clock)
     transactions = Transactions(db, bus, clock, relay)
     rate_limits = RateLimits.for_deployment(settings.redis_url, namespace=settings.redis_channel)
@@ -227,7 +229,10 @@ def bootstrap(
         adapters={
             PaymentProviders: PaymentProviders.for_deployment(settings.secret_key),
             StockHolds: StockHolds(db, clock),
-            ExportSetup: ExportSetup(personal_catalogue(), media, settings.media_dir / "exports"),
+            ExportSetup: ExportSetup(catalogue, media, exports),
+            DeletionSetup: DeletionSetup(
+                catalogue, media, exports, timedelta(days=settings.account_deletion_wait_days)
+            ),
         },
     )
     container.add_worker("due-job-scheduler", container.scheduler.run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -354,6 +355,110 @@ def admin_prune(
         f"{pruned.outbox} outbox events, {pruned.due_jobs} due jobs, "
         f"{pruned.processed_events} processed-event records"
     )
+
+
+LegalRequest = Annotated[
+    str, typer.Option("--request", help="The legal request's reference, for the audit log")
+]
+Operator = Annotated[
+    str, typer.Option(help="Who is acting (the audit log's 'who'); defaults to $USER")
+]
+
+
+def _operator(name: str) -> str:
+    import getpass
+
+    return name or getpass.getuser()
+
+
+@admin_app.command("export")
+def admin_export(
+    username: str,
+    request: LegalRequest,
+    out: Annotated[Path, typer.Option(help="Where to write the zip")] = Path("export.zip"),
+    operator: Operator = "",
+) -> None:
+    """Write everything Tuan holds about USERNAME to a zip, for a legal request (audited)."""
+    from tuan.core.errors import TuanError
+    from tuan.rights.archive import ExportSetup
+    from tuan.rights.operator import Request, export_for
+
+    settings = _settings()
+    _check_schema(settings)
+    asked = Request(legal_request=request, operator=_operator(operator))
+
+    async def run() -> str:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            setup = container.adapter(ExportSetup)
+            with console.status(f"writing {username}'s archive…"):
+                return await export_for(
+                    container, container.db, setup, username=username, request=asked, out=out
+                )
+        finally:
+            await container.close()
+
+    try:
+        digest = asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(exc.message) from None
+    console.print(f"wrote {out} (sha256 {digest}); audited under {request!r}")
+
+
+@admin_app.command("erase")
+def admin_erase(username: str, request: LegalRequest, operator: Operator = "") -> None:
+    """Erase USERNAME now, for a legal request (audited); safe to run again after a crash."""
+    from rich.progress import Progress
+
+    from tuan.core.errors import TuanError
+    from tuan.core.pruning import prune_handled
+    from tuan.rights.deletion import DeletionSetup
+    from tuan.rights.operator import Request, erase_now
+
+    settings = _settings()
+    _check_schema(settings)
+    asked = Request(legal_request=request, operator=_operator(operator))
+
+    async def run() -> int | None:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task(f"erasing {username}", total=None)
+
+                def step(done: int, total: int, name: str) -> None:
+                    bar.update(task, completed=done, total=total, description=name)
+
+                setup = container.adapter(DeletionSetup)
+                erased = await erase_now(
+                    container, container.db, setup, username=username, request=asked, progress=step
+                )
+            await prune_handled(container.db, before=container.clock.now())
+            return erased
+        finally:
+            await container.close()
+
+    try:
+        deletion = asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(_with_items(exc)) from None
+    if deletion is None:
+        console.print(f"{username} was erased already; nothing left to do")
+    else:
+        console.print(f"{username} is erased (deletion {deletion}); audited under {request!r}")
+
+
+def _with_items(exc: Exception) -> str:
+    from tuan.core.errors import TuanError
+    from tuan.web.i18n import render
+
+    assert isinstance(exc, TuanError)
+    items = exc.details.get("items") or []
+    said = [render("en", item["key"], item["params"]) for item in items]
+    return "\n".join([exc.message, *(f"  - {line}" for line in said)])
 
 
 def main() -> None:

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     limit_messages_account: str = "30/10seconds;1000/hour"
     limit_uploads_account: str = "30/minute;300/hour"
     group_member_cap: int = Field(default=500, ge=2, le=100_000)
+    # Days between asking to delete one's account and the erasure; signing in meanwhile cancels
+    # it (issue 23, ADR 0011). 0 erases at the next scheduler sweep.
+    account_deletion_wait_days: int = Field(default=7, ge=0, le=365)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     log_level: str = "INFO"
 

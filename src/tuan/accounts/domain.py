@@ -155,3 +155,12 @@ def _device_signature(secret: str, account_key: str, device: str) -> str:
     message = f"tuan-device:{account_key}:{device}".encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(digest).decode()
+
+
+USERNAME_QUARANTINE = timedelta(days=90)
+
+
+def quarantine_hash(key: str) -> str:
+    """How an erased person's username is kept from reuse without being kept: a hash of its
+    lookup key (ADR 0011)."""
+    return hashlib.sha256(f"quarantine:{key}".encode()).hexdigest()

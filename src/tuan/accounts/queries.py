@@ -14,7 +14,7 @@ from sqlalchemy import Subquery, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts import domain
-from tuan.accounts.models import Session, User
+from tuan.accounts.models import QuarantinedUsername, Session, User
 from tuan.accounts.service import check_session
 
 
@@ -133,3 +133,16 @@ async def is_verified(session: AsyncSession, user_id: int) -> bool:
 def users_view() -> Subquery:
     """People, to join on by id: ``user_id``, ``display_name``."""
     return select(User.id.label("user_id"), User.display_name.label("display_name")).subquery()
+
+
+async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def username_quarantined(session: AsyncSession, username: str) -> bool:
+    """Whether ``username`` belonged to a person since erased (kept from reuse for a while)."""
+    key = domain.quarantine_hash(domain.username_key(username))
+    found = await session.scalar(
+        select(QuarantinedUsername.key_hash).where(QuarantinedUsername.key_hash == key)
+    )
+    return found is not None

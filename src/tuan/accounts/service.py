@@ -23,7 +23,7 @@ from tuan.accounts.errors import (
     WrongPassword,
 )
 from tuan.accounts.events import UserRegistered, UserVerified
-from tuan.accounts.models import Session, User
+from tuan.accounts.models import QuarantinedUsername, Session, User
 from tuan.accounts.passwords import Passwords
 from tuan.accounts.throttle import Attempt, LoginThrottle
 from tuan.core.uow import Transactor, UnitOfWork
@@ -77,6 +77,13 @@ async def _create_user(
     key = domain.username_key(username)
     if await uow.session.scalar(select(User.id).where(User.username_key == key)):
         raise UsernameTaken(field="username")
+    if await uow.session.scalar(
+        select(QuarantinedUsername.key_hash).where(
+            QuarantinedUsername.key_hash == domain.quarantine_hash(key),
+            QuarantinedUsername.until > uow.now,
+        )
+    ):
+        raise UsernameTaken(field="username")  # an erased person's, for a while
     user = User(
         username=username,
         username_key=key,
@@ -187,21 +194,45 @@ async def change_password(
     new_password: str,
     address: str,
 ) -> None:
-    """Change the password if ``current_password`` is right, and end every other session.
+    """Change the password if ``current_password`` is right (:func:`confirm_password`), and
+    end every other session."""
+    domain.check_password(new_password, field="new_password")
+    await confirm_password(
+        passwords,
+        policy,
+        user=user,
+        token=token,
+        password=current_password,
+        address=address,
+        field="current_password",
+    )
+    password_hash = await passwords.hash(new_password)
+    await transactions.run(_set_password, user_id=user.id, password_hash=password_hash, token=token)
+
+
+async def confirm_password(
+    passwords: Passwords,
+    policy: LoginPolicy,
+    *,
+    user: User,
+    token: str,
+    password: str,
+    address: str,
+    field: str = "password",
+) -> None:
+    """Refuse unless ``password`` is the account's: asked again before something that cannot
+    be undone (a new password, leaving Tuan).
 
     The session is throttled like a known device (it is one), so a stolen session is no faster
     a way to guess the password than logging in: past its own failures it draws on the
     account's allowance for unknown devices.
     """
-    domain.check_password(new_password, field="new_password")
     throttle = policy.throttle
     session_device = "session-" + domain.hash_token(token)[:16]
     attempt = await throttle.admit(Attempt(user.username_key, address[:64], session_device))
-    if not await passwords.verify(user.password_hash, current_password):
+    if not await passwords.verify(user.password_hash, password):
         await throttle.failed(attempt)
-        raise WrongPassword(field="current_password")
-    password_hash = await passwords.hash(new_password)
-    await transactions.run(_set_password, user_id=user.id, password_hash=password_hash, token=token)
+        raise WrongPassword(field=field)
 
 
 async def _set_password(uow: UnitOfWork, *, user_id: int, password_hash: str, token: str) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from sqlalchemy import Table, delete, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tuan.catalog.models import Deal, DealPurchase, Sku, StockHold
+from tuan.catalog.models import Deal, DealPurchase, Product, Shop, Sku, StockHold
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 
@@ -110,3 +110,17 @@ async def consume_holds(uow: UnitOfWork, hold_ids: Iterable[int]) -> set[int]:
         delete(_HOLDS).where(_HOLDS.c.id.in_(ids)).returning(_HOLDS.c.id)
     )
     return set(result.scalars().all())
+
+
+async def close_shops_of(uow: UnitOfWork, owner_id: int) -> None:
+    """An erased person's shops stop selling: their products are archived (the shop's name
+    stays, as seller of record on its past orders; ADR 0011)."""
+    await uow.session.execute(
+        update(Product)
+        .where(
+            Product.shop_id.in_(select(Shop.id).where(Shop.owner_id == owner_id)),
+            Product.status != "archived",
+        )
+        .values(status="archived", updated_at=uow.now)
+        .execution_options(synchronize_session=False)
+    )

@@ -12,17 +12,20 @@ rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import text as sql
 
 from tuan.chat import domain, stream
 from tuan.chat.errors import BlockedByRecipient, ConversationClosed, ConversationNotFound
 from tuan.chat.models import Conversation, Member, Message
 from tuan.core.db import rows_changed
+from tuan.core.personal import DELETED_USER_ID, DELETED_USERNAME
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.commands import notify_users
 from tuan.realtime import topics
@@ -256,3 +259,66 @@ async def rewrite_server_message(
     view = stream.render(message, {})
     uow.notify(topics.CONVERSATION_CHANGED, view)
     return view
+
+
+# --- a person erased (ADR 0011) ---
+
+
+def _mentioning(session_dialect: str, user_id: int) -> Any:
+    """Messages whose mentions name ``user_id`` (a JSON list of ids)."""
+    if session_dialect == "postgresql":
+        return sql("CAST(messages.mentions AS JSONB) @> CAST(:one AS JSONB)").bindparams(
+            one=f"[{int(user_id)}]"
+        )
+    return sql(
+        "EXISTS (SELECT 1 FROM json_each(messages.mentions) WHERE json_each.value = :uid)"
+    ).bindparams(uid=int(user_id))
+
+
+async def forget_in_others_messages(
+    uow: UnitOfWork, *, user_id: int, username: str, named_by: Mapping[str, str]
+) -> int:
+    """Take an erased person out of what others wrote: their id out of mentions, and the
+    ``@username`` typed in their chats becomes the deleted user's; and out of the lines the server
+    wrote about them (``named_by``: each id parameter and the name parameter beside it, such
+    as ``user_id`` and ``name``). How many messages changed."""
+    dialect = uow.session.get_bind().dialect.name
+    changed = 0
+    mention = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE)
+    theirs = select(Member.conversation_id).where(Member.user_id == user_id)
+    typed = func.lower(Message.text).contains(f"@{username.lower()}", autoescape=True)
+    rows = await uow.session.scalars(
+        select(Message).where(
+            Message.sender_id != user_id,
+            or_(_mentioning(dialect, user_id), Message.conversation_id.in_(theirs) & typed),
+        )
+    )
+    for message in rows:
+        message.mentions = [one for one in message.mentions if one != user_id]
+        message.text = mention.sub(f"@{DELETED_USERNAME}", message.text)
+        changed += 1
+    for id_param, name_param in named_by.items():
+        lines = await uow.session.scalars(
+            select(Message).where(
+                Message.kind == "system",
+                Message.payload[("params", id_param)].as_integer() == user_id,
+            )
+        )
+        for line in lines:
+            params = dict(line.payload.get("params", {}))
+            params[id_param], params[name_param] = DELETED_USER_ID, ""
+            line.payload = {**line.payload, "params": params}
+            changed += 1
+    return changed
+
+
+async def forget_direct_keys(uow: UnitOfWork, user_id: int) -> None:
+    """A direct chat with an erased person is no longer found by the pair of ids (the other
+    person keeps it, with a deleted user; a new chat is never opened into it)."""
+    theirs = select(Member.conversation_id).where(Member.user_id == user_id)
+    await uow.session.execute(
+        update(Conversation)
+        .where(Conversation.kind == "direct", Conversation.id.in_(theirs))
+        .values(direct_key=None)
+        .execution_options(synchronize_session=False)
+    )

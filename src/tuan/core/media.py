@@ -69,6 +69,8 @@ class MediaStorage(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    async def delete(self, key: str) -> None: ...
+
 
 class LocalMediaStorage:
     """Files under one directory (``TUAN_MEDIA_DIR``), read and written off the event loop."""
@@ -107,6 +109,22 @@ class LocalMediaStorage:
         except ValueError:
             return False
         return await asyncio.to_thread(path.is_file)
+
+    async def delete(self, key: str) -> None:
+        """The file and every resized copy made of it (``<stem>-<width>.<ext>``); nothing if
+        they are gone already, so an erasure may run twice."""
+        try:
+            path = self._path(key)
+        except ValueError:
+            return
+        await asyncio.to_thread(_delete_with_copies, path)
+
+
+def _delete_with_copies(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    if path.parent.is_dir():
+        for copy in path.parent.glob(f"{path.stem}-*"):
+            copy.unlink(missing_ok=True)
 
 
 def _read_if_file(path: Path) -> bytes | None:

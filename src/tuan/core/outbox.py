@@ -85,7 +85,7 @@ class ProcessedEvent(Base):
 
     handler: Mapped[str] = mapped_column(String(100), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 async def first_time(session: AsyncSession, handler: str, event_id: str, now: datetime) -> bool:

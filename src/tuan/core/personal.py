@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -25,6 +26,9 @@ USERS_TABLE = "users"
 # The one shared account that retained records point at once their person is erased, shown as
 # "Deleted user" (已注销用户) with no link; made by migration 0016 (ADR 0011).
 DELETED_USER_ID = 0
+DELETED_USERNAME = "~deleted"
+# An ``on_tombstone`` value: the time of the erasure.
+NOW = object()
 
 # Integer columns that name a person by their role, even without a foreign key
 # (ledger_accounts.owner_id is an account's owner, a user or a shop).
@@ -66,11 +70,18 @@ Declaration = Personal | NotPersonal
 @dataclass(frozen=True)
 class TableData:
     """One table's declaration; ``person`` is the column that says whose row it is (for the
-    export's selection), None when the table has no single owner."""
+    export's selection), None when the table has no single owner.
+
+    For the erasure: ``only`` narrows the rows a person column names to those whose other
+    columns hold one of the given values (an account's owner is a person only for some kinds);
+    ``on_tombstone`` sets further columns on a row moved to the tombstone (a value that must
+    stay unique per sender, say)."""
 
     table: str
     person: str | None
     columns: Mapping[str, Declaration] = field(default_factory=dict)
+    only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    on_tombstone: Mapping[str, object] = field(default_factory=dict)
 
 
 def needs_declaring(column: sa.Column[object]) -> bool:
@@ -144,4 +155,8 @@ class PersonalCatalogue:
     tables: tuple[TableData, ...]
 
     def declaration(self, table: str) -> TableData | None:
-        return next((t for t in self.tables if t.table == table), None)
+        return self._by_table.get(table)
+
+    @cached_property
+    def _by_table(self) -> dict[str, TableData]:
+        return {one.table: one for one in self.tables}

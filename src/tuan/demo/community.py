@@ -19,6 +19,7 @@ from tuan.accounts.domain import username_key
 from tuan.accounts.models import User
 from tuan.bootstrap import Container
 from tuan.chat.posting import PostRequest, post_messages
+from tuan.core.personal import DELETED_USER_ID
 from tuan.core.uow import UnitOfWork
 from tuan.demo.names import FIRST_EN, GIVEN_ZH, LAST_EN, SURNAMES_ZH
 from tuan.groups import service as groups
@@ -193,7 +194,9 @@ async def seed_demo(
     community = generate(size, seed)
     advance = progress or (lambda _n: None)
     async with container.db.read_sessions() as session:
-        existing = await session.scalar(select(func.count()).select_from(User))
+        existing = await session.scalar(
+            select(func.count()).select_from(User).where(User.id != DELETED_USER_ID)
+        )
     if existing:
         return community
     await _seed_people(container, community, advance)

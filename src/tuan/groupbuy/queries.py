@@ -243,3 +243,17 @@ async def team_fill(
         you_are_member=member,
         allowed_actions=view.allowed_actions,
     )
+
+
+async def open_teams_of(session: AsyncSession, user_id: int) -> list[int]:
+    """The teams a person opened or holds a place in that are still forming or open."""
+    placed = select(TeamMember.team_id).where(TeamMember.user_id == user_id)
+    rows = await session.scalars(
+        select(Team.id)
+        .where(
+            or_(Team.opener_id == user_id, Team.id.in_(placed)),
+            Team.status.in_(domain.TAKING_PLACES),
+        )
+        .order_by(Team.id)
+    )
+    return list(rows)

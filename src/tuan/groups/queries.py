@@ -360,3 +360,14 @@ async def live_group_name(session: AsyncSession, group_id: int) -> str | None:
     return await session.scalar(
         select(Group.name).where(Group.id == group_id, Group.dissolved_at.is_(None))
     )
+
+
+async def groups_owned_by(session: AsyncSession, user_id: int) -> list[tuple[int, str]]:
+    """``(id, name)`` of the groups a person owns that are not dissolved: each needs another
+    owner, or to be dissolved, before the person can leave Tuan."""
+    rows = await session.execute(
+        select(Group.id, Group.name)
+        .where(Group.owner_id == user_id, Group.dissolved_at.is_(None))
+        .order_by(Group.id)
+    )
+    return [(int(group_id), str(name)) for group_id, name in rows]

@@ -58,10 +58,18 @@ CODE_BY_STATUS = {
 }
 
 
+class ErrorItem(BaseModel):
+    """One of several reasons for a refusal (each thing to settle before leaving Tuan)."""
+
+    message: str
+    link: str | None = None
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
     field: str | None = None
+    items: list[ErrorItem] | None = None
 
 
 class ErrorResponse(BaseModel):
@@ -120,10 +128,13 @@ def error_json(
     field: str | None = None,
     headers: Mapping[str, str] | None = None,
     locale: str | None = None,
+    items: list[dict[str, Any]] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if field is not None:
         body["field"] = field
+    if items:
+        body["items"] = items
     all_headers = dict(headers or {})
     if locale is not None:
         all_headers["Content-Language"] = locale
@@ -142,6 +153,18 @@ def refusal_json(
     locale = reader_locale(connection)
     message = error_message(locale, code, params or {}, fallback=code.replace("_", " ").lower())
     return error_json(status, code, message, headers=headers, locale=locale)
+
+
+def refusal_items(locale: str, items: object) -> list[dict[str, Any]] | None:
+    """A refusal's several reasons (``details["items"]``: a catalogue key, its parameters and a
+    link each), said in the reader's language."""
+    if not isinstance(items, list):
+        return None
+    return [
+        {"message": render(locale, item["key"], item.get("params", {})), "link": item.get("link")}
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("key"), str)
+    ]
 
 
 def _field_of(loc: Sequence[Any]) -> str | None:
@@ -253,8 +276,9 @@ def install_error_handlers(app: FastAPI) -> None:
         locale = reader_locale(request)
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         status, message = STATUS_BY_KIND[exc.kind], refusal_message(locale, exc)
+        items = refusal_items(locale, exc.details.get("items"))
         return error_json(
-            status, exc.code, message, field=exc.field, headers=headers, locale=locale
+            status, exc.code, message, field=exc.field, headers=headers, locale=locale, items=items
         )
 
     @app.exception_handler(RequestValidationError)

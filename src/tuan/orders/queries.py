@@ -476,3 +476,20 @@ def purchases_view() -> Subquery:
         .where(Order.status.in_(bought))
         .subquery()
     )
+
+
+UNDELIVERED = (domain.PENDING, domain.PAID, domain.SHIPPED)
+
+
+async def undelivered_orders(
+    session: AsyncSession, *, buyer_id: int | None = None, shop_ids: Collection[int] = ()
+) -> list[tuple[int, int]]:
+    """``(order id, shop id)`` of the orders not yet delivered (nor cancelled or refunded) that
+    a buyer placed, or that shops received: what a person leaving still owes or is owed."""
+    if buyer_id is None and not shop_ids:
+        return []
+    who = Order.buyer_id == buyer_id if buyer_id is not None else Order.shop_id.in_(shop_ids)
+    rows = await session.execute(
+        select(Order.id, Order.shop_id).where(who, Order.status.in_(UNDELIVERED)).order_by(Order.id)
+    )
+    return [(int(order_id), int(shop_id)) for order_id, shop_id in rows]

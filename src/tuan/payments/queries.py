@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.payments import domain
-from tuan.payments.models import Payment, Refund
+from tuan.payments.models import Payment, Payout, Refund
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,11 @@ async def money_of_order(
         for row in await session.execute(_REFUNDS, {"order_id": order_id})
     ]
     return OrderMoney(payments, refunds)
+
+
+async def payouts_on_their_way(session: AsyncSession, user_id: int) -> list[int]:
+    """The person's payouts the provider has not settled yet."""
+    rows = await session.scalars(
+        select(Payout.id).where(Payout.user_id == user_id, Payout.status == "pending")
+    )
+    return list(rows)

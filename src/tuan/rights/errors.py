@@ -19,3 +19,24 @@ class ExportExpired(TuanError):
     code = "EXPORT_EXPIRED"
     kind = ErrorKind.GONE
     default_message = "This export's download has expired; ask for a new one."
+
+
+class DeletionBlocked(TuanError):
+    """Something must be settled first; ``details["items"]`` names each (a catalogue key, its
+    parameters and where to settle it)."""
+
+    code = "DELETION_BLOCKED"
+    kind = ErrorKind.CONFLICT
+    default_message = "Some things must be settled before your account can be deleted."
+
+
+class NoDeletion(TuanError):
+    code = "NO_DELETION"
+    kind = ErrorKind.NOT_FOUND
+    default_message = "Your account is not being deleted."
+
+
+class AccountBeingErased(TuanError):
+    code = "ACCOUNT_BEING_ERASED"
+    kind = ErrorKind.GONE
+    default_message = "This account is being deleted."

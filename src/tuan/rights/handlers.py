@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import secrets
 
+from tuan.core.pruning import prune_handled
 from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.rights.archive import ExportSetup, write_archive
+from tuan.rights.deletion import ERASE_ACCOUNT, DeletionSetup, erase
 from tuan.rights.models import DataExport
 from tuan.rights.service import BUILD_EXPORT, record_built
 
@@ -38,3 +40,18 @@ def register(wiring: Wiring) -> None:
             )
 
     wiring.scheduler.register_prepared(BUILD_EXPORT, build, record)
+
+    deletion_setup = wiring.adapter(DeletionSetup)
+
+    async def erase_due(job: DueJob) -> None:
+        # Each step commits on its own, so the write lock is never held for the whole walk and
+        # a crash carries on from the next step when the job runs again.
+        if await erase(wiring, deletion_setup, int(job.payload["deletion_id"])):
+            # Events and jobs already handled may still carry the person's words: they go now,
+            # not after the usual week (ADR 0011).
+            await prune_handled(wiring.db, before=wiring.clock.now())
+
+    async def nothing_more(uow: UnitOfWork, job: DueJob, _: None) -> None:
+        return None
+
+    wiring.scheduler.register_prepared(ERASE_ACCOUNT, erase_due, nothing_more)

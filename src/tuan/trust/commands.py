@@ -93,14 +93,22 @@ async def bought_on_share(uow: UnitOfWork, *, buyer_id: int, sharer_id: int, at:
 
 
 async def count_rating(
-    uow: UnitOfWork, *, user_id: int, category: str, at: datetime, stars: int
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    category: str,
+    at: datetime,
+    stars: int,
+    taken_back: bool = False,
 ) -> None:
-    """A buyer rated something a recommender shared: counted, and counted good at 4–5 stars."""
+    """A buyer rated something a recommender shared: counted, and counted good at 4–5 stars.
+    ``taken_back``: the rating no longer counts (its author was erased, ADR 0011)."""
+    one = -1 if taken_back else 1
     await count_outcome(
         uow,
         user_id=user_id,
         category=category,
         at=at,
-        rated=1,
-        rated_good=1 if stars >= domain.GOOD_STARS else 0,
+        rated=one,
+        rated_good=one if stars >= domain.GOOD_STARS else 0,
     )

@@ -17,6 +17,7 @@ from tuan.accounts.queries import user_by_username
 from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
 from tuan.http.errors import error_responses
 from tuan.http.schemas import DisplayName, Input
+from tuan.http.signing_in import after_sign_in
 from tuan.http.throttle import SignupAllowed, UploadAllowed
 from tuan.social.queries import has_blocked
 
@@ -78,6 +79,9 @@ class SessionOut(BaseModel):
     expires_at: datetime = Field(description="When it ends unless used; each use renews it")
     device_token: str = Field(description="Keep it, and send it when logging in again")
     user: MeOut
+    deletion_cancelled: bool = Field(
+        default=False, description="Signing in cancelled this account's pending deletion"
+    )
 
 
 def user_out(user: User) -> UserOut:
@@ -116,7 +120,7 @@ async def register(body: RegisterIn, container: ContainerDep) -> MeOut:
 @router.post(
     "/sessions",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 413, 422, 429),
+    responses=error_responses(400, 401, 410, 413, 422, 429),
 )
 async def log_in(
     body: LoginIn,
@@ -135,11 +139,13 @@ async def log_in(
         device_tokens=[body.device_token] if body.device_token else [],
         user_agent=user_agent,
     )
+    cancelled = await after_sign_in(container, issued)
     return SessionOut(
         token=issued.token,
         expires_at=issued.expires_at,
         device_token=issued.device_token,
         user=me_out(issued.user),
+        deletion_cancelled=cancelled,
     )
 
 

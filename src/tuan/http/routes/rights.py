@@ -10,11 +10,15 @@ from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
-from tuan.http.errors import error_responses, reader_locale
+from tuan.accounts import service as accounts
+from tuan.http.deps import AddressDep, ContainerDep, CurrentUser, ReaderDep, TokenDep
+from tuan.http.errors import error_responses, reader_locale, refusal_items
+from tuan.http.schemas import Input
 from tuan.rights import service
 from tuan.rights.archive import ExportSetup
+from tuan.rights.deletion import DeletionSetup, request_deletion
 from tuan.rights.errors import ExportExpired, ExportNotReady
+from tuan.rights.obligations import obligations_of
 from tuan.rights.queries import ExportView, export_of, my_exports, view_of
 
 router = APIRouter(prefix="/api/v1", tags=["data rights"])
@@ -22,6 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["data rights"])
 ExportId = Path(ge=1, le=2**63 - 1)
 ALREADY_ASKED: dict[int | str, dict[str, Any]] = {
     200: {"description": "An export asked for within the last day, returned"}
+}
+UNDER_WAY: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A deletion already under way, returned"}
 }
 ZIP: dict[int | str, dict[str, Any]] = {200: {"content": {"application/zip": {}}}}
 
@@ -92,3 +99,65 @@ async def download_export(
         media_type="application/zip",
         filename=f"tuan-export-{export.created_at:%Y%m%d}.zip",
     )
+
+
+# --- leaving Tuan -------------------------------------------------------------------------------
+
+
+class ObligationOut(BaseModel):
+    message: str = Field(description="What must be settled, in the reader's language")
+    link: str | None = Field(description="The page where it is settled")
+
+
+class DeletionIn(Input):
+    password: str = Field(min_length=1, max_length=1024, description="The account's password")
+
+
+class DeletionOut(BaseModel):
+    id: int
+    status: Literal["waiting", "erasing", "erased", "cancelled", "blocked"]
+    requested_at: datetime
+    erase_after: datetime = Field(description="Signing in before then cancels it")
+
+
+@router.get("/me/deletion/obligations", responses=error_responses(400, 401))
+async def deletion_obligations(
+    request: Request, user: CurrentUser, reader: ReaderDep
+) -> list[ObligationOut]:
+    """What must be settled before my account can be deleted (empty: nothing)."""
+    found = await obligations_of(reader, user.id)
+    items = refusal_items(reader_locale(request), [o.as_item() for o in found]) or []
+    return [ObligationOut.model_validate(item) for item in items]
+
+
+@router.post(
+    "/me/deletion",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=UNDER_WAY | error_responses(400, 401, 409, 422, 429),
+)
+async def ask_for_deletion(
+    body: DeletionIn,
+    response: Response,
+    user: CurrentUser,
+    token: TokenDep,
+    address: AddressDep,
+    container: ContainerDep,
+) -> DeletionOut:
+    """Delete my account: after the password, every session ends and the erasure is due after
+    the waiting period (signing in before then cancels it). Refused (409, each named) while
+    orders, team purchases, money or groups I own are pending."""
+    await accounts.confirm_password(
+        container.passwords,
+        container.login_policy,
+        user=user,
+        token=token,
+        password=body.password,
+        address=address,
+    )
+    setup = container.adapter(DeletionSetup)
+    found, new = await container.run(request_deletion, user_id=user.id, wait=setup.wait)
+    if new:
+        container.scheduler.kick()
+    else:
+        response.status_code = status.HTTP_200_OK
+    return DeletionOut.model_validate(found, from_attributes=True)

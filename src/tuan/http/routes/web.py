@@ -28,6 +28,7 @@ from tuan.groups import queries as group_queries
 from tuan.groups.errors import GroupNotFound, NotAllowedInGroup
 from tuan.http.deps import client_address
 from tuan.http.errors import STATUS_BY_KIND
+from tuan.http.signing_in import after_sign_in
 from tuan.http.throttle import signup_allowed
 from tuan.notifications.queries import recent_notifications
 from tuan.orders.errors import OrderNotFound
@@ -127,6 +128,8 @@ async def login(request: Request) -> Response:
     username = form.get("username", "").strip()[:64]
     try:
         issued = await _log_in(viewer, username, form.get("password", "")[:1024])
+        if await after_sign_in(viewer.container, issued):
+            target = "/settings?deletion=cancelled"
     except TuanError as exc:
         return _form_refused(
             viewer, "login.html", exc, next=target, username=username, error=_problem(viewer, exc)

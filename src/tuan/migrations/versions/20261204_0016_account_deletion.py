@@ -1,5 +1,5 @@
 """rights and accounts: the deleted-user tombstone, deletion requests, the operators' audit
-log, quarantined usernames
+log, quarantined usernames; handled events found by age
 
 Revision ID: 0016
 Revises: 0015
@@ -34,7 +34,10 @@ def upgrade() -> None:
     users = sa.table(
         "users",
         *(sa.column(name) for name in ("id", "username", "username_key", "display_name", "bio")),
-        *(sa.column(name) for name in ("password_hash", "verified", "created_at", "updated_at")),
+        sa.column("password_hash"),
+        sa.column("verified", sa.Boolean()),
+        sa.column("created_at", WHEN),
+        sa.column("updated_at", WHEN),
     )
     now = datetime.now(UTC)
     op.bulk_insert(
@@ -91,6 +94,8 @@ def upgrade() -> None:
         sa.Column("until", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_username_quarantine")),
     )
+    # Pruning handled events (tuan.core.pruning) finds the old records by when they were handled.
+    op.create_index("ix_processed_events_processed_at", "processed_events", ["processed_at"])
     with op.batch_alter_table("team_members") as batch:
         batch.drop_constraint(op.f("uq_team_members_team_id_user_id"), type_="unique")
     op.create_index(
@@ -109,6 +114,7 @@ def downgrade() -> None:
         batch.create_unique_constraint(
             op.f("uq_team_members_team_id_user_id"), ["team_id", "user_id"]
         )
+    op.drop_index("ix_processed_events_processed_at", table_name="processed_events")
     op.drop_table("username_quarantine")
     op.drop_table("rights_audit")
     op.drop_index("ix_account_deletions_user_id", table_name="account_deletions")
