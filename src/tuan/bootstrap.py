@@ -231,7 +231,11 @@ def bootstrap(
             StockHolds: StockHolds(db, clock),
             ExportSetup: ExportSetup(catalogue, media, exports),
             DeletionSetup: DeletionSetup(
-                catalogue, media, exports, timedelta(days=settings.account_deletion_wait_days)
+                catalogue,
+                media,
+                exports,
+                wait=timedelta(days=settings.account_deletion_wait_days),
+                tracking_kept=timedelta(days=settings.erased_tracking_kept_days),
             ),
         },
     )

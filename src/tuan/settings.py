@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Days between asking to delete one's account and the erasure; signing in meanwhile cancels
     # it (issue 23, ADR 0011). 0 erases at the next scheduler sweep.
     account_deletion_wait_days: int = Field(default=7, ge=0, le=365)
+    # Days an erased person's orders keep their parcel tracking numbers (电子商务法 Art. 31: at
+    # least 3 years for transaction records); then they are blanked.
+    erased_tracking_kept_days: int = Field(default=3 * 365, ge=1)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     log_level: str = "INFO"
 

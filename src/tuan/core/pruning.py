@@ -14,7 +14,6 @@ never for the whole prune.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,9 +22,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, exists, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
+from tuan.core import periodic
 from tuan.core.db import Base, Database, rows_changed, write_session
 from tuan.core.outbox import OutboxRow, ProcessedEvent
-from tuan.core.scheduler import DueJob, schedule_once
+from tuan.core.periodic import every
+from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 
@@ -115,9 +116,8 @@ async def _delete_all(
 
 
 def slot_start(now: datetime) -> datetime:
-    """The start of the daily prune slot holding ``now``: every process computes the same one,
-    so the job's unique key makes one prune a day however many processes ask."""
-    return _SLOT_EPOCH + ((now - _SLOT_EPOCH) // PRUNE_EVERY) * PRUNE_EVERY
+    """The start of the daily prune slot holding ``now``."""
+    return periodic.slot_start(now, PRUNE_EVERY, _SLOT_EPOCH)
 
 
 def register(wiring: Wiring) -> None:
@@ -141,18 +141,6 @@ def register(wiring: Wiring) -> None:
 
     scheduler.register_prepared(PRUNE_JOB, prune, report)
 
-    async def ask_for_prune(uow: UnitOfWork) -> datetime:
-        slot = slot_start(uow.now)
-        if await schedule_once(
-            uow.session, kind=PRUNE_JOB, key=slot.isoformat(), run_at=slot, now=uow.now
-        ):
-            uow.on_commit(scheduler.kick)
-        return slot
-
-    async def ask_daily() -> None:
-        while True:
-            slot = await wiring.run(ask_for_prune)
-            next_slot = slot + PRUNE_EVERY
-            await asyncio.sleep(max(1.0, (next_slot - wiring.clock.now()).total_seconds()))
-
-    wiring.add_worker("prune-handled-daily", ask_daily)
+    every(
+        wiring, kind=PRUNE_JOB, period=PRUNE_EVERY, epoch=_SLOT_EPOCH, worker="prune-handled-daily"
+    )

@@ -9,8 +9,12 @@ Every state change goes through the one transition writer (:mod:`tuan.orders.lif
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 
+from tuan.core.db import rows_changed
+from tuan.core.personal import DELETED_USER_ID
 from tuan.core.uow import UnitOfWork
 from tuan.orders import domain
 from tuan.orders.idempotency import IdempotencyClaim, record_key
@@ -23,6 +27,7 @@ from tuan.orders.lifecycle import (
     record_paid,
     record_refund,
 )
+from tuan.orders.models import Order
 from tuan.orders.queries import ORDER_COLUMNS, ORDERS, OrderState, order_state
 from tuan.orders.service import TeamPricing, place_order
 
@@ -123,3 +128,19 @@ async def lock_team_orders(uow: UnitOfWork, team_id: int) -> list[OrderState]:
         .with_for_update()
     )
     return [order_state(row) for row in rows]
+
+
+async def forget_old_tracking(uow: UnitOfWork, *, placed_before: datetime) -> int:
+    """Blank the tracking numbers of erased people's orders once their retention period ended
+    (ADR 0011): the order stays for the books, the parcel's number goes. How many."""
+    blanked = await uow.session.execute(
+        update(Order)
+        .where(
+            Order.buyer_id == DELETED_USER_ID,
+            Order.placed_at < placed_before,
+            Order.tracking.is_not(None),
+        )
+        .values(tracking=None)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(blanked)

@@ -16,12 +16,14 @@ from tuan.core.media import MediaStorage
 from tuan.core.personal import PersonalCatalogue
 from tuan.core.scheduler import schedule_once
 from tuan.core.uow import Transactor, UnitOfWork
+from tuan.notifications.commands import notify_users
 from tuan.rights.erasure import Person, Step, all_steps, delete_files
 from tuan.rights.errors import DeletionBlocked
 from tuan.rights.models import AccountDeletion, AuditEntry, DataExport
 from tuan.rights.obligations import obligations_of
 
 ERASE_ACCOUNT = "rights.erase_account"
+DELETION_BLOCKED = "deletion_blocked"  # the notification: something arrived while it waited
 UNDER_WAY = ("waiting", "erasing")
 
 
@@ -33,6 +35,7 @@ class DeletionSetup:
     media: MediaStorage
     exports: Path
     wait: timedelta
+    tracking_kept: timedelta = timedelta(days=3 * 365)
 
 
 async def _under_way(uow: UnitOfWork, user_id: int) -> AccountDeletion | None:
@@ -105,6 +108,9 @@ async def _begin(uow: UnitOfWork, deletion_id: int) -> Person | None:
         if pending:  # money or goods moved while it waited: an operator settles it
             deletion.status = "blocked"
             deletion.blocked_by = [{"kind": o.kind, **o.params} for o in pending]
+            await notify_users(
+                uow, [deletion.user_id], kind=DELETION_BLOCKED, data={"count": len(pending)}
+            )
             return None
         deletion.status, deletion.started_at = "erasing", uow.now
     user = await user_by_id(uow.session, deletion.user_id)

@@ -4,15 +4,21 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
+from tuan.core.periodic import every
 from tuan.core.pruning import prune_handled
 from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
+from tuan.orders import commands as orders
 from tuan.rights.archive import ExportSetup, write_archive
 from tuan.rights.deletion import ERASE_ACCOUNT, DeletionSetup, erase
 from tuan.rights.models import DataExport
 from tuan.rights.service import BUILD_EXPORT, record_built
+
+RETENTION_ENDS = "rights.retention_ends"  # daily: what is kept for the books only so long
+EPOCH = datetime(2026, 1, 1, 18, tzinfo=UTC)
 
 
 def register(wiring: Wiring) -> None:
@@ -55,3 +61,10 @@ def register(wiring: Wiring) -> None:
         return None
 
     wiring.scheduler.register_prepared(ERASE_ACCOUNT, erase_due, nothing_more)
+
+    async def end_retention(uow: UnitOfWork, job: DueJob) -> None:
+        placed_before = uow.now - deletion_setup.tracking_kept
+        await orders.forget_old_tracking(uow, placed_before=placed_before)
+
+    wiring.scheduler.register(RETENTION_ENDS, end_retention)
+    every(wiring, kind=RETENTION_ENDS, period=timedelta(days=1), epoch=EPOCH, worker="retention")

@@ -7,10 +7,15 @@ from datetime import timedelta
 
 import httpx
 
-from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle
-from tests.factories import PASSWORD, Person, log_in, people
+from tests.e2e.commerce.kit import buy, list_product, merchant, open_shop, settle, storefront
+from tests.e2e.loop.loopkit import share_card
+from tests.factories import PASSWORD, Person, join_open_group, log_in, people
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
+from tuan.core.personal import DELETED_USER_ID
+from tuan.core.scheduler import schedule_once
+from tuan.core.uow import UnitOfWork
+from tuan.rights.handlers import RETENTION_ENDS
 
 WAIT = timedelta(days=7)
 
@@ -79,3 +84,73 @@ async def test_asking_ends_every_session_and_signing_in_within_the_wait_cancels_
     clock.advance(hours=2)
     await settle(container)
     assert (await client.get("/api/v1/me", headers=again.headers)).status_code == 200
+
+
+async def test_money_that_arrives_while_it_waits_blocks_the_erasure_and_is_not_forfeited(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
+) -> None:
+    front = await storefront(client, container, commission_rate_bp=1000)
+    mei, ben = await people(client, "mei", "ben")
+    group = await join_open_group(client, ben, mei)
+    card = (await share_card(client, mei, group, front.product["id"])).json()
+    assert (await ask_to_leave(client, mei)).status_code == 202
+
+    order = await buy(client, ben, front.sku_id, share_id=card["share_id"])  # while she waits
+    for who, action in ((front.owner, "ship"), (ben, "deliver"), (ben, "complete")):
+        done = await client.post(f"/api/v1/orders/{order['id']}/{action}", headers=who.headers)
+        assert done.status_code == 200, done.text
+    clock.advance(days=7, seconds=1)
+    await settle(container)
+
+    signed_in = await log_in(client, "mei")
+    assert signed_in.status_code == 201, signed_in.text  # not erased
+    again = Person(id=mei.id, username="mei", token=signed_in.json()["token"])
+    wallet = (await client.get("/api/v1/wallet", headers=again.headers)).json()
+    assert wallet["balances"] == [{"currency": "CNY", "amount": 990, "held": 0}]
+    told = (await client.get("/api/v1/notifications", headers=again.headers)).json()[
+        "notifications"
+    ]
+    assert [n["kind"] for n in told if n["kind"] == "deletion_blocked"] == ["deletion_blocked"]
+
+
+async def test_an_erased_buyers_tracking_number_is_kept_for_the_books_then_blanked(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
+) -> None:
+    front = await storefront(client, container)
+    (mei,) = await people(client, "mei")
+    order = await buy(client, mei, front.sku_id)
+    shipped = await client.post(
+        f"/api/v1/orders/{order['id']}/ship",
+        headers=front.owner.headers,
+        json={"tracking": "SF1234"},
+    )
+    assert shipped.status_code == 200, shipped.text
+    for action in ("deliver", "complete"):
+        assert (
+            await client.post(f"/api/v1/orders/{order['id']}/{action}", headers=mei.headers)
+        ).status_code == 200
+    assert (await ask_to_leave(client, mei)).status_code == 202
+    clock.advance(days=7, seconds=1)
+    await settle(container)
+
+    async def tracking_after(days: int) -> object:
+        clock.advance(days=days)
+        await container.run(_due_now, kind=RETENTION_ENDS)
+        await settle(container)
+        owner = Person(
+            front.owner.id,
+            front.owner.username,
+            (await log_in(client, front.owner.username)).json()["token"],
+        )
+        seen = (await client.get(f"/api/v1/orders/{order['id']}", headers=owner.headers)).json()
+        assert seen["buyer_id"] == DELETED_USER_ID
+        return seen["tracking"]
+
+    assert await tracking_after(days=365) == "SF1234"
+    assert await tracking_after(days=3 * 365) is None
+
+
+async def _due_now(uow: UnitOfWork, *, kind: str) -> None:
+    await schedule_once(
+        uow.session, kind=kind, key=uow.now.isoformat(), run_at=uow.now, now=uow.now
+    )
