@@ -7,6 +7,7 @@ bounded however much a person has written.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import tempfile
@@ -39,6 +40,9 @@ class ExportSetup:
     catalogue: PersonalCatalogue
     media: MediaStorage
     folder: Path
+
+
+ROWS_PER_WRITE = 500
 
 
 @dataclass
@@ -163,7 +167,7 @@ async def write_archive(
         for key in sorted(photos):
             data = await media.get(key)
             if data is not None:
-                archive.writestr(f"{PHOTOS}{key}", data)
+                await asyncio.to_thread(archive.writestr, f"{PHOTOS}{key}", data)
                 counts.photos += 1
         page.write(words.page_foot(counts.photos))
         page.seek(0)
@@ -190,21 +194,32 @@ async def _write_subject(
             target.write(f"{',' if index else ''}\n{json.dumps(table.name)}: [".encode())
             page.write(f"<h3>{html.escape(table.name)}</h3><table>")
             keyed = photo_columns(declared)
-            written = 0
+            written, batch = 0, []
             async for row in rows_of(db, table, declared, user_id):
-                target.write((",\n  " if written else "\n  ").encode())
-                target.write(json.dumps(row, ensure_ascii=False).encode())
-                if not written:
-                    page.write(_header(row))
-                page.write(_row(row))
                 for name in keyed:
                     photos.update(photo_keys(row.get(name)))
-                written += 1
+                batch.append(row)
+                if len(batch) == ROWS_PER_WRITE:
+                    written += await asyncio.to_thread(_write_rows, target, page, batch, written)
+                    batch = []
+            written += await asyncio.to_thread(_write_rows, target, page, batch, written)
             target.write(b"\n]")
             page.write("</table>")
             counts.rows[subject.file][table.name] = written
         target.write(b"\n}\n")
     page.write("</section>")
+
+
+def _write_rows(target: IO[bytes], page: IO[str], rows: list[dict[str, Any]], before: int) -> int:
+    """Serialise and compress a batch of rows: in a worker thread, so a heavy person's archive
+    never holds up the server's event loop (chat keeps flowing while it is built)."""
+    for offset, row in enumerate(rows):
+        target.write((",\n  " if before + offset else "\n  ").encode())
+        target.write(json.dumps(row, ensure_ascii=False).encode())
+        if not before + offset:
+            page.write(_header(row))
+        page.write(_row(row))
+    return len(rows)
 
 
 def _header(row: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from tuan.bootstrap import Container
 from tuan.core.personal import DELETED_USER_ID
 from tuan.core.scheduler import schedule_once
 from tuan.core.uow import UnitOfWork
+from tuan.rights.deletion import request_deletion
 from tuan.rights.handlers import RETENTION_ENDS
 
 WAIT = timedelta(days=7)
@@ -154,3 +155,14 @@ async def _due_now(uow: UnitOfWork, *, kind: str) -> None:
     await schedule_once(
         uow.session, kind=kind, key=uow.now.isoformat(), run_at=uow.now, now=uow.now
     )
+
+
+async def test_asking_again_while_a_deletion_is_under_way_returns_the_same_one(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    (mei,) = await people(client, "mei")
+    first = await ask_to_leave(client, mei)
+    assert first.status_code == 202, first.text
+    # She is signed out by then; an operator's request (or a twin request racing hers) meets it.
+    again, new = await container.run(request_deletion, user_id=mei.id, wait=WAIT)
+    assert (again.id, new) == (first.json()["id"], False)
