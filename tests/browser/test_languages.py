@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.routing import APIRoute
 from playwright.async_api import Page, expect
@@ -26,7 +28,7 @@ from playwright.async_api import Page, expect
 from tests.browser.conftest import Site
 from tests.e2e.commerce.kit import buy, checkout, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, open_team, review, share_card
-from tests.factories import Person, invite_link, join_open_group, say
+from tests.factories import PASSWORD, Person, invite_link, join_open_group, say
 from tuan.core.money import CURRENCIES
 from tuan.http.routes import web
 from tuan.web.i18n import render
@@ -79,8 +81,26 @@ async def _short_password(page: Page) -> None:
     await expect(page.locator("#password-error")).to_be_visible()
 
 
+async def _ask_to_leave(page: Page, password: str) -> None:
+    section = page.locator("#leaving")
+    await section.locator("#deletion-password").fill(password)
+    await section.locator("#deletion-button").click()
+    await section.locator("#deletion-yes").click()
+
+
+async def _leave_with_a_wrong_password(page: Page) -> None:
+    await _ask_to_leave(page, "not my password at all")
+    await expect(page.locator("#deletion-password-error")).to_be_visible()
+
+
+async def _leave_with_things_pending(page: Page) -> None:
+    await _ask_to_leave(page, PASSWORD)  # refused: mei owns a group and has orders under way
+    await expect(page.locator("#deletion-error li").first).to_be_visible()
+
+
 WALK: list[Stop] = [
     Stop("/login", None),
+    Stop("/login?deletion=requested&erase_after={erase_after}", None, "#deletion-notice"),
     Stop("/signup", None),
     Stop("/chats", "mei", "#chat-list li"),
     Stop("/chats", "mei", "#chat-list li", _blank_group_name),
@@ -93,6 +113,9 @@ WALK: list[Stop] = [
     Stop("/notifications", "mei", "#notifications li"),
     Stop("/settings", "mei"),
     Stop("/settings", "mei", None, _short_password),
+    Stop("/settings", "mei", "#obligations li", _leave_with_a_wrong_password),
+    Stop("/settings", "mei", "#obligations li", _leave_with_things_pending),
+    Stop("/settings?deletion=cancelled", "mei", "#deletion-cancelled"),
     Stop("/for-you", "mei"),
     Stop("/products", "mei", "#results li"),
     Stop("/products/{product}", "mei", "#product-body"),
@@ -199,6 +222,8 @@ async def build_world(site: Site) -> World:
         paid=paid["id"],
         team=team["id"],
         person="ben",
+        # where asking to delete an account leads: the log-in page with the erasure's date
+        erase_after=quote((site.container.clock.now() + timedelta(days=6)).isoformat(), safe=""),
     )
     return world
 

@@ -37,6 +37,7 @@ from tuan.privacy.queries import purchases_seen_by
 from tuan.shares.queries import seen_share_ids
 from tuan.social.queries import has_blocked
 from tuan.web.i18n import refusal_message, supported
+from tuan.web.leaving import erasure_notice, leaving_section
 from tuan.web.phrases import say_all
 from tuan.web.security import (
     DEVICE_COOKIE,
@@ -112,10 +113,18 @@ async def home(request: Request) -> Response:
 
 @router.get("/login")
 async def login_page(request: Request, next: str | None = None) -> Response:
+    """The log-in form; ``deletion=requested&erase_after=…`` (where asking to delete the
+    account leads, its session gone) adds when the account will be erased."""
     viewer = await look(request)
     if viewer.user:
         return redirect(viewer, safe_next(next))
-    return render(viewer, "login.html", next=safe_next(next), username="", error=None)
+    params = request.query_params
+    erasure = None
+    if params.get("deletion") == "requested":
+        erasure = erasure_notice(viewer, params.get("erase_after"))
+    return render(
+        viewer, "login.html", next=safe_next(next), username="", error=None, erasure=erasure
+    )
 
 
 @router.post("/login")
@@ -132,7 +141,13 @@ async def login(request: Request) -> Response:
             target = "/settings?deletion=cancelled"
     except TuanError as exc:
         return _form_refused(
-            viewer, "login.html", exc, next=target, username=username, error=_problem(viewer, exc)
+            viewer,
+            "login.html",
+            exc,
+            next=target,
+            username=username,
+            error=_problem(viewer, exc),
+            erasure=None,
         )
     _start_session(viewer, issued, issued.user.locale)
     return redirect(viewer, target)
@@ -298,8 +313,17 @@ async def notifications_page(request: Request) -> Response:
 
 @router.get("/settings")
 async def settings_page(request: Request) -> Response:
-    saved = request.query_params.get("saved") == "password"
-    return await _page(request, "settings.html", password_saved=saved, password_error=None)
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    params = request.query_params
+    return render(
+        viewer,
+        "settings.html",
+        password_saved=params.get("saved") == "password",
+        password_error=None,
+        **leaving_section(viewer, cancelled=params.get("deletion") == "cancelled"),
+    )
 
 
 @router.post("/settings/password")
@@ -330,6 +354,7 @@ async def change_password(request: Request) -> Response:
             exc,
             password_saved=False,
             password_error=_problem(viewer, exc),
+            **leaving_section(viewer),
         )
     return redirect(viewer, "/settings?saved=password")
 

@@ -2,11 +2,14 @@
 import { csrf, t } from "./boot.js";
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  // items: a refusal's several reasons, each said with the page where it is settled
+  // ([{message, link}], e.g. what keeps an account from being deleted).
+  constructor(status, code, message, field, items = []) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.items = items;
   }
 }
 
@@ -46,7 +49,8 @@ export async function api(method, path, body, { headers = {}, form = null } = {}
       location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
     const code = error.code ?? `HTTP_${response.status}`;
-    throw new ApiError(response.status, code, error.message ?? explain(code, t("err.UNKNOWN")), error.field);
+    const message = error.message ?? explain(code, t("err.UNKNOWN"));
+    throw new ApiError(response.status, code, message, error.field, error.items ?? []);
   }
   return data;
 }
