@@ -111,6 +111,9 @@ def settings(database_url: str, tmp_path: Path, session_tag: str) -> Settings:
         limit_signup_address="1000/minute",
         limit_messages_account="1000/minute",
         limit_uploads_account="1000/minute",
+        # Each browser context would install the service worker and its shell; the tests of the
+        # installable app turn it on (tests/browser/test_installable.py).
+        service_worker=False,
     )
 
 

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # Days an erased person's orders keep their parcel tracking numbers (电子商务法 Art. 31: at
     # least 3 years for transaction records); then they are blanked.
     erased_tracking_kept_days: int = Field(default=3 * 365, ge=1)
+    # The installable app's service worker (offline reading, the app shell). Off only for tests
+    # that do not exercise it, so each browser context does not install it.
+    service_worker: bool = True
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     log_level: str = "INFO"
 

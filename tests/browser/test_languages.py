@@ -102,6 +102,7 @@ WALK: list[Stop] = [
     Stop("/login", None),
     Stop("/login?deletion=requested&erase_after={erase_after}", None, "#deletion-notice"),
     Stop("/signup", None),
+    Stop("/offline", "mei"),  # what the service worker shows for a page it never saved
     Stop("/chats", "mei", "#chat-list li"),
     Stop("/chats", "mei", "#chat-list li", _blank_group_name),
     Stop("/chats/{group}", "mei", ".message.kind-review_card"),

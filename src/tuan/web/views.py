@@ -157,6 +157,7 @@ def render(viewer: Viewer, template: str, *, status: int = 200, **context: Any) 
         if user
         else None,
         "messages": viewer.t.for_script(),
+        "service_worker": viewer.container.settings.service_worker,
     }
     html = (
         environment()

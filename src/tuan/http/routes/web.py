@@ -215,6 +215,9 @@ async def _log_out(request: Request, *, everywhere: bool) -> Response:
         await viewer.container.run(accounts.log_out, token=viewer.token)
     response = redirect(viewer, "/login")
     response.delete_cookie(SESSION_COOKIE)
+    # What this device kept for reading offline (pages, chats, unsent messages) goes with the
+    # session: a shared phone shows the next person nothing of the last (tuan.web.app_shell).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

@@ -123,3 +123,24 @@ for (const element of document.querySelectorAll("time[datetime]")) {
 // Switching language needs no extra click when scripts run.
 const languageSelect = document.getElementById("language-select");
 languageSelect?.addEventListener("change", () => languageSelect.form.requestSubmit());
+
+// The installable app: the service worker keeps the shell and recent chats for reading offline
+// (static/js/sw.js). Without a network the banner says the page shows what this device saved.
+if (boot.service_worker && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => null);
+}
+
+export function isOffline() {
+  return !navigator.onLine;
+}
+
+function showOffline() {
+  const banner = document.getElementById("connection-status");
+  if (!banner) return;
+  banner.hidden = !isOffline();
+  banner.classList.toggle("offline", isOffline());
+  banner.textContent = isOffline() ? t("js.offline_saved") : "";
+}
+addEventListener("offline", showOffline);
+addEventListener("online", showOffline);
+if (isOffline()) showOffline();

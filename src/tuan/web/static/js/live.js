@@ -2,7 +2,7 @@
 // seen (the server replays what changed since, then says "ready"), reconnects with backoff, and
 // fills a "gap" over HTTP. Every message is handed on with its version so the page can drop
 // one it already shows: a replay after a reconnect never duplicates anything.
-import { t } from "./boot.js";
+import { isOffline, t } from "./boot.js";
 import { api } from "./api.js";
 
 const RETRY_MAX_MS = 15000;
@@ -118,6 +118,7 @@ export class Live {
 export function showConnection(state) {
   const banner = document.getElementById("connection-status");
   if (!banner) return;
+  if (isOffline()) return; // the offline banner (boot.js) says more than "reconnecting"
   banner.hidden = state === "live";
   banner.textContent = state === "live" ? "" : t("js.reconnecting");
 }

@@ -32,6 +32,7 @@ const composerError = document.getElementById("composer-error");
 
 const shown = new Map(); // seq → {version, element}
 const pending = new Map(); // client_id → {text, kind, payload, element, timer}
+const arrived = new Set(); // client_ids of messages the server has (so never restored again)
 const names = new Map(); // user id → display name
 let oldestSeq = null;
 let newestSeq = 0;
@@ -40,6 +41,36 @@ const ACK_TIMEOUT_MS = 10000;
 // Kinds the server rewrites in place (a digest growing, a request settled): not "edited".
 const SERVER_REWRITTEN = new Set(["purchase_digest", "recommendation_ask"]);
 const CARD_REFRESH_MS = 30000;
+// Words written without a network wait on this device (across reloads) until the socket is back,
+// then go with their client_id, in order: the server stores each once. Photos are not kept (an
+// upload needs the network first).
+const OUTBOX = `tuan.outbox.${me.id}.${cid}`;
+
+function keepOutbox() {
+  const waiting = [...pending].filter(([, item]) => item.kind === "text" && item.state !== "sent")
+    .map(([clientId, item]) => ({ clientId, kind: item.kind, text: item.text, payload: item.payload }));
+  try {
+    if (waiting.length) localStorage.setItem(OUTBOX, JSON.stringify(waiting));
+    else localStorage.removeItem(OUTBOX);
+  } catch {
+    // storage full or refused: the message still waits in this page
+  }
+}
+
+function restoreOutbox() {
+  let waiting = [];
+  try {
+    waiting = JSON.parse(localStorage.getItem(OUTBOX) ?? "[]");
+  } catch {
+    waiting = [];
+  }
+  for (const item of waiting) {
+    if (pending.has(item.clientId) || arrived.has(item.clientId)) continue;
+    placePending(item.clientId, item.kind, item.text, item.payload);
+    setPendingState(item.clientId, "failed", t("js.offline_not_sent"));
+  }
+  keepOutbox();
+}
 
 function newClientId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -141,10 +172,12 @@ function show(message) {
     clearTimeout(mine.timer);
     mine.element.remove();
     pending.delete(message.client_id);
+    keepOutbox();
     place(element, message.seq);
   } else {
     place(element, message.seq);
   }
+  if (message.client_id) arrived.add(message.client_id);
   shown.set(message.seq, { version: message.version, element });
   if (oldestSeq === null || message.seq < oldestSeq) oldestSeq = message.seq;
   newestSeq = Math.max(newestSeq, message.seq);
@@ -179,13 +212,18 @@ function trySend(clientId) {
   item.timer = setTimeout(() => setPendingState(clientId, "failed"), ACK_TIMEOUT_MS);
 }
 
-function sendMessage(kind, text, payload = {}) {
-  const clientId = newClientId();
+function placePending(clientId, kind, text, payload) {
   const element = h("li", { class: "message mine pending", dataset: { clientId } },
     kind === "image" ? h("p", { class: "text" }, t("js.photo")) : h("p", { class: "text" }, text),
     h("div", { class: "meta" }, t("js.sending")));
   list.append(element);
   pending.set(clientId, { kind, text, payload, element, state: "sending", timer: null });
+  keepOutbox();
+}
+
+function sendMessage(kind, text, payload = {}) {
+  const clientId = newClientId();
+  placePending(clientId, kind, text, payload);
   scrollToBottom(); // what I send, I see
   trySend(clientId);
 }
@@ -229,7 +267,10 @@ const live = new Live({
     }
   },
   onFrame: (frame) => {
-    if (frame.type === "ack") setPendingState(frame.client_id, "sent");
+    if (frame.type === "ack") {
+      setPendingState(frame.client_id, "sent");
+      keepOutbox(); // the server has it: it no longer waits on this device
+    }
     else if (frame.type === "error" && frame.ref && pending.has(frame.ref)) setPendingState(frame.ref, "failed", frame.message);
     else if (frame.type === "typing" && frame.conversation_id === cid) showTyping(frame.user_id);
     else if (frame.type === "ready") {
@@ -274,6 +315,7 @@ async function start() {
     document.getElementById("admin-link").hidden = !group?.allowed_actions.includes("manage");
     renderMute();
     for (const message of page.messages) show(message);
+    restoreOutbox();
     loadEarlier.hidden = !page.has_more;
     showStatus(status, page.messages.length ? "ready" : "empty", t("js.no_messages_yet"));
     scrollToBottom();
