@@ -30,7 +30,7 @@ from tests.e2e.commerce.kit import buy, checkout, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, open_team, review, share_card
 from tests.factories import PASSWORD, Person, invite_link, join_open_group, say
 from tuan.core.money import CURRENCIES
-from tuan.http.routes import web
+from tuan.http.routes import app_shell, web
 from tuan.web.i18n import render
 
 Act = Callable[[Page], Awaitable[None]]
@@ -317,10 +317,24 @@ async def walk(site: Site, world: World, locale: str) -> list[str]:
         problems += [
             f"{locale} {path} ({stop.who}): {text!r}" for text in leaks(texts, locale, allowed)
         ]
+        problems += [f"{locale} {path} ({stop.who}): {found}" for found in await inaccessible(page)]
     return problems
 
 
-async def test_every_page_speaks_only_the_readers_language(site: Site) -> None:
+async def inaccessible(page: Page) -> list[str]:
+    """What axe-core (WCAG 2.1 A and AA rules) finds wrong on the page as it stands."""
+    from axe_playwright_python.async_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+    results = await Axe().run(page, options=options)
+    return [
+        f"axe {rule['id']} ({rule['impact']}): {[node['target'] for node in rule['nodes']][:3]}"
+        for rule in results.response["violations"]
+    ]
+
+
+async def test_every_page_speaks_only_the_readers_language_and_passes_axe(site: Site) -> None:
     world = await build_world(site)
     problems = await walk(site, world, "zh-CN") + await walk(site, world, "en")
     assert not problems, "\n".join(problems)
@@ -343,9 +357,20 @@ def _shape(path: str) -> str:
 def test_the_walk_visits_every_page_of_the_web_app() -> None:
     pages = {
         _shape(route.path)
-        for route in web.router.routes
+        for route in [*web.router.routes, *app_shell.router.routes]
         if isinstance(route, APIRoute) and "GET" in route.methods
     }
-    not_pages = {"/", "/thumbs/{}/{}"}  # a redirect, and images
+    # a redirect, images, and the installable app's files (tests/browser/test_installable.py)
+    not_pages = {"/", "/thumbs/{}/{}", "/manifest.webmanifest", "/sw.js"}
     walked = {_shape(stop.path) for stop in WALK}
     assert sorted(pages - not_pages - walked) == [], "add these pages to WALK"
+
+
+async def test_the_accessibility_check_sees_what_axe_finds(site: Site) -> None:
+    page = await (await site.context()).new_page()
+    await page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="/static/favicon.svg"><button></button></main></body></html>'
+    )
+    found = " ".join(await inaccessible(page))
+    assert "image-alt" in found and "button-name" in found
