@@ -5,6 +5,8 @@ network, and a message written offline sent exactly once when the network is bac
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import httpx
 import pytest
@@ -80,3 +82,51 @@ async def test_recent_chats_read_offline_and_an_offline_message_goes_once(site: 
     await expect(page.locator(".message", has_text="收到，我带水")).to_have_count(1)
     history = await site.client.get(f"/api/v1/conversations/{cid}/messages", headers=ben.headers)
     assert [m["text"] for m in history.json()["messages"]].count("收到，我带水") == 1
+
+
+async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: Site) -> None:
+    mei = await site.person("mei", "林美")
+    context = await site.context(mei, viewport=MOBILE)
+    await context.grant_permissions(["notifications"])
+    page = await context.new_page()
+    await page.goto("/chats")
+    assert await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active !== null)")
+    worker = context.service_workers[0]
+    cdp = await context.new_cdp_session(page)
+    registrations: list[dict[str, str]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    await cdp.send("ServiceWorker.enable")
+    scope = await page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    for _ in range(50):
+        if any(r["scopeURL"] == scope for r in registrations):
+            break
+        await page.wait_for_timeout(100)
+    registration_id = next(r["registrationId"] for r in registrations if r["scopeURL"] == scope)
+
+    for count in (1, 2):  # a burst in one chat updates one notification
+        push = {
+            "title": "三班家长群",
+            "body": f"{count} 条新消息",
+            "url": "/chats/7#message-42",
+            "tag": "chat-7",
+        }
+        await cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": site.url, "registrationId": registration_id, "data": json.dumps(push)},
+        )
+    shown = """self.registration.getNotifications()
+        .then((all) => all.map((n) => [n.title, n.body, n.data.url]))"""
+    for _ in range(50):
+        notifications = await worker.evaluate(shown)
+        if notifications and notifications[0][1] == "2 条新消息":
+            break
+        await page.wait_for_timeout(100)
+    assert notifications == [["三班家长群", "2 条新消息", "/chats/7#message-42"]]
+    await worker.evaluate(
+        """self.registration.getNotifications().then((all) => self.dispatchEvent(
+             new NotificationEvent("notificationclick", { notification: all[0] })))"""
+    )
+    await expect(page).to_have_url(re.compile(r"/chats/7#message-42$"))

@@ -83,3 +83,48 @@ async function remember(request, response) {
     }
   }
 }
+
+// Web Push: what the server sent (already said in the receiver's language, and only what they may
+// see: tuan.push) becomes one notification per chat (its tag), updated by the next rather than
+// stacked; tapping it opens the chat at the message, or the order.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = {};
+  }
+  if (!data.title) return;
+  event.waitUntil(self.registration.showNotification(data.title, {
+    body: data.body ?? "",
+    tag: data.tag ?? undefined,
+    renotify: Boolean(data.tag),
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    data: { url: sameOrigin(data.url) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = sameOrigin(event.notification.data?.url);
+  event.waitUntil((async () => {
+    const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const tab = open.find((client) => "focus" in client);
+    if (tab) {
+      await tab.navigate(url);
+      return tab.focus();
+    }
+    return self.clients.openWindow(url);
+  })());
+});
+
+// A notification only ever opens a page of this site.
+function sameOrigin(url) {
+  try {
+    const target = new URL(url ?? "/chats", self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search + target.hash : "/chats";
+  } catch {
+    return "/chats";
+  }
+}
