@@ -408,8 +408,18 @@ def admin_export(
 
 
 @admin_app.command("erase")
-def admin_erase(username: str, request: LegalRequest, operator: Operator = "") -> None:
+def admin_erase(
+    username: str,
+    request: LegalRequest,
+    operator: Operator = "",
+    step_times: Annotated[
+        Path | None,
+        typer.Option(help="Also write each step's name and seconds here (JSON), to see the slow"),
+    ] = None,
+) -> None:
     """Erase USERNAME now, for a legal request (audited); safe to run again after a crash."""
+    import time
+
     from rich.progress import Progress
 
     from tuan.core.errors import TuanError
@@ -421,6 +431,8 @@ def admin_erase(username: str, request: LegalRequest, operator: Operator = "") -
     _check_schema(settings)
     asked = Request(legal_request=request, operator=_operator(operator))
 
+    timed = [("started", time.monotonic())]  # (step, when it ended)
+
     async def run() -> int | None:
         from tuan.bootstrap import bootstrap
 
@@ -431,12 +443,14 @@ def admin_erase(username: str, request: LegalRequest, operator: Operator = "") -
 
                 def step(done: int, total: int, name: str) -> None:
                     bar.update(task, completed=done, total=total, description=name)
+                    timed.append((name, time.monotonic()))
 
                 setup = container.adapter(DeletionSetup)
                 erased = await erase_now(
                     container, container.db, setup, username=username, request=asked, progress=step
                 )
             await prune_handled(container.db, before=container.clock.now())
+            timed.append(("events: handled ones pruned", time.monotonic()))
             return erased
         finally:
             await container.close()
@@ -445,10 +459,24 @@ def admin_erase(username: str, request: LegalRequest, operator: Operator = "") -
         deletion = asyncio.run(run())
     except TuanError as exc:
         raise _fail(_with_items(exc)) from None
+    if step_times is not None:
+        _write_step_times(step_times, timed)
     if deletion is None:
         console.print(f"{username} was erased already; nothing left to do")
     else:
         console.print(f"{username} is erased (deletion {deletion}); audited under {request!r}")
+
+
+def _write_step_times(path: Path, timed: list[tuple[str, float]]) -> None:
+    """Each step's seconds (the first also holds the set-up: the deletion asked for, the audit)."""
+    import itertools
+    import json
+
+    steps = [
+        {"step": name if n else f"{name} (and the set-up)", "seconds": round(end - before, 4)}
+        for n, ((_, before), (name, end)) in enumerate(itertools.pairwise(timed))
+    ]
+    path.write_text(json.dumps(steps, indent=1, ensure_ascii=False) + "\n")
 
 
 def _with_items(exc: Exception) -> str:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 app = typer.Typer(help="Benchmarks against a real server process.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -120,6 +127,110 @@ def chat(
         bench.plot(out, plot_to)
         console.print(f"plot written to {plot_to}")
     raise typer.Exit(code)
+
+
+@app.command("data-rights")
+def data_rights(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="A PostgreSQL server: a fresh database is made on it and dropped after; "
+            "default: a fresh SQLite file"
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None, typer.Option(help="Redis for the bus (unset: in-process)")
+    ] = None,
+    messages: Annotated[int, typer.Option(min=1, help="The heavy user's messages")] = 20_000,
+    orders: Annotated[int, typer.Option(min=1, help="Their completed orders")] = 2_000,
+    photos: Annotated[int, typer.Option(min=1, help="Their photos (avatar, reviews, cards)")] = 300,
+    friends: Annotated[
+        int, typer.Option(min=2, help="Friends and groups, half each (each a chat of theirs)")
+    ] = 1_000,
+    group_size: Annotated[
+        int, typer.Option(min=4, max=100_000, help="Members of the group chat is measured in")
+    ] = 500,
+    listeners: Annotated[
+        int, typer.Option(min=1, max=1000, help="Members of it on a WebSocket")
+    ] = 50,
+    rate: Annotated[
+        float, typer.Option(min=0.5, max=1000, help="Messages a second sent into it")
+    ] = 40.0,
+    seconds: Annotated[
+        float, typer.Option(min=1, max=600, help="The baseline window (and the one after)")
+    ] = 10.0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures here")] = None,
+) -> None:
+    """A heavy user's export and erasure, timed (and the export's peak memory), and the chat
+    deliveries/s of a big group while each runs, against the same without them."""
+    _require_bench("httpx", "websockets")
+    from tuan.bench.data_rights import DataRightsOptions, run
+    from tuan.bench.data_rights_seed import SeedSizes
+
+    sizes = SeedSizes(
+        messages=messages,
+        orders=orders,
+        photos=photos,
+        friends=friends,
+        group_size=group_size,
+        listeners=min(listeners, group_size - 3),
+    )
+    options = DataRightsOptions(
+        sizes=sizes, database_url=database_url, redis_url=redis_url, rate=rate, seconds=seconds
+    )
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(table: str, done: int, more: int) -> None:
+            if table not in tasks:
+                tasks[table] = progress.add_task(table, total=0)
+            task = tasks[table]
+            if more:
+                progress.update(task, total=(progress.tasks[task].total or 0) + more)
+            progress.advance(task, done)
+
+        figures = run(options, advance, lambda m: progress.console.print(f"[dim]{m}[/dim]"))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    _print_data_rights(figures)
+    if not figures["user_gone"]:
+        console.print("[red]the heavy user is still there after the erasure[/red]")
+        raise typer.Exit(1)
+
+
+def _print_data_rights(figures: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    chat = figures["chat"]
+    windows = Table(title=f"chat: {chat['listeners']} listeners of {chat['group_members']} "
+                    f"members, {chat['rate_msg_s']:g} msg/s")  # fmt: skip
+    for column in ("window", "seconds", "deliveries/s", "p50 ms", "p99 ms"):
+        windows.add_column(column, justify="right")
+    for name in ("baseline", "export", "erase", "after"):
+        w = chat[name]
+        windows.add_row(name, f"{w['seconds']:.1f}", f"{w['deliveries_per_s']:,.0f}",
+                        f"{w['p50_ms']:.0f}", f"{w['p99_ms']:.0f}")  # fmt: skip
+    console.print(windows)
+    steps = Table(title="slowest erasure steps")
+    steps.add_column("step")
+    steps.add_column("seconds", justify="right")
+    for step in figures["erase_steps"][:8]:
+        steps.add_row(step["step"], f"{step['seconds']:.2f}")
+    console.print(steps)
+    bars = Table(title=f"data rights on {figures['conditions']['engine']}")
+    for column in ("figure", "bar", "measured", ""):
+        bars.add_column(column, justify="right")
+    for name, bar in figures["bars"].items():
+        verdict = "[green]PASS[/green]" if bar["pass"] else "[red]FAIL[/red]"
+        bars.add_row(name, bar["limit"], f"{bar['value']:g}", verdict)
+    console.print(bars)
 
 
 @app.command("chat-report")
