@@ -118,7 +118,10 @@ async def test_a_connection_is_with_someone_who_exists(client: httpx.AsyncClient
     assert me["relationship"] == "self" and me["allowed_actions"] == []
     missing = await client.get("/api/v1/users/999999/connection", headers=mei.headers)
     assert missing.status_code == 404
-    bad = await client.get("/api/v1/users/0/connection", headers=mei.headers)
+    # 0 is the deleted-user tombstone, which pages show: no one, so not found, like any stranger.
+    tombstone = await client.get("/api/v1/users/0/connection", headers=mei.headers)
+    assert tombstone.status_code == 404
+    bad = await client.get("/api/v1/users/-1/connection", headers=mei.headers)
     assert bad.status_code == 422
     anonymous = await client.get(f"/api/v1/users/{mei.id}/connection")
     assert anonymous.status_code == 401

@@ -2,6 +2,12 @@
 
 Other domains read people only through this module: by id (:func:`display_names`,
 :func:`user_exists`, :func:`is_verified`) or, to join in SQL, through :func:`people_view`.
+
+The deleted-user tombstone (``DELETED_USER_ID``, ADR 0011) is a name on retained records, not a
+person: it has no profile (:func:`user_by_username`, :func:`user_exists` do not find it) and is
+in no list of people (:func:`people_view` leaves it out). Its name still shows where a record
+it holds is shown (:func:`display_names`, :func:`public_names`), and the pages say it in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tuan.accounts import domain
 from tuan.accounts.models import QuarantinedUsername, Session, User
 from tuan.accounts.service import check_session
+from tuan.core.personal import DELETED_USER_ID
 
 
 @dataclass(frozen=True)
@@ -51,21 +58,29 @@ async def user_for_token(session: AsyncSession, *, token: str, now: datetime) ->
 
 
 async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    """The person with this username (never the tombstone: it has no profile)."""
     return await session.scalar(
-        select(User).where(User.username_key == domain.username_key(username))
+        select(User).where(
+            User.username_key == domain.username_key(username), User.id != DELETED_USER_ID
+        )
     )
 
 
 def people_view(name: str = "people") -> Subquery:
     """What anyone may know of a person, to join on: ``id``, ``username``, ``display_name``,
-    ``avatar_key``, ``verified``."""
-    return select(
-        User.id.label("id"),
-        User.username.label("username"),
-        User.display_name.label("display_name"),
-        User.avatar_key.label("avatar_key"),
-        User.verified.label("verified"),
-    ).subquery(name)
+    ``avatar_key``, ``verified``. People only: the tombstone is in no list of people (friends,
+    suggestions, members), so an inner join on this view leaves it out."""
+    return (
+        select(
+            User.id.label("id"),
+            User.username.label("username"),
+            User.display_name.label("display_name"),
+            User.avatar_key.label("avatar_key"),
+            User.verified.label("verified"),
+        )
+        .where(User.id != DELETED_USER_ID)
+        .subquery(name)
+    )
 
 
 def avatar_url(avatar_key: str | None) -> str | None:
@@ -87,7 +102,16 @@ async def display_name(session: AsyncSession, user_id: int) -> str:
 
 
 async def user_exists(session: AsyncSession, user_id: int) -> bool:
+    """Whether ``user_id`` is a person one can befriend, block, write to or invite (the
+    tombstone is not)."""
+    if user_id == DELETED_USER_ID:
+        return False
     return bool(await session.scalar(select(exists().where(User.id == user_id))))
+
+
+async def deleted_user_name(session: AsyncSession) -> str:
+    """The tombstone's name as stored (the pages say it in the reader's language)."""
+    return await display_name(session, DELETED_USER_ID)
 
 
 # --- published for other domains (appended by the commerce refactor, issue 13) ----------------

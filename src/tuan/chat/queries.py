@@ -10,17 +10,26 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Subquery, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from tuan.accounts.queries import avatar_url, people_view
+from tuan.accounts.queries import avatar_url, deleted_user_name, people_view
 from tuan.chat import stream
 from tuan.chat.errors import ConversationNotFound
 from tuan.chat.models import ChatPreferences, Conversation, Member, Message
+from tuan.core.personal import DELETED_USER_ID
 from tuan.realtime.topics import MessageView
+
+
+@dataclass(frozen=True)
+class _Partner:
+    """The other person of a direct chat, as its title and avatar show them."""
+
+    id: int
+    display_name: str
+    avatar_key: str | None
 
 
 @dataclass(frozen=True)
@@ -267,7 +276,7 @@ def _summary(
     conversation: Conversation,
     unread: int,
     last_message: Message | None,
-    partners: dict[int, Any],
+    partners: dict[int, _Partner],
     now: datetime,
 ) -> ConversationSummary:
     partner = partners.get(conversation.id)
@@ -298,16 +307,25 @@ def _summary(
 
 async def _direct_partners(
     session: AsyncSession, user_id: int, conversation_ids: list[int]
-) -> dict[int, Any]:
+) -> dict[int, _Partner]:
+    """The other person of each direct chat. One whose other member is gone was with someone
+    who erased their account (their membership went with them, ADR 0011): the chat stays the
+    remaining person's, with the deleted user as its partner."""
     if not conversation_ids:
         return {}
     people = people_view()
     rows = await session.execute(
-        select(Member.conversation_id, people)
+        select(Member.conversation_id, people.c.id, people.c.display_name, people.c.avatar_key)
         .join(people, people.c.id == Member.user_id)
         .where(Member.conversation_id.in_(conversation_ids), Member.user_id != user_id)
     )
-    return {row.conversation_id: row for row in rows}
+    partners = {
+        row.conversation_id: _Partner(row.id, row.display_name, row.avatar_key) for row in rows
+    }
+    if len(partners) < len(set(conversation_ids)):
+        gone = _Partner(DELETED_USER_ID, await deleted_user_name(session), None)
+        partners.update({cid: gone for cid in conversation_ids if cid not in partners})
+    return partners
 
 
 async def conversation_titles(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tuan.accounts.queries import display_names
 from tuan.catalog.queries import ProductCard, named_products, product_cards_by_id
 from tuan.chat.queries import members_by_conversation
+from tuan.core.personal import DELETED_USER_ID
 from tuan.foryou import domain
 from tuan.foryou.domain import Entry, GroupView, Person, Signals
 from tuan.foryou.neighbours import neighbours_of
@@ -48,7 +49,8 @@ async def _people(
     for group in groups:
         for member in group.member_ids:
             shared[member] += 1
-    known = (friends | set(shared)) - {viewer_id}
+    # The deleted-user tombstone is in no group and no one's friend; never a reason either.
+    known = (friends | set(shared)) - {viewer_id, DELETED_USER_ID}
     if not known:
         return {}
     # Only the viewer's own direction: the other one can hold purchases hidden from them.

@@ -24,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names
+from tuan.core.personal import DELETED_USER_ID
 from tuan.groupbuy import domain
 from tuan.groupbuy.errors import TeamNotFound
 from tuan.groupbuy.models import Team, TeamMember
@@ -114,7 +115,10 @@ async def _views(
         )
     ).all()
     openers = {team.opener_id for team in teams}
-    named = await viewer.purchases_seen(openers | {user_id for _, user_id in members})
+    # Places kept for the books by erased people are the tombstone's: it is named by no one (the
+    # names here are plain text, which could not say "Deleted user" in the reader's language).
+    seen = await viewer.purchases_seen(openers | {user_id for _, user_id in members})
+    named = seen - {DELETED_USER_ID}
     names = await public_names(session, named)
     mine = {team_id for team_id, user_id in members if user_id == viewer.user_id}
     shown: dict[int, list[str]] = {}

@@ -313,7 +313,9 @@ async def _request_views(
 ) -> list[JoinRequestView]:
     names = await display_names(
         session,
-        {r.user_id for r in requests} | {r.introduced_by for r in requests if r.introduced_by},
+        # An introducer may be the deleted user (0, ADR 0011): "is not None", not truthiness.
+        {r.user_id for r in requests}
+        | {r.introduced_by for r in requests if r.introduced_by is not None},
     )
     return [
         JoinRequestView(
@@ -323,7 +325,7 @@ async def _request_views(
             user_name=names.get(r.user_id, "?"),
             answer=r.answer,
             introduced_by=r.introduced_by,
-            introducer_name=names.get(r.introduced_by) if r.introduced_by else None,
+            introducer_name=names.get(r.introduced_by) if r.introduced_by is not None else None,
             status=r.status,
             created_at=r.created_at,
         )

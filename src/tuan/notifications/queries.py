@@ -61,7 +61,13 @@ async def recent_notifications(
         )
     )
     names = await display_names(session, {n.actor_id for n in rows if n.actor_id is not None})
-    return [{**notification_view(n), "actor_name": names.get(n.actor_id or 0)} for n in rows]
+    return [
+        {
+            **notification_view(n),
+            "actor_name": names.get(n.actor_id) if n.actor_id is not None else None,
+        }
+        for n in rows
+    ]
 
 
 async def unread_count(session: AsyncSession, *, user_id: int) -> int:

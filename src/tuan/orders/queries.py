@@ -166,8 +166,10 @@ def transition_view(
 
 @dataclass(frozen=True)
 class SharerView:
-    """Who shared what the buyer bought, and the commission rate and case the order recorded."""
+    """Who shared what the buyer bought, and the commission rate and case the order recorded.
+    ``user_id`` lets a page name the deleted user (an erased sharer) in the reader's language."""
 
+    user_id: int | None
     username: str | None
     display_name: str | None
     rate_bp: int
@@ -272,7 +274,11 @@ def order_view(
         else None,
         share_id=order.share_id,
         sharer=SharerView(
-            sharer_username, sharer_display_name, order.commission_rate_bp, order.commission_note
+            order.sharer_id if sharer_username is not None else None,
+            sharer_username,
+            sharer_display_name,
+            order.commission_rate_bp,
+            order.commission_note,
         ),
         team_id=order.team_id,
         team_confirmed=order.team_confirmed_at is not None,

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tuan.accounts.models import User
 from tuan.bootstrap import Container
 from tuan.core.errors import TuanError
+from tuan.core.personal import DELETED_USER_ID, DELETED_USERNAME
 from tuan.notifications.queries import unread_count
 from tuan.web.i18n import Translator, choose_locale
 from tuan.web.security import (
@@ -158,6 +159,11 @@ def render(viewer: Viewer, template: str, *, status: int = 200, **context: Any) 
         else None,
         "messages": viewer.t.for_script(),
         "service_worker": viewer.container.settings.service_worker,
+        # Whose records an erased person left (ADR 0011), and the "@name" others' messages now
+        # say for them: the pages name it "Deleted user" in the reader's language, with no
+        # profile link (people.js).
+        "deleted_user_id": DELETED_USER_ID,
+        "deleted_username": DELETED_USERNAME,
     }
     html = (
         environment()
@@ -171,6 +177,8 @@ def render(viewer: Viewer, template: str, *, status: int = 200, **context: Any) 
             unread_notifications=viewer.unread_notifications,
             path=viewer.request.url.path,
             boot=boot,
+            deleted_user_id=DELETED_USER_ID,
+            deleted_mention=f"@{DELETED_USERNAME}",
             **context,
         )
     )

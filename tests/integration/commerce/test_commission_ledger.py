@@ -61,6 +61,7 @@ async def test_the_order_remembers_its_share_and_discloses_the_commission_to_the
     order = await buy(client, lin, front.sku_id, share_id=share_id)
     assert order["share_id"] == share_id
     assert order["commission"] == {
+        "sharer_id": mei.id,
         "sharer_username": "mei",
         "sharer_display_name": "阿梅",
         "rate_bp": 1000,

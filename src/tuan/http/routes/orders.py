@@ -86,6 +86,7 @@ class CommissionOut(BaseModel):
     """Disclosed to the buyer: who recommended this and what they earn when the order completes."""
 
     model_config = ConfigDict(from_attributes=True)
+    sharer_id: int | None
     sharer_username: str | None
     sharer_display_name: str | None
     rate_bp: int
@@ -145,6 +146,7 @@ def compose_order(view: OrderView, money: OrderMoney, team: TeamSummary | None) 
         {
             **parts,
             "commission": {
+                "sharer_id": sharer.user_id,
                 "sharer_username": sharer.username,
                 "sharer_display_name": sharer.display_name,
                 "rate_bp": sharer.rate_bp,

@@ -6,6 +6,9 @@ const boot = JSON.parse(document.getElementById("tuan-boot").textContent);
 export const locale = boot.locale;
 export const me = boot.me;
 export const csrf = boot.csrf;
+// The deleted-user tombstone's id and username: people.js is the one module that asks about it.
+export const deletedUserId = boot.deleted_user_id;
+export const deletedUsername = boot.deleted_username;
 
 // The catalogue scheme of tuan.web.i18n, with the browser's CLDR in place of Babel's: an entry is
 // a string with {name} or {name:format} placeholders, or an object of plural variants

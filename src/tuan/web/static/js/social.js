@@ -5,6 +5,7 @@ import { formatMoney, locale, me, t } from "./boot.js";
 import { api } from "./api.js";
 import { countdown, h, thumb } from "./dom.js";
 import { teamCardMessage, teamPreview } from "./team_card.js";
+import { isDeletedUser, personName } from "./people.js";
 
 export const CARD_KINDS = new Set(["product_card", "purchase_report", "review_card", "purchase_digest", "recommendation_ask"]);
 CARD_KINDS.add("team_card"); // team_card.js
@@ -109,7 +110,7 @@ function commentsToggle(base, count) {
   const form = h("form", { class: "row comment-form" }, input, h("button", { type: "submit" }, t("js.comment_send")));
   const status = h("p", { class: "hint", role: "status" });
   const panel = h("div", { class: "comments-panel", hidden: "" }, thread, form, status);
-  const line = (c) => h("li", {}, h("span", { class: "name" }, c.display_name), " ", h("span", { class: "text" }, c.text));
+  const line = (c) => h("li", {}, h("span", { class: "name" }, personName(c.user_id, c.display_name)), " ", h("span", { class: "text" }, c.text));
   toggle.addEventListener("click", async () => {
     const opening = panel.hidden;
     panel.hidden = !opening;
@@ -208,7 +209,7 @@ export function productCardMessage(message) {
   const card = h("div", { class: "product-card chat-card", dataset: { shareId: data.share_id } },
     data.ask_id ? h("div", { class: "hint ask-reply" }, t("js.ask_answer_card")) : null,
     message.text ? h("p", { class: "text card-words" }, message.text) : null,
-    photoStrip(data.photos),
+    isDeletedUser(message.sender_id) ? null : photoStrip(data.photos), // a shell: its photos went with its sharer
     body);
   const shown = { body, stops: [] };
   if (!shownCards.has(data.share_id)) shownCards.set(data.share_id, []);
@@ -221,7 +222,7 @@ export function productCardMessage(message) {
 
 export function reportMessage(message, nameOf) {
   const data = message.payload ?? {};
-  const sharer = data.sharer_id && data.sharer_id !== message.sender_id ? nameOf(data.sharer_id) : null;
+  const sharer = data.sharer_id != null && data.sharer_id !== message.sender_id ? nameOf(data.sharer_id) : null;
   return h("div", { class: "report-card bought", dataset: { reportId: data.report_id } },
     h("div", { class: "report-kind" }, t("js.bought_it")),
     message.text ? h("p", { class: "text" }, message.text) : null,
@@ -301,7 +302,7 @@ function suggestedAnswerers(ask) {
   return h("div", { class: "ask-suggestions" },
     h("div", { class: "hint" }, t("js.ask_suggested")),
     h("ul", { class: "list" }, people.map((person) => h("li", {},
-      h("span", { class: "name" }, person.display_name), " · ",
+      h("span", { class: "name" }, personName(person.user_id ?? person.id, person.display_name)), " · ",
       h("span", { class: "hint" }, zh ? person.reason_zh : person.reason)))));
 }
 
@@ -329,7 +330,7 @@ function answerLine(ask, answer, { asker, status }) {
       h("a", { class: "name", href: productHref(answer.product_id, answer.share_id) }, answer.product_name),
       answer.chosen ? [" ", h("span", { class: "chosen-mark" }, t("js.ask_chosen"))] : null),
     h("div", { class: "ask-answer-by" },
-      h("span", { class: "hint" }, t("js.ask_answered_by", { name: answer.answerer_display_name })),
+      h("span", { class: "hint" }, t("js.ask_answered_by", { name: personName(answer.answerer_id, answer.answerer_display_name) })),
       choose));
 }
 

@@ -17,6 +17,7 @@ import { productLink, sharedProductCard } from "../cards.js";
 import { CARD_KINDS, cardBody, refreshAsk, refreshAsks, refreshCards } from "../social.js";
 import { Live, showConnection } from "../live.js";
 import { systemLine } from "../system_lines.js";
+import { erasedMessage as erased, isDeletedUser, namingDeletedUser, personName } from "../people.js";
 
 const root = document.getElementById("chat");
 const cid = Number(root.dataset.conversationId);
@@ -78,16 +79,22 @@ function newClientId() {
 }
 
 function body(message) {
-  if (message.deleted) return h("p", { class: "text hint" }, t("js.message_deleted"));
+  if (message.deleted || erased(message)) return h("p", { class: "text hint" }, t("js.message_deleted"));
   if (message.kind === "image") {
     return h("div", {},
       h("img", { src: thumb(`/media/${message.payload.key}`, 640), alt: message.text || t("js.photo") }),
       message.text ? h("p", { class: "text" }, message.text) : null);
   }
-  if (CARD_KINDS.has(message.kind)) return cardBody(message, (id) => names.get(id) ?? t("js.someone"));
+  if (CARD_KINDS.has(message.kind)) return cardBody(message, (id) => personName(id, names.get(id) ?? t("js.someone")));
   const link = productLink(message.text);
   if (link) return sharedProductCard(link);
   return h("p", { class: "text" }, message.text);
+}
+
+// Who wrote it: a member by name, the deleted user (no longer anyone, not a member) as such.
+function senderLine(senderId) {
+  if (isDeletedUser(senderId)) return h("div", { class: "who deleted-user" }, t("js.deleted_user"));
+  return h("div", { class: "who" }, names.get(senderId) ?? t("js.former_member"));
 }
 
 function render(message) {
@@ -95,8 +102,8 @@ function render(message) {
     return h("li", { class: "message system", dataset: { seq: message.seq } }, systemLine(message));
   }
   const mine = message.sender_id === me.id;
-  const who = mine || message.sender_id === null ? null : h("div", { class: "who" }, names.get(message.sender_id) ?? t("js.former_member"));
-  const classes = ["message", mine ? "mine" : "", CARD_KINDS.has(message.kind) ? `kind-${message.kind}` : ""];
+  const who = mine || message.sender_id === null ? null : senderLine(message.sender_id);
+  const classes = ["message", mine ? "mine" : "", CARD_KINDS.has(message.kind) ? `kind-${message.kind}` : "", erased(message) ? "erased" : ""];
   return h("li", { class: classes.filter(Boolean).join(" "), dataset: { seq: message.seq, kind: message.kind } },
     who, body(message),
     h("div", { class: "meta" },
@@ -164,7 +171,7 @@ newMessages.addEventListener("click", () => {
 function show(message) {
   const known = shown.get(message.seq);
   if (known && known.version >= message.version) return false; // a replay: already shown
-  const element = render(message);
+  const element = render({ ...message, text: namingDeletedUser(message.text) });
   const mine = message.client_id && pending.get(message.client_id);
   if (known) {
     known.element.replaceWith(element);
@@ -251,7 +258,7 @@ const live = new Live({
   onMessage: async (conversationId, message) => {
     if (conversationId !== cid) return;
     const person = message.sender_id;
-    if (person && !names.has(person)) {
+    if (person && !isDeletedUser(person) && !names.has(person)) {
       await loadMembersOnce();
       if (!names.has(person)) names.set(person, t("js.former_member"));
     }
@@ -308,8 +315,9 @@ async function start() {
       loadMembers(),
     ]);
     conversation = chats.find((c) => c.id === cid);
-    document.getElementById("chat-title").textContent = conversation?.title ?? "";
-    document.title = `${conversation?.title ?? ""} · ${t("js.app_name")}`;
+    const title = conversation ? personName(conversation.partner_id, conversation.title) : "";
+    document.getElementById("chat-title").textContent = title;
+    document.title = `${title} · ${t("js.app_name")}`;
     // The group says what this reader may do there; the admin page is for those who manage it.
     const group = conversation?.kind === "group" ? await api("GET", `/groups/${cid}`) : null;
     document.getElementById("admin-link").hidden = !group?.allowed_actions.includes("manage");

@@ -5,13 +5,18 @@ import { formError, h, showStatus, timeElement } from "../dom.js";
 import { Live, showConnection } from "../live.js";
 import { CARD_KINDS, cardPreview } from "../social.js";
 import { systemLine } from "../system_lines.js";
+import { erasedMessage, namingDeletedUser, personName } from "../people.js";
 
 const list = document.getElementById("chat-list");
 const status = document.getElementById("chat-list-status");
 
 function preview(message) {
+  return namingDeletedUser(previewOf(message));
+}
+
+function previewOf(message) {
   if (!message) return t("js.no_messages_yet");
-  if (message.deleted) return t("js.message_deleted");
+  if (message.deleted || erasedMessage(message)) return t("js.message_deleted");
   if (message.kind === "image") return t("js.photo");
   if (message.kind === "system") return systemLine(message);
   if (CARD_KINDS.has(message.kind)) return cardPreview(message);
@@ -25,7 +30,7 @@ function row(chat) {
   const muted = chat.muted ? h("span", { class: "muted-flag" }, ` · ${t("js.muted")}`) : null;
   return h("li", { dataset: { conversationId: chat.id } },
     h("a", { href: `/chats/${chat.id}` },
-      h("span", { class: "title" }, chat.title, muted),
+      h("span", { class: "title" }, personName(chat.partner_id, chat.title), muted),
       h("span", { class: "when" }, timeElement(chat.updated_at, formatWhen(chat.updated_at))),
       h("span", { class: "preview" }, preview(chat.last_message)),
       h("span", {}, unread)));

@@ -5,6 +5,7 @@ import { formatMoney, formatTime, t } from "../boot.js";
 import { api } from "../api.js";
 import { countdown, formError, h, showStatus, timeElement } from "../dom.js";
 import { showTeamOfOrder } from "../team_invite.js";
+import { personName } from "../people.js";
 
 const orderId = Number(document.getElementById("order").dataset.orderId);
 const status = document.getElementById("order-status");
@@ -20,7 +21,7 @@ function money(amount) {
 function commissionText(commission) {
   if (commission.note !== "shared") return "";
   return t("js.commission_disclosed", {
-    name: commission.sharer_display_name ?? "",
+    name: personName(commission.sharer_id, commission.sharer_display_name ?? ""),
     rate: (commission.rate_bp / 100).toFixed(commission.rate_bp % 100 ? 2 : 0),
     amount: money(commission.amount),
   });
@@ -178,7 +179,7 @@ function postedIn(conversationId, title) {
 function postedWords(posted) {
   return h("span", { class: "posted-words" },
     posted.text ? h("q", {}, posted.text) : null,
-    ...posted.mentions.flatMap((person) => [" ", h("span", { class: "mention" }, `@${person.display_name}`)]));
+    ...posted.mentions.flatMap((person) => [" ", h("span", { class: "mention" }, `@${personName(person.user_id ?? person.id, person.display_name)}`)]));
 }
 
 boughtForm.addEventListener("submit", async (event) => {

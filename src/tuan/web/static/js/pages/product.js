@@ -4,6 +4,7 @@ import { formatMoney, formatTime, t } from "../boot.js";
 import { api, onceKey } from "../api.js";
 import { countdown, formError, h, showStatus, thumb, timeElement, typedQuantity } from "../dom.js";
 import { photoStrip, stars } from "../social.js";
+import { personName } from "../people.js";
 
 const root = document.getElementById("product");
 const productId = Number(root.dataset.productId);
@@ -207,7 +208,7 @@ function empty(list, text) {
 
 function reviewRow(review) {
   return h("li", { class: "review", dataset: { reviewId: review.id } },
-    h("div", { class: "row" }, stars(review.stars), h("strong", { class: "author" }, review.author_display_name),
+    h("div", { class: "row" }, stars(review.stars), h("strong", { class: "author" }, personName(review.author_id, review.author_display_name)),
       review.verified_purchase ? h("span", { class: "pill" }, t("js.verified_purchase")) : null,
       review.author_is_friend ? h("span", { class: "pill" }, t("js.friend")) : null,
       timeElement(review.created_at, formatTime(review.created_at))),
