@@ -91,7 +91,12 @@ async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: 
     page = await context.new_page()
     await page.goto("/chats")
     assert await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active !== null)")
-    worker = context.service_workers[0]
+    # The worker is reported to the context a moment after it is ready for the page.
+    worker = (
+        context.service_workers[0]
+        if context.service_workers
+        else await context.wait_for_event("serviceworker")
+    )
     cdp = await context.new_cdp_session(page)
     registrations: list[dict[str, str]] = []
     cdp.on(
