@@ -96,7 +96,7 @@ class PushSender:
                     ttl=TTL_SECONDS,
                     headers={"Topic": topic, "Urgency": "high" if urgent else "normal"},
                     timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT_SECONDS),
-                    aiohttp_session=session,
+                    aiohttp_session=_NoRedirects(session),
                 )
         except WebPushException as failed:
             return _judge(failed.response.status if failed.response is not None else 0)
@@ -105,6 +105,17 @@ class PushSender:
         except (aiohttp.ClientError, TimeoutError) as lost:
             raise TryAgainLater(f"no answer from the push service: {type(lost).__name__}") from None
         return Outcome.SENT
+
+
+class _NoRedirects:
+    """The session pywebpush posts through, never following a redirect: a push service does
+    not redirect, and a redirect to an address literal would skip the resolver's check."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def post(self, url: str, **params: Any) -> aiohttp.ClientResponse:
+        return await self._session.post(url, allow_redirects=False, **params)
 
 
 def _judge(status: int) -> Outcome:

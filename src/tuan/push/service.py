@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, or_
 
 from tuan.core.db import changed_one, dialect_insert
 from tuan.core.uow import UnitOfWork
@@ -29,14 +29,19 @@ async def subscribe(
     auth: str,
     user_agent: str,
 ) -> Subscribed:
-    """Keep the browser's subscription for this session. The endpoint names one browser's
-    registration, so subscribing it again (new keys, another session or person on the same
-    browser) replaces the old row: a device is never pushed to for someone who left it.
+    """Keep the browser's subscription for this session: one per session (a session is one
+    browser), so subscribing again replaces it. The endpoint names one browser's registration,
+    so the same endpoint subscribed in another session (another person on the same browser)
+    moves here: a device is never pushed to for someone who left it.
 
     The caller checks first where the endpoint resolves (:mod:`tuan.push.addresses`), outside
     the transaction."""
     keys = domain.check_keys(p256dh, auth)
-    await uow.session.execute(delete(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    await uow.session.execute(
+        delete(PushSubscription).where(
+            or_(PushSubscription.endpoint == endpoint, PushSubscription.session_id == session_id)
+        )
+    )
     label = domain.device_label(user_agent)
     new_id = await uow.session.scalar(
         insert(PushSubscription)

@@ -70,6 +70,7 @@ class LocalPushService:
         self.received: list[Received] = []
         self.rejected: list[str] = []  # why a request was refused (a bad signature, say)
         self.answer: dict[str, int] = {}  # a status to answer for a device instead of 201
+        self.redirect: dict[str, str] = {}  # answer 307 to this URL for a device
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -109,6 +110,8 @@ class LocalPushService:
         device = self.devices.get(token)
         if device is None:
             return web.Response(status=404)
+        if token in self.redirect:
+            return web.Response(status=307, headers={"Location": self.redirect[token]})
         try:
             claims = self._check_vapid(request.headers.get("Authorization", ""))
         except ValueError as bad:

@@ -120,8 +120,9 @@ async def test_a_device_the_push_service_says_is_gone_is_removed(
     mei, ben = await people(client, "mei", "ben")
     dm = await friends_dm(client, mei, ben)
     old, new = push_service.new_device(), push_service.new_device()
-    for device in (old, new):
-        assert (await subscribe(client, ben, device)).status_code == 201
+    laptop = Person(ben.id, "ben", (await log_in(client, "ben")).json()["token"])
+    assert (await subscribe(client, ben, old)).status_code == 201
+    assert (await subscribe(client, laptop, new)).status_code == 201
     push_service.answer[old.token] = 410  # the browser unsubscribed; the service forgot it
     await say(client, mei, dm, "在吗")
     await push_service.wait_for(new, 1)
@@ -244,3 +245,34 @@ async def test_logging_out_removes_the_sessions_devices_and_nobody_removes_anoth
     ben = Person(ben.id, "ben", again.json()["token"])
     listed = (await client.get("/api/v1/me/push-subscriptions", headers=ben.headers)).json()
     assert listed["devices"] == []
+
+
+async def test_subscribing_again_in_a_session_replaces_its_device(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    mei, ben = await people(client, "mei", "ben")
+    dm = await friends_dm(client, mei, ben)
+    first, renewed = push_service.new_device(), push_service.new_device()
+    assert (await subscribe(client, ben, first)).status_code == 201
+    assert (await subscribe(client, ben, renewed)).status_code == 201  # new keys, same browser
+    listed = (await client.get("/api/v1/me/push-subscriptions", headers=ben.headers)).json()
+    assert len(listed["devices"]) == 1
+    await say(client, mei, dm, "在吗")
+    await push_service.wait_for(renewed, 1)
+    await settle(container)
+    assert push_service.to(first) == []
+
+
+async def test_a_redirect_from_the_push_service_is_not_followed(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    mei, ben = await people(client, "mei", "ben")
+    dm = await friends_dm(client, mei, ben)
+    phone, elsewhere = push_service.new_device(), push_service.new_device()
+    assert (await subscribe(client, ben, phone)).status_code == 201
+    push_service.redirect[phone.token] = elsewhere.endpoint
+    await say(client, mei, dm, "在吗")
+    await settle(container)
+    assert push_service.to(elsewhere) == [] and push_service.to(phone) == []
+    listed = (await client.get("/api/v1/me/push-subscriptions", headers=ben.headers)).json()
+    assert len(listed["devices"]) == 1  # kept, with a failure counted

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.e2e.push.conftest import SERVER_KEYS
 from tests.e2e.push.pushservice import LocalPushService
 from tests.e2e.test_chat_processes import enrol
+from tests.factories import Person, log_in
 from tests.live import live_server
 from tuan.core.scheduler import DueJob
 
@@ -46,10 +47,12 @@ async def test_two_processes_push_each_notification_to_each_device_once(
                 )
             ).json()["id"]
             phone, laptop = push_service.new_device(), push_service.new_device()
-            for http, device in ((http_a, phone), (http_b, laptop)):
+            second_login = await log_in(http_b, "ben")  # a second session: the laptop's
+            ben_on_laptop = Person(ben.id, "ben", second_login.json()["token"])
+            for http, device, who in ((http_a, phone, ben), (http_b, laptop, ben_on_laptop)):
                 made = await http.post(
                     "/api/v1/me/push-subscriptions",
-                    headers=ben.headers,
+                    headers=who.headers,
                     json=device.subscription_json(),
                 )
                 assert made.status_code == 201, made.text
