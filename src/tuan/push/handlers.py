@@ -98,8 +98,10 @@ async def queue_pushes(uow: UnitOfWork, notification_ids: list[int]) -> int:
 async def send_push(db: Database, sender: PushSender, job: DueJob) -> Outcome | None:
     """Post one push (no transaction open); None when there is nothing to send any more (the
     device or notification went, the message was taken down, push was switched off)."""
-    if not sender.configured or sender.words is None:
+    if not sender.configured:
         return None
+    if sender.words is None:  # a process that built no app: leave the job to one that did
+        raise RuntimeError("push has no words: tuan.http.app.create_app gives them")
     async with db.read_sessions() as session:
         device = await session.get(PushSubscription, job.payload["subscription_id"])
         found = await notifications_by_id(session, [job.payload["notification_id"]])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.e2e.commerce.kit import settle as settle_all
 from tests.e2e.push.pushservice import BrowserDevice, LocalPushService
 from tests.factories import Person, join_open_group, log_in, people, say
 from tuan.bootstrap import Container
@@ -24,9 +25,7 @@ async def subscribe(
 
 async def settle(container: Container) -> None:
     """Run every event and due job now (the background workers may take some too)."""
-    for _ in range(3):
-        await container.relay.drain()
-        await container.scheduler.sweep()
+    await settle_all(container)
 
 
 async def friends_dm(client: httpx.AsyncClient, a: Person, b: Person) -> int:
@@ -276,3 +275,27 @@ async def test_a_redirect_from_the_push_service_is_not_followed(
     assert push_service.to(elsewhere) == [] and push_service.to(phone) == []
     listed = (await client.get("/api/v1/me/push-subscriptions", headers=ben.headers)).json()
     assert len(listed["devices"]) == 1  # kept, with a failure counted
+
+
+async def test_my_export_lists_my_devices_but_never_their_push_keys(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    import io
+    import json
+    import zipfile
+
+    (ben,) = await people(client, "ben")
+    phone = push_service.new_device()
+    assert (await subscribe(client, ben, phone)).status_code == 201
+    asked = await client.post("/api/v1/me/exports", headers=ben.headers)
+    assert asked.status_code == 202, asked.text
+    await settle(container)
+    status = await client.get(f"/api/v1/me/exports/{asked.json()['id']}", headers=ben.headers)
+    download = await client.get(status.json()["download"], headers=ben.headers)
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    devices = json.loads(archive.read("devices.json"))
+    assert [d["label"] for d in devices["push_subscriptions"]] == ["Chrome · Android"]
+    keys = phone.subscription_json()["keys"]
+    for name in archive.namelist():
+        content = archive.read(name)
+        assert phone.token.encode() not in content and keys["auth"].encode() not in content

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -64,8 +65,14 @@ async def test_two_processes_push_each_notification_to_each_device_once(
                     json={"text": f"第{i}条"},
                 )
                 assert sent.status_code == 201, sent.text
-            for device in (phone, laptop):
-                await push_service.wait_for(device, 10, timeout=60)
+            try:
+                for device in (phone, laptop):
+                    await push_service.wait_for(device, 10, timeout=60)
+            except TimeoutError:  # say why: what each process logged, what the service refused
+                pytest.fail(
+                    f"pushes missing: {len(push_service.to(phone))}, {len(push_service.to(laptop))}"
+                    f" of 10; refused {push_service.rejected}\n{a.log()[-3000:]}\n{b.log()[-3000:]}"
+                )
             engine = create_async_engine(env["TUAN_DATABASE_URL"])
             async with asyncio.timeout(30):
                 while True:
