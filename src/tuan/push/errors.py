@@ -6,8 +6,10 @@ from tuan.core.errors import ErrorKind, TuanError
 
 
 class PushNotConfigured(TuanError):
+    """No VAPID keys: there is no push here to subscribe to (404, not a server failure)."""
+
     code = "PUSH_NOT_CONFIGURED"
-    kind = ErrorKind.UNAVAILABLE
+    kind = ErrorKind.NOT_FOUND
     default_message = "Push notifications are not set up on this server."
 
 

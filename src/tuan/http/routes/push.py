@@ -68,9 +68,9 @@ async def _caller(request: Request, container: ContainerDep, token: TokenDep) ->
     return found
 
 
-@router.get("/push/key", responses=error_responses(503))
+@router.get("/push/key", responses=error_responses(404))
 async def push_key(container: ContainerDep) -> PushKeyOut:
-    """The key a browser subscribes with; 503 PUSH_NOT_CONFIGURED when the server has none."""
+    """The key a browser subscribes with; 404 PUSH_NOT_CONFIGURED when the server has none."""
     keys = configured_keys(container.settings)
     if keys is None:
         raise PushNotConfigured()
@@ -80,7 +80,7 @@ async def push_key(container: ContainerDep) -> PushKeyOut:
 @router.post(
     "/me/push-subscriptions",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 413, 422, 503),
+    responses=error_responses(400, 401, 404, 413, 422),
 )
 async def subscribe(
     body: SubscriptionIn, request: Request, container: ContainerDep, token: TokenDep
