@@ -39,6 +39,7 @@ from tuan.core.wiring import (
 )
 from tuan.discovery import domain_modules, personal_catalogue
 from tuan.payments.provider import PaymentProviders
+from tuan.push.sending import PushSender
 from tuan.realtime.hub import Hub
 from tuan.realtime.topics import MessageView
 from tuan.rights.archive import ExportSetup
@@ -229,6 +230,7 @@ def bootstrap(
         adapters={
             PaymentProviders: PaymentProviders.for_deployment(settings.secret_key),
             StockHolds: StockHolds(db, clock),
+            PushSender: PushSender.from_settings(settings),
             ExportSetup: ExportSetup(catalogue, media, exports),
             DeletionSetup: DeletionSetup(
                 catalogue,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse_many
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/tuan.db"
@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     # that do not exercise it, so each browser context does not install it.
     service_worker: bool = True
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # Web Push (RFC 8292 VAPID): the server's key pair, from `tuan push vapid-keys`, and the
+    # contact push services may write to. Unset: push is off. The private key is a SecretStr, so
+    # it never shows in a repr, a log line or an error.
+    vapid_private_key: SecretStr | None = None
+    vapid_public_key: str | None = None
+    vapid_subject: str | None = None
+    # Tests and development only: push endpoints on http://127.0.0.1 (a local push service).
+    # Otherwise an endpoint must be https and resolve only to public addresses.
+    push_allow_loopback: bool = False
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -137,6 +146,38 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == INSECURE_SECRET:
             raise ValueError("TUAN_SECRET_KEY must be set to a real secret in production")
         return self
+
+    @field_validator("vapid_private_key", "vapid_public_key", "vapid_subject", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("mailto:", "https://")):
+            raise ValueError("must be a mailto: address or an https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _vapid_complete(self) -> Settings:
+        given = [
+            self.vapid_private_key is not None,
+            self.vapid_public_key is not None,
+            self.vapid_subject is not None,
+        ]
+        if any(given) and not all(given):
+            raise ValueError(
+                "TUAN_VAPID_PRIVATE_KEY, TUAN_VAPID_PUBLIC_KEY and TUAN_VAPID_SUBJECT go together"
+                " (run `tuan push vapid-keys`)"
+            )
+        if self.push_allow_loopback and self.is_production:
+            raise ValueError("TUAN_PUSH_ALLOW_LOOPBACK is for tests and development only")
+        return self
+
+    @property
+    def push_configured(self) -> bool:
+        return self.vapid_private_key is not None
 
     @property
     def is_sqlite(self) -> bool:

@@ -148,9 +148,16 @@ async def test_unread_counts_mute_and_read_markers(
         await say(client, mei, cid, f"msg {i}", mentions=[ben.id] if i == 0 else [])
     chat = await my_chat(ben)
     assert chat["unread"] == 3 and chat["muted"] is True  # muted still counts unread
-    assert (await client.get("/api/v1/notifications", headers=ben.headers)).json()[
-        "notifications"
-    ] == []
+    # muted: plain messages notify no one, but being @mentioned still does (WeChat's rule)
+    muted_notes = (await client.get("/api/v1/notifications", headers=ben.headers)).json()
+    assert [(n["kind"], n["data"]["text"]) for n in muted_notes["notifications"]] == [
+        ("mention", "msg 0")
+    ]
+    await client.post(
+        "/api/v1/notifications/read",
+        headers=ben.headers,
+        json={"up_to": muted_notes["notifications"][0]["id"]},
+    )
     assert (await my_chat(mei))["unread"] == 0  # my own messages are read
     marker = await client.post(
         f"/api/v1/conversations/{cid}/read", headers=ben.headers, json={"seq": chat["position"] - 1}
@@ -170,12 +177,15 @@ async def test_unread_counts_mute_and_read_markers(
     await client.put(f"/api/v1/conversations/{cid}/mute", headers=ben.headers, json={"until": None})
     await say(client, mei, cid, "@ben 你要几箱？", mentions=[ben.id])
     notes = (await client.get("/api/v1/notifications", headers=ben.headers)).json()
-    assert [(n["kind"], n["actor_id"]) for n in notes["notifications"]] == [("mention", mei.id)]
+    assert [(n["kind"], n["actor_id"]) for n in notes["notifications"]] == [
+        ("mention", mei.id),
+        ("mention", mei.id),
+    ]
     assert notes["unread"] == 1
     await client.post(
         "/api/v1/notifications/read",
         headers=ben.headers,
-        json={"up_to": notes["notifications"][0]["id"]},
+        json={"up_to": notes["notifications"][-1]["id"]},
     )
     assert (await client.get("/api/v1/notifications", headers=ben.headers)).json()["unread"] == 0
 

@@ -9,7 +9,8 @@ import pytest
 
 from tuan.core.extras import MissingExtra, require_extra
 
-EXTRAS_ONLY = ("matplotlib", "httpx", "aiohttp", "psutil")
+# aiohttp is a runtime dependency since Web Push (pywebpush posts with it, tuan.push.sending).
+EXTRAS_ONLY = ("matplotlib", "httpx", "psutil")
 
 SERVE_IMPORTS = """
 import sys, tempfile

@@ -17,3 +17,12 @@ class UserRegistered(DomainEvent):
 class UserVerified(DomainEvent):
     topic: ClassVar[str] = "accounts.user_verified"
     user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionsEnded(DomainEvent):
+    """Sessions were logged out (one, or everywhere): what hangs on them (push devices) goes."""
+
+    topic: ClassVar[str] = "accounts.sessions_ended"
+    user_id: int
+    session_ids: list[int]

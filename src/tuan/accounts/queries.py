@@ -170,3 +170,18 @@ async def username_quarantined(session: AsyncSession, username: str) -> bool:
         select(QuarantinedUsername.key_hash).where(QuarantinedUsername.key_hash == key)
     )
     return found is not None
+
+
+async def live_sessions(
+    session: AsyncSession, session_ids: Iterable[int], now: datetime
+) -> set[int]:
+    """Which of ``session_ids`` are still logged in (not ended, not expired)."""
+    wanted = set(session_ids)
+    if not wanted:
+        return set()
+    rows = await session.scalars(
+        select(Session.id).where(
+            Session.id.in_(wanted), Session.revoked_at.is_(None), Session.expires_at > now
+        )
+    )
+    return set(rows)

@@ -22,7 +22,7 @@ from tuan.accounts.errors import (
     WrongCredentials,
     WrongPassword,
 )
-from tuan.accounts.events import UserRegistered, UserVerified
+from tuan.accounts.events import SessionsEnded, UserRegistered, UserVerified
 from tuan.accounts.models import QuarantinedUsername, Session, User
 from tuan.accounts.passwords import Passwords
 from tuan.accounts.throttle import Attempt, LoginThrottle
@@ -166,21 +166,28 @@ async def log_out(uow: UnitOfWork, *, token: str) -> None:
     )
     if session is not None and session.revoked_at is None:
         session.revoked_at = uow.now
+        uow.emit(SessionsEnded(user_id=session.user_id, session_ids=[session.id]))
 
 
 async def log_out_everywhere(uow: UnitOfWork, *, user_id: int, except_token: str = "") -> int:
     """End every session of the user (but the one of ``except_token``); how many ended."""
     keep = domain.hash_token(except_token) if except_token else ""
-    ended = await uow.session.execute(
-        update(Session)
-        .where(
-            Session.user_id == user_id,
-            Session.revoked_at.is_(None),
-            Session.token_hash != keep,
+    ended = list(
+        await uow.session.scalars(
+            update(Session)
+            .where(
+                Session.user_id == user_id,
+                Session.revoked_at.is_(None),
+                Session.token_hash != keep,
+            )
+            .values(revoked_at=uow.now)
+            .returning(Session.id)
+            .execution_options(synchronize_session=False)
         )
-        .values(revoked_at=uow.now)
     )
-    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+    if ended:
+        uow.emit(SessionsEnded(user_id=user_id, session_ids=ended))
+    return len(ended)
 
 
 async def change_password(

@@ -255,7 +255,8 @@ async def _notify_recipients(
     members: dict[int, Member],
     placed: list[dict[str, Any]],
 ) -> None:
-    """@mentions and direct messages notify, unless the recipient muted the conversation."""
+    """@mentions and direct messages notify. A muted direct chat does not; an @mention does even
+    in a muted chat (WeChat's rule: muting a busy group must not hide being called by name)."""
     awake = {uid for uid, m in members.items() if m.muted_until is None or m.muted_until <= uow.now}
     reply_authors = await _authors_of(uow, conversation.id, {r["reply_to_seq"] for r in placed})
     for row in placed:
@@ -267,7 +268,7 @@ async def _notify_recipients(
             kind, targets = "mention", mentioned
         await notify_users(
             uow,
-            [uid for uid in targets if uid in awake],
+            [uid for uid in targets if kind == "mention" or uid in awake],
             kind=kind,
             actor_id=sender,
             conversation_id=conversation.id,

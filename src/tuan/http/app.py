@@ -19,6 +19,8 @@ from tuan.http.hardening import docs_urls, install_hardening
 from tuan.http.limits import BodySizeLimit, RefuseNulInUrl, refuse_nul_in_body
 from tuan.http.openapi import install_openapi
 from tuan.http.realtime import CaptureWebSocketProtocol
+from tuan.push.sending import PushSender
+from tuan.web.i18n import render
 
 # Routes that take images get the upload limit; every other body gets the small one.
 UPLOAD_SUFFIXES = ("/avatar", "/images")
@@ -59,6 +61,9 @@ def create_app(container: Container, *, manage_container: bool = True) -> FastAP
         redoc_url=docs_urls(container.settings)[1],
     )
     app.state.container = container
+    push = container.adapters.get(PushSender)
+    if isinstance(push, PushSender):
+        push.speak_with(render)  # pushes are said in their receiver's language, from the catalogues
     install_error_handlers(app)
     settings = container.settings
     install_openapi(app, settings)

@@ -1,7 +1,8 @@
 """What other domains may do to notifications inside their own transaction: notify people.
 
 A notification is part of the change that causes it (a join request and the admins told of it
-commit together), so the caller's unit of work writes it; it is pushed live after that commit.
+commit together), so the caller's unit of work writes it; it is pushed live after that commit,
+and announced durably (:class:`PeopleNotified`) for the devices of its receivers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from tuan.core.uow import UnitOfWork
+from tuan.notifications.events import PeopleNotified
 from tuan.notifications.models import Notification
 from tuan.notifications.queries import notification_view
 from tuan.realtime import topics
@@ -58,3 +60,4 @@ async def notify_users(
                 "notification": notification_view({**row, "id": notification_id}),
             },
         )
+    uow.emit(PeopleNotified(notification_ids=ids))

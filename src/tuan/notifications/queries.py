@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -75,5 +76,34 @@ async def unread_count(session: AsyncSession, *, user_id: int) -> int:
         select(func.count())
         .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def notifications_by_id(
+    session: AsyncSession, notification_ids: Iterable[int]
+) -> list[dict[str, Any]]:
+    """The notifications of ``notification_ids`` still there, each with its ``user_id``."""
+    wanted = sorted(set(notification_ids))
+    if not wanted:
+        return []
+    rows = await session.scalars(
+        select(Notification).where(Notification.id.in_(wanted)).order_by(Notification.id)
+    )
+    return [{**notification_view(n), "user_id": n.user_id} for n in rows]
+
+
+async def unread_in_conversation(
+    session: AsyncSession, *, user_id: int, conversation_id: int
+) -> int:
+    """How many of the person's notifications about one chat are unread (a push's count)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.conversation_id == conversation_id,
+            Notification.read_at.is_(None),
+        )
     )
     return int(count or 0)

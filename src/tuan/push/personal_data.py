@@ -1,0 +1,30 @@
+"""What push holds about a person: how it is exported and erased (ADR 0011)."""
+
+from __future__ import annotations
+
+from tuan.core.personal import Erase, NotPersonal, Personal, TableData
+
+SUBSCRIPTION_KEYS = (
+    "a device's push address and encryption keys: whoever holds them can send to the device, "
+    "so they are never exported"
+)
+
+TABLES = (
+    TableData(
+        "push_subscriptions",
+        person="user_id",
+        columns={
+            "user_id": Personal("devices.json", Erase.DELETE_ROW),
+            "session_id": NotPersonal("a login session's number; the session names its person"),
+            "endpoint": Personal("", Erase.DELETE_ROW, why=SUBSCRIPTION_KEYS),
+            "p256dh": Personal("", Erase.DELETE_ROW, why=SUBSCRIPTION_KEYS),
+            "auth": Personal("", Erase.DELETE_ROW, why=SUBSCRIPTION_KEYS),
+            "label": Personal("devices.json", Erase.DELETE_ROW),
+        },
+    ),
+    TableData(
+        "push_preferences",
+        person="user_id",
+        columns={"user_id": Personal("settings.json", Erase.DELETE_ROW)},
+    ),
+)
