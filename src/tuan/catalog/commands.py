@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tuan.catalog.models import Deal, DealPurchase, Product, Shop, Sku, StockHold
 from tuan.core.db import changed_one
+from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
 
 
@@ -113,14 +114,12 @@ async def consume_holds(uow: UnitOfWork, hold_ids: Iterable[int]) -> set[int]:
 
 
 async def close_shops_of(uow: UnitOfWork, owner_id: int) -> None:
-    """An erased person's shops stop selling: their products are archived (the shop's name
-    stays, as seller of record on its past orders; ADR 0011)."""
-    await uow.session.execute(
-        update(Product)
-        .where(
-            Product.shop_id.in_(select(Shop.id).where(Shop.owner_id == owner_id)),
-            Product.status != "archived",
-        )
-        .values(status="archived", updated_at=uow.now)
-        .execution_options(synchronize_session=False)
+    """An erased person's shops stop selling: their products are archived, and their
+    descriptions (the person's own words) blanked and taken out of the search index; the shop's
+    and products' names stay, as seller and goods of record on past orders (ADR 0011)."""
+    products = await uow.session.scalars(
+        select(Product).where(Product.shop_id.in_(select(Shop.id).where(Shop.owner_id == owner_id)))
     )
+    for product in products:
+        product.status, product.description, product.updated_at = "archived", "", uow.now
+        product.search_text = search_text(product.name, "")

@@ -29,11 +29,16 @@ TABLES = (
         person=None,
         columns={
             "name": NotPersonal(SHOPS_OWN),
-            "description": NotPersonal(SHOPS_OWN),
+            "description": NotPersonal(
+                SHOPS_OWN + "; blanked when the owner is erased (commands.close_shops_of)"
+            ),
             "category": NotPersonal(SYSTEM_MADE),
             "currency": NotPersonal(SYSTEM_MADE),
             "status": NotPersonal(SYSTEM_MADE),
-            "search_text": NotPersonal("the product's own words, indexed for search"),
+            "search_text": NotPersonal(
+                "the product's own words, indexed for search; re-indexed without the description "
+                "when the owner is erased"
+            ),
         },
     ),
     TableData("product_images", person=None, columns={"key": NotPersonal(SHOPS_OWN)}),

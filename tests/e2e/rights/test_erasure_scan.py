@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from tests.e2e.commerce.kit import buy, settle, storefront
+from tests.e2e.commerce.kit import buy, list_product, open_shop, settle, storefront
 from tests.e2e.loop.loopkit import (
     befriend,
     review,
@@ -24,6 +24,7 @@ from tests.e2e.loop.loopkit import (
 )
 from tests.factories import PASSWORD, Person, join_open_group, log_in, people, person, say
 from tests.fakes import ShiftableClock
+from tuan.accounts.service import set_verified
 from tuan.bootstrap import Container
 from tuan.core.personal import DELETED_USER_ID, Personal
 from tuan.discovery import personal_catalogue
@@ -49,10 +50,10 @@ async def active_everywhere(
     client: httpx.AsyncClient, container: Container, clock: ShiftableClock
 ) -> tuple[Person, Person, int, list[str]]:
     """Mei, a friend (Ben), the group they share, and the media keys of Mei's photos. Mei has a
-    profile and avatar, friends, a block, a pending request, privacy choices, groups, messages
-    and mentions, a card with a photo that earned commission (paid out), orders, a team
-    purchase, a review and a report with photos, an ask and an answer, comments and likes,
-    notifications and an export."""
+    profile and avatar, friends, a block, a pending request, privacy choices, groups, messages,
+    mentions and a reaction, a direct chat, a card with a photo that earned commission (paid
+    out), orders, a team purchase, a review and a report with photos, a shop that sold, an ask
+    and an answer, comments and likes, notifications and an export."""
     front = await storefront(client, container, team_size=2, team_price=8000)
     mei = await person(client, USERNAME, display_name=DISPLAY_NAME)
     ben, carol, dan = await people(client, "ben", "carol", "dan")
@@ -74,6 +75,14 @@ async def active_everywhere(
     assert (await say(client, ben, group, f"@{USERNAME} 你好")).status_code == 201
     mention = await say(client, ben, group, "看这个 look", mentions=[mei.id])
     assert mention.status_code == 201, mention.text
+    said = await say(client, ben, group, "团长好")
+    react = f"/api/v1/conversations/{group}/messages/{said.json()['seq']}/reactions/👍"
+    await ok(client.put(react, headers=mei.headers))
+    direct = await ok(
+        client.post("/api/v1/conversations/direct", headers=mei.headers, json={"user_id": ben.id})
+    )
+    assert (await say(client, mei, direct["id"], WORDS)).status_code == 201
+    assert (await say(client, ben, direct["id"], "好的")).status_code == 201
     own_group = await ok(client.post("/api/v1/groups", headers=mei.headers, json={"name": "米粉"}))
     await ok(client.delete(f"/api/v1/groups/{own_group['id']}", headers=mei.headers))
 
@@ -121,6 +130,13 @@ async def active_everywhere(
     await settle(container)
     for buyer, order in ((mei, opened["order"]["id"]), (ben, joined["order"]["id"])):
         await complete(client, front.owner, buyer, order)
+
+    # Mei sells too: a shop (its name is the seller of record, kept), a product, a sale.
+    await container.run(set_verified, username=USERNAME)
+    shop = await open_shop(client, mei, name="巷口水果铺", description=WORDS)
+    fruit = await list_product(client, mei, shop["id"], name="砂糖橘", description=WORDS)
+    sold = await buy(client, ben, fruit["skus"][0]["id"])
+    await complete(client, mei, ben, sold["id"])
 
     ask = await ok(
         client.post(
@@ -238,7 +254,8 @@ async def test_after_leaving_nothing_names_the_person_and_the_books_still_balanc
     clock.advance(days=7, seconds=1)
     await settle(container)
 
-    assert await _text_holding(container, needles) == []
+    left = await _text_holding(container, needles)
+    assert left == [], left
     assert _files_holding(media, [p for p in photos if p]) == []
     assert await _books(container) == books
     refused = await log_in(client, USERNAME)
@@ -255,4 +272,4 @@ async def test_after_leaving_nothing_names_the_person_and_the_books_still_balanc
     assert {m["sender_id"] for m in texts} == {ben.id, DELETED_USER_ID}  # her places kept
     assert [m["text"] for m in texts if m["sender_id"] == DELETED_USER_ID] == [""]
     bens = [(m["text"], m["mentions"]) for m in texts if m["sender_id"] == ben.id]
-    assert bens == [("@~deleted 你好", []), ("看这个 look", [])]
+    assert bens == [("@~deleted 你好", []), ("看这个 look", []), ("团长好", [])]
