@@ -135,3 +135,13 @@ async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: 
              new NotificationEvent("notificationclick", { notification: all[0] })))"""
     )
     await expect(page).to_have_url(re.compile(r"/chats/7#message-42$"))
+
+
+async def test_a_notifications_link_opens_the_chat_at_its_message(site: Site) -> None:
+    mei, ben = await site.person("mei", "林美"), await site.person("ben", "Ben 王")
+    cid = await join_open_group(site.client, mei, ben, name="三班家长群")
+    seqs = [(await say(site.client, ben, cid, f"第 {n} 条")).json()["seq"] for n in range(80)]
+    page = await site.page(mei, f"/chats/{cid}#m{seqs[5]}", viewport=MOBILE)
+    linked = page.locator(".message.linked")
+    await expect(linked).to_contain_text("第 5 条")  # older than the latest 50: read back to it
+    await expect(linked).to_be_in_viewport()

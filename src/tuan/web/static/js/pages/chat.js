@@ -326,13 +326,34 @@ async function start() {
     restoreOutbox();
     loadEarlier.hidden = !page.has_more;
     showStatus(status, page.messages.length ? "ready" : "empty", t("js.no_messages_yet"));
-    scrollToBottom();
+    if (!(await showLinkedMessage())) scrollToBottom();
     live.follow(cid, page.position);
     live.connect();
     markReadSoon();
   } catch (error) {
     showStatus(status, "error", error.message, start);
   }
+}
+
+// A link to one message (a notification's: /chats/7#m42) opens the chat at it, reading back a
+// few pages if it is older than the latest; it is marked, and the reader is left there.
+const LINKED = /^#m(\d+)$/;
+const PAGES_BACK = 5;
+
+async function showLinkedMessage() {
+  const wanted = Number(LINKED.exec(location.hash)?.[1] ?? 0);
+  if (!wanted) return false;
+  for (let pages = 0; !shown.has(wanted) && !loadEarlier.hidden && pages < PAGES_BACK; pages++) {
+    const earlier = await api("GET", `/conversations/${cid}/messages?before=${oldestSeq}&limit=50`);
+    for (const message of earlier.messages) show(message);
+    loadEarlier.hidden = !earlier.has_more;
+  }
+  const target = shown.get(wanted)?.element;
+  if (!target) return false;
+  atBottom = false;
+  target.classList.add("linked");
+  target.scrollIntoView({ block: "center" });
+  return true;
 }
 
 function renderMute() {
