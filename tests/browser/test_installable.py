@@ -13,6 +13,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import MOBILE, Site
+from tests.e2e.commerce.kit import storefront
 from tests.factories import join_open_group, say
 from tuan.settings import Settings
 
@@ -145,3 +146,21 @@ async def test_a_notifications_link_opens_the_chat_at_its_message(site: Site) ->
     linked = page.locator(".message.linked")
     await expect(linked).to_contain_text("第 5 条")  # older than the latest 50: read back to it
     await expect(linked).to_be_in_viewport()
+
+
+async def test_money_is_never_queued_offline_it_says_it_needs_a_connection(site: Site) -> None:
+    store = await storefront(site.client, site.container, price=2550)
+    ben = await site.person("ben", "Ben")
+    context = await site.context(ben, locale="en-US")
+    page = await context.new_page()
+    await page.goto(f"/products/{store.product['id']}")
+    await page.get_by_role("button", name="Add to cart").click()
+    await page.get_by_role("link", name="View cart").click()
+    await expect(page.locator("#cart")).to_contain_text("Subtotal")
+    await context.set_offline(True)
+    await page.get_by_role("button", name="Check out").click()
+    await expect(page.get_by_text("This needs a connection; nothing was sent.")).to_be_visible()
+    await context.set_offline(False)
+    await page.wait_for_timeout(500)  # nothing waits to go out once the network is back
+    orders = await site.client.get("/api/v1/orders", headers=ben.headers)
+    assert orders.json() == []
