@@ -3,6 +3,7 @@ cancels it, then the erasure, step by step; the operator's way in for a legal re
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -124,8 +125,8 @@ def _export_files(folder: Path) -> Step:
                 DataExport.user_id == person.id, DataExport.file_name.is_not(None)
             )
         )
-        for name in names:
-            (folder / str(name)).unlink(missing_ok=True)
+        for name in names:  # off the event loop, as the media files are deleted
+            await asyncio.to_thread((folder / str(name)).unlink, missing_ok=True)
         return []
 
     return Step("rights: export archives", run)

@@ -127,32 +127,34 @@ async def _media_keys(
 
 
 def _move_step(table: sa.Table, item: TableData, columns: list[str]) -> Step:
-    blanks = [
-        name
+    blanked = {
+        name: _blank(table.c[name])
         for name, declared in item.columns.items()
         if isinstance(declared, Personal) and declared.erase is Erase.BLANK
-    ]
+    }
+    photos = [name for name in _photo_columns(item) if name in blanked]
 
     async def run(uow: UnitOfWork, person: Person) -> list[str]:
         keys: list[str] = []
         extra = {name: uow.now if v is NOW else v for name, v in item.on_tombstone.items()}
         for column in columns:
             where = _where(table, item, column, person)
-            photos = [name for name in _photo_columns(item) if name in blanks]
             keys += await _media_keys(uow, table, photos, where)
-            values = {column: DELETED_USER_ID, **{b: _blank(table.c[b]) for b in blanks}}
-            await uow.session.execute(sa.update(table).where(where).values(**values, **extra))
+            values = {column: DELETED_USER_ID, **blanked, **extra}
+            await uow.session.execute(sa.update(table).where(where).values(**values))
         return keys
 
     return Step(f"{table.name}: moved to the tombstone", run)
 
 
 def _delete_step(table: sa.Table, item: TableData, columns: list[str]) -> Step:
+    photos = _photo_columns(item)
+
     async def run(uow: UnitOfWork, person: Person) -> list[str]:
         keys: list[str] = []
         for column in columns:
             where = _where(table, item, column, person)
-            keys += await _media_keys(uow, table, _photo_columns(item), where)
+            keys += await _media_keys(uow, table, photos, where)
             await uow.session.execute(sa.delete(table).where(where))
         return keys
 

@@ -30,12 +30,6 @@ class DeletionBlocked(TuanError):
     default_message = "Some things must be settled before your account can be deleted."
 
 
-class NoDeletion(TuanError):
-    code = "NO_DELETION"
-    kind = ErrorKind.NOT_FOUND
-    default_message = "Your account is not being deleted."
-
-
 class AccountBeingErased(TuanError):
     code = "ACCOUNT_BEING_ERASED"
     kind = ErrorKind.GONE
