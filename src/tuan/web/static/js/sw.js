@@ -87,6 +87,9 @@ async function remember(request, response) {
 // Web Push: what the server sent (already said in the receiver's language, and only what they may
 // see: tuan.push) becomes one notification per chat (its tag), updated by the next rather than
 // stacked; tapping it opens the chat at the message, or the order.
+// Pushes are shown one after another, and one older than the notification already showing under
+// its tag is dropped: push services do not keep order, and "1 new message" must never replace "2".
+let showing = Promise.resolve();
 self.addEventListener("push", (event) => {
   let data = {};
   try {
@@ -95,15 +98,26 @@ self.addEventListener("push", (event) => {
     data = {};
   }
   if (!data.title) return;
-  event.waitUntil(self.registration.showNotification(data.title, {
+  const shown = showing.then(() => showUnlessStale(data));
+  showing = shown.catch(() => undefined);
+  event.waitUntil(shown);
+});
+
+async function showUnlessStale(data) {
+  const id = Number.isInteger(data.notification_id) ? data.notification_id : null;
+  if (data.tag && id !== null) {
+    const same = await self.registration.getNotifications({ tag: data.tag });
+    if (same.some((n) => (n.data?.id ?? -1) > id)) return;
+  }
+  await self.registration.showNotification(data.title, {
     body: data.body ?? "",
     tag: data.tag ?? undefined,
     renotify: Boolean(data.tag),
     icon: "/static/icons/icon-192.png",
     badge: "/static/icons/icon-192.png",
-    data: { url: sameOrigin(data.url) },
-  }));
-});
+    data: { url: sameOrigin(data.url), id },
+  });
+}
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
