@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # Tests and development only: push endpoints on http://127.0.0.1 (a local push service).
     # Otherwise an endpoint must be https and resolve only to public addresses.
     push_allow_loopback: bool = False
+    # Plain messages in a group one has not muted push at most once per window and chat: the first
+    # after a quiet spell at once, the rest together when the window ends (ADR 0012).
+    push_bundle_seconds: int = Field(default=60, ge=1, le=3600)
     log_level: str = "INFO"
 
     @field_validator("database_url")

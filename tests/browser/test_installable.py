@@ -120,7 +120,7 @@ async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: 
             "body": f"{count} 条新消息",
             "url": "/chats/7#message-42",
             "tag": "chat-7",
-            "notification_id": 100 + count,
+            "order": 100 + count,
         }
         await cdp.send(
             "ServiceWorker.deliverPushMessage",

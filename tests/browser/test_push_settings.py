@@ -61,3 +61,26 @@ async def test_devices_are_listed_and_removed_and_nothing_asks_on_load(site: Sit
     await expect(section.locator("#push-no-devices")).to_be_visible()
     left = await site.client.get("/api/v1/me/push-subscriptions", headers=mei.headers)
     assert left.json()["devices"] == []
+
+
+async def test_do_not_disturb_hours_are_kept_on_the_devices_clock(site: Site) -> None:
+    ben = await site.person("ben", "Ben 王")
+    page = await site.page(ben, "/settings", viewport=MOBILE, locale="en", timezone="Europe/Berlin")
+    section = page.locator("#quiet-hours")
+    await expect(page.get_by_role("group", name="Do not disturb")).to_be_visible()
+    await section.get_by_label("From").fill("23:30")
+    await section.get_by_label("until").fill("06:45")
+    await section.get_by_label("Hold notifications during these hours").check()
+    wanted = {"start": "23:30", "end": "06:45", "time_zone": "Europe/Berlin"}
+    for _ in range(30):
+        mine = await site.client.get("/api/v1/me/push-subscriptions", headers=ben.headers)
+        if mine.json()["quiet_hours"] == wanted:
+            break
+        await page.wait_for_timeout(100)
+    assert mine.json()["quiet_hours"] == wanted
+
+    await section.get_by_label("until").fill("23:30")  # the same as the start: refused, said
+    await expect(page.locator("#push .error")).to_contain_text("not the same time")
+    await page.reload()
+    await expect(page.locator("#quiet-on")).to_be_checked()
+    await expect(page.locator("#quiet-end")).to_have_value("06:45")

@@ -23,6 +23,7 @@ from sqlalchemy import text as sql
 
 from tuan.chat import domain, stream
 from tuan.chat.errors import BlockedByRecipient, ConversationClosed, ConversationNotFound
+from tuan.chat.events import GroupMessagesPosted
 from tuan.chat.models import Conversation, Member, Message
 from tuan.core.db import rows_changed
 from tuan.core.personal import DELETED_USER_ID, DELETED_USERNAME
@@ -229,6 +230,15 @@ async def post_server_message(
     )
     view = stream.render_row(row, {})
     uow.notify(topics.CONVERSATION_CHANGED, view)
+    if await _is_group(uow, conversation_id):
+        uow.emit(
+            GroupMessagesPosted(
+                conversation_id=conversation_id,
+                last_seq=row["seq"],
+                sender_ids=[sender_id] if sender_id is not None else [],
+                told_ids=awake,
+            )
+        )
     await notify_users(
         uow,
         awake,
@@ -239,6 +249,13 @@ async def post_server_message(
         data={"text": text[:140], "message_kind": ping or kind},
     )
     return view
+
+
+async def _is_group(uow: UnitOfWork, conversation_id: int) -> bool:
+    kind = await uow.session.scalar(
+        select(Conversation.kind).where(Conversation.id == conversation_id)
+    )
+    return kind is not None and kind != "direct"
 
 
 async def rewrite_server_message(

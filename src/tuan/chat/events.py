@@ -22,6 +22,19 @@ class MessagePosted(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GroupMessagesPosted(DomainEvent):
+    """Messages were added to a group chat: one event per batch of posts (push bundles them
+    per person and window). ``told_ids``: people a notification told already (mentioned,
+    replied to), who need no bundled push for these."""
+
+    topic: ClassVar[str] = "chat.group_messages_posted"
+    conversation_id: int
+    last_seq: int
+    sender_ids: list[int]
+    told_ids: list[int]
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReactionAdded(DomainEvent):
     topic: ClassVar[str] = "chat.reaction_added"
     conversation_id: int

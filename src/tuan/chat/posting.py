@@ -18,7 +18,7 @@ from tuan.chat.errors import (
     MentionNotMember,
     UnknownReplyTarget,
 )
-from tuan.chat.events import MessagePosted
+from tuan.chat.events import GroupMessagesPosted, MessagePosted
 from tuan.chat.models import Conversation, Member, Message
 from tuan.core.errors import TuanError
 from tuan.core.uow import UnitOfWork
@@ -127,6 +127,7 @@ async def _store(
     placed = await stream.append(uow.session, conversation.id, rows)
     views = [stream.render_row(row, {}) for row in placed]
     await _notify_recipients(uow, conversation, members, placed)
+    await _announce_group_messages(uow, conversation, placed)
     for view in views:
         uow.notify(topics.CONVERSATION_CHANGED, view)
     return views
@@ -288,6 +289,24 @@ async def _notify_recipients(
                     direct_to=targets[0] if conversation.kind == "direct" and targets else None,
                 )
             )
+
+
+async def _announce_group_messages(
+    uow: UnitOfWork, conversation: Conversation, placed: list[dict[str, Any]]
+) -> None:
+    """One event per batch of a group's messages (not one per message: a busy group posts many),
+    for push to bundle; those a notification told already (mentioned, replied to) are named."""
+    if conversation.kind == "direct" or not placed:
+        return
+    replied = await _authors_of(uow, conversation.id, {r["reply_to_seq"] for r in placed})
+    uow.emit(
+        GroupMessagesPosted(
+            conversation_id=conversation.id,
+            last_seq=max(r["seq"] for r in placed),
+            sender_ids=sorted({r["sender_id"] for r in placed}),
+            told_ids=sorted({u for r in placed for u in r["mentions"]} | set(replied.values())),
+        )
+    )
 
 
 async def _authors_of(

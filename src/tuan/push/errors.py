@@ -30,3 +30,10 @@ class PushSubscriptionNotFound(TuanError):
     code = "PUSH_SUBSCRIPTION_NOT_FOUND"
     kind = ErrorKind.NOT_FOUND
     default_message = "No such device among yours."
+
+
+class QuietHoursInvalid(TuanError):
+    code = "QUIET_HOURS_INVALID"
+    default_message = (
+        "Do-not-disturb hours need a start and an end (HH:MM, not the same) and a known time zone."
+    )

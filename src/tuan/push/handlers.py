@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.events import SessionsEnded
 from tuan.accounts.queries import display_names, live_sessions, user_by_id
+from tuan.chat.events import GroupMessagesPosted
 from tuan.chat.queries import sees_message
 from tuan.core.db import Database
 from tuan.core.events import Envelope
@@ -29,10 +30,11 @@ from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.notifications.events import PeopleNotified
 from tuan.notifications.queries import notifications_by_id, unread_in_conversation
-from tuan.push import service
+from tuan.push import bundling, service
 from tuan.push.domain import MESSAGE_KINDS, PushContent, describe
 from tuan.push.models import PushSubscription
-from tuan.push.queries import shows_text
+from tuan.push.queries import choices_of, shows_text
+from tuan.push.quiet_hours import held_until
 from tuan.push.sending import Device, Outcome, PushSender, Words
 
 log = logging.getLogger(__name__)
@@ -61,16 +63,34 @@ def register(wiring: Wiring) -> None:
     async def record(uow: UnitOfWork, job: DueJob, outcome: Outcome | None) -> None:
         await record_outcome(uow, job.payload["subscription_id"], outcome)
 
+    async def queue_chat(uow: UnitOfWork, envelope: Envelope) -> None:
+        if not sender().configured:
+            return
+        event = GroupMessagesPosted.decode(envelope)
+        if await bundling.queue_chat_pushes(uow, event, sender().bundle_window):
+            uow.on_commit(wiring.scheduler.kick)
+
+    async def prepare_chat(job: DueJob) -> bundling.ChatPushed:
+        return await bundling.send_chat_push(wiring.db, sender(), job, wiring.clock.now())
+
+    async def record_chat(uow: UnitOfWork, job: DueJob, pushed: bundling.ChatPushed) -> None:
+        await record_outcome(uow, job.payload["subscription_id"], pushed.outcome)
+        await bundling.record_chat_push(uow, job, pushed, sender().bundle_window)
+
     wiring.on_event(PeopleNotified.topic, "push.queue_notifications", queue)
+    wiring.on_event(GroupMessagesPosted.topic, "push.queue_chat_messages", queue_chat)
     wiring.on_event(SessionsEnded.topic, "push.forget_sessions", forget)
     wiring.scheduler.register_prepared(SEND_JOB, prepare, record)
+    wiring.scheduler.register_prepared(bundling.CHAT_JOB, prepare_chat, record_chat)
 
 
 async def queue_pushes(uow: UnitOfWork, notification_ids: list[int]) -> int:
-    """One send job per notification and device of its receiver still logged in there."""
+    """One send job per notification and device of its receiver still logged in there, due
+    now, or when the receiver's do-not-disturb hours end."""
     found = await notifications_by_id(uow.session, notification_ids)
     if not found:
         return 0
+    choices = await choices_of(uow.session, {n["user_id"] for n in found})
     devices = list(
         await uow.session.execute(
             select(
@@ -87,7 +107,7 @@ async def queue_pushes(uow: UnitOfWork, notification_ids: list[int]) -> int:
                     uow.session,
                     kind=SEND_JOB,
                     key=f"{notification['id']}:{device.id}",
-                    run_at=uow.now,
+                    run_at=held_until(uow.now, choices[device.user_id].quiet) or uow.now,
                     now=uow.now,
                     payload={"notification_id": notification["id"], "subscription_id": device.id},
                 )
@@ -114,6 +134,10 @@ async def send_push(db: Database, sender: PushSender, job: DueJob) -> Outcome | 
         user = await user_by_id(session, notification["user_id"])
         locale = (user.locale if user is not None else None) or FALLBACK_LOCALE
     payload = _payload(content, locale, sender.words, notification["id"])
+    # A device keeps the newest of a tag's pushes (they may arrive out of order): a chat's by
+    # its messages' positions (as tuan.push.bundling's), the rest by notification.
+    chat = content.tag.startswith("chat-")
+    payload["order"] = notification["message_seq"] if chat else notification["id"]
     try:
         return await sender.post(
             Device(device.endpoint, device.p256dh, device.auth),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuan.core.db import Base, BigId, UTCDateTime
@@ -39,4 +39,24 @@ class PushPreference(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     show_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Do-not-disturb hours (tuan.push.quiet_hours): minutes after midnight on the person's clock.
+    quiet_start: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    quiet_end: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PushChatWindow(Base):
+    """A person's bundling window for one group chat (tuan.push.bundling): when its last push
+    went, and when the next one is due, if one is. While one is due, new messages wait for it."""
+
+    __tablename__ = "push_chat_windows"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

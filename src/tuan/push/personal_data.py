@@ -25,6 +25,21 @@ TABLES = (
     TableData(
         "push_preferences",
         person="user_id",
-        columns={"user_id": Personal("settings.json", Erase.DELETE_ROW)},
+        columns={
+            "user_id": Personal("settings.json", Erase.DELETE_ROW),
+            "time_zone": Personal("settings.json", Erase.DELETE_ROW),
+        },
+    ),
+    TableData(
+        "push_chat_windows",
+        person="user_id",
+        columns={
+            "user_id": Personal(
+                "",
+                Erase.DELETE_ROW,
+                why="when a push last went to a chat: bookkeeping, not something the person did",
+            ),
+            "conversation_id": NotPersonal("the chat the window is for"),
+        },
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.push.models import PushPreference, PushSubscription
+from tuan.push.quiet_hours import QuietHours
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,32 @@ async def my_devices(session: AsyncSession, *, user_id: int, session_id: int) ->
 
 async def shows_text(session: AsyncSession, *, user_id: int) -> bool:
     """Whether the person chose to see message text on their lock screen (default: no)."""
-    chosen = await session.scalar(
-        select(PushPreference.show_text).where(PushPreference.user_id == user_id)
+    return (await choices_of(session, [user_id]))[user_id].show_text
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a person chose for their pushes (defaults: no text, no quiet hours)."""
+
+    show_text: bool = False
+    quiet: QuietHours | None = None
+
+
+async def choices_of(session: AsyncSession, user_ids: Collection[int]) -> dict[int, Choices]:
+    """Each person's push choices; someone who chose nothing has the defaults."""
+    if not user_ids:
+        return {}
+    rows = await session.scalars(
+        select(PushPreference).where(PushPreference.user_id.in_(set(user_ids)))
     )
-    return bool(chosen)
+    found = {row.user_id: _choices(row) for row in rows}
+    return {uid: found.get(uid, Choices()) for uid in user_ids}
+
+
+def _choices(row: PushPreference) -> Choices:
+    quiet = (
+        QuietHours(row.quiet_start, row.quiet_end, row.time_zone)
+        if row.quiet_start is not None and row.quiet_end is not None and row.time_zone
+        else None
+    )
+    return Choices(row.show_text, quiet)

@@ -11,6 +11,7 @@ import enum
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -51,18 +52,29 @@ class Device:
 
 
 class PushSender:
-    """The server's side of Web Push: its keys, and the words to say a push with (set by the
-    edge, which holds the catalogues: ``speak_with``)."""
+    """The server's side of Web Push: its keys, the words to say a push with (set by the
+    edge, which holds the catalogues: ``speak_with``), and the bundling window of group chats."""
 
-    def __init__(self, keys: VapidKeys | None, *, allow_loopback: bool) -> None:
+    def __init__(
+        self,
+        keys: VapidKeys | None,
+        *,
+        allow_loopback: bool,
+        bundle_window: timedelta = timedelta(seconds=60),
+    ) -> None:
         self.keys = keys
         self.allow_loopback = allow_loopback
+        self.bundle_window = bundle_window
         self._vapid = None if keys is None else Vapid02.from_raw(keys.private_key.encode())
         self.words: Words | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PushSender:
-        return cls(configured_keys(settings), allow_loopback=settings.push_allow_loopback)
+        return cls(
+            configured_keys(settings),
+            allow_loopback=settings.push_allow_loopback,
+            bundle_window=timedelta(seconds=settings.push_bundle_seconds),
+        )
 
     @property
     def configured(self) -> bool:

@@ -11,6 +11,7 @@ from tuan.core.uow import UnitOfWork
 from tuan.push import domain
 from tuan.push.errors import PushSubscriptionNotFound
 from tuan.push.models import PushPreference, PushSubscription
+from tuan.push.quiet_hours import QuietHours
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,29 @@ async def remove_sessions(uow: UnitOfWork, *, session_ids: list[int]) -> None:
         )
 
 
-async def set_show_text(uow: UnitOfWork, *, user_id: int, show_text: bool) -> None:
+NOT_GIVEN = object()  # a choice the form left out keeps its value
+
+
+async def set_choices(
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    show_text: bool | None = None,
+    quiet: QuietHours | object | None = NOT_GIVEN,
+) -> None:
+    """Change what the person gave: whether pushes show message text, and their do-not-disturb
+    hours (None turns them off)."""
+    changes: dict[str, object] = {"updated_at": uow.now}
+    if show_text is not None:
+        changes["show_text"] = show_text
+    if quiet is not NOT_GIVEN:
+        hours = quiet if isinstance(quiet, QuietHours) else None
+        changes["quiet_start"] = hours.start if hours else None
+        changes["quiet_end"] = hours.end if hours else None
+        changes["time_zone"] = hours.time_zone if hours else None
     statement = dialect_insert(uow.session, PushPreference).values(
-        user_id=user_id, show_text=show_text, updated_at=uow.now
+        {"user_id": user_id, "show_text": False, **changes}
     )
     await uow.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[PushPreference.user_id],
-            set_={"show_text": show_text, "updated_at": uow.now},
-        )
+        statement.on_conflict_do_update(index_elements=[PushPreference.user_id], set_=changes)
     )

@@ -17,6 +17,7 @@ from tuan.push import queries, service
 from tuan.push.addresses import check_endpoint_reachable
 from tuan.push.domain import MAX_ENDPOINT_LENGTH
 from tuan.push.errors import PushNotConfigured
+from tuan.push.quiet_hours import quiet_hours
 from tuan.push.vapid import configured_keys
 from tuan.web.sessions import caller
 
@@ -56,10 +57,37 @@ class DeviceOut(BaseModel):
 class DevicesOut(BaseModel):
     devices: list[DeviceOut]
     show_text: bool = Field(description="Whether pushes show message text (default: no)")
+    quiet_hours: QuietHoursOut | None = Field(description="Do-not-disturb hours, if set")
+
+
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class QuietHoursIn(Input):
+    """Do-not-disturb hours on the person's own clock: pushes wait until ``end``."""
+
+    start: str = Field(pattern=CLOCK_PATTERN, description='"22:00"', examples=["22:00"])
+    end: str = Field(
+        pattern=CLOCK_PATTERN, description='"07:00", not the start', examples=["07:00"]
+    )
+    time_zone: str = Field(
+        min_length=1, max_length=64, description="An IANA zone", examples=["Asia/Shanghai"]
+    )
+
+
+class QuietHoursOut(BaseModel):
+    start: str
+    end: str
+    time_zone: str
 
 
 class PushSettingsIn(Input):
-    show_text: bool
+    """What to change; a field left out keeps its value."""
+
+    show_text: bool | None = Field(default=None, description="Show message text in pushes")
+    quiet_hours: QuietHoursIn | None = Field(
+        default=None, description="Do-not-disturb hours; null turns them off"
+    )
 
 
 async def _caller(request: Request, container: ContainerDep, token: TokenDep) -> Caller:
@@ -117,9 +145,16 @@ async def my_devices(
 ) -> DevicesOut:
     who = await _caller(request, container, token)
     devices = await queries.my_devices(reader, user_id=who.user.id, session_id=who.session_id)
+    chosen = (await queries.choices_of(reader, [who.user.id]))[who.user.id]
+    quiet = chosen.quiet
     return DevicesOut(
         devices=[DeviceOut(**vars(d)) for d in devices],
-        show_text=await queries.shows_text(reader, user_id=who.user.id),
+        show_text=chosen.show_text,
+        quiet_hours=QuietHoursOut(
+            start=quiet.start_text, end=quiet.end_text, time_zone=quiet.time_zone
+        )
+        if quiet
+        else None,
     )
 
 
@@ -149,6 +184,15 @@ async def push_settings(
     body: PushSettingsIn, user: CurrentUser, container: ContainerDep
 ) -> Response:
     """Whether pushes show message text: off (the default) says only "New message", because a
-    lock screen is seen by others."""
-    await container.run(service.set_show_text, user_id=user.id, show_text=body.show_text)
+    lock screen is seen by others. Do-not-disturb hours hold pushes until they end; a start
+    equal to the end, or an unknown time zone, is 422 QUIET_HOURS_INVALID."""
+    given = body.quiet_hours
+    quiet = (
+        quiet_hours(given.start, given.end, given.time_zone)
+        if given is not None
+        else None
+        if "quiet_hours" in body.model_fields_set
+        else service.NOT_GIVEN
+    )
+    await container.run(service.set_choices, user_id=user.id, show_text=body.show_text, quiet=quiet)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

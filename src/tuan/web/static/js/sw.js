@@ -88,7 +88,8 @@ async function remember(request, response) {
 // see: tuan.push) becomes one notification per chat (its tag), updated by the next rather than
 // stacked; tapping it opens the chat at the message, or the order.
 // Pushes are shown one after another, and one older than the notification already showing under
-// its tag is dropped: push services do not keep order, and "1 new message" must never replace "2".
+// its tag (by the server's `order`: a chat's message position) is dropped: push services do not
+// keep order, and "1 new message" must never replace "2".
 let showing = Promise.resolve();
 self.addEventListener("push", (event) => {
   let data = {};
@@ -104,10 +105,10 @@ self.addEventListener("push", (event) => {
 });
 
 async function showUnlessStale(data) {
-  const id = Number.isInteger(data.notification_id) ? data.notification_id : null;
-  if (data.tag && id !== null) {
+  const order = Number.isInteger(data.order) ? data.order : null;
+  if (data.tag && order !== null) {
     const same = await self.registration.getNotifications({ tag: data.tag });
-    if (same.some((n) => (n.data?.id ?? -1) > id)) return;
+    if (same.some((n) => Number.isInteger(n.data?.order) && n.data.order > order)) return;
   }
   await self.registration.showNotification(data.title, {
     body: data.body ?? "",
@@ -115,7 +116,7 @@ async function showUnlessStale(data) {
     renotify: Boolean(data.tag),
     icon: "/static/icons/icon-192.png",
     badge: "/static/icons/icon-192.png",
-    data: { url: sameOrigin(data.url), id },
+    data: { url: sameOrigin(data.url), order },
   });
 }
 

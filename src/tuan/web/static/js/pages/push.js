@@ -11,6 +11,9 @@ const enable = document.getElementById("push-enable");
 const unavailable = document.getElementById("push-unavailable");
 const status = document.getElementById("push-status");
 const showText = document.getElementById("push-show-text");
+const quietOn = document.getElementById("quiet-on");
+const quietStart = document.getElementById("quiet-start");
+const quietEnd = document.getElementById("quiet-end");
 const list = document.getElementById("push-devices");
 const none = document.getElementById("push-no-devices");
 const error = section.querySelector(".error");
@@ -54,6 +57,11 @@ async function currentSubscription() {
 async function load() {
   const mine = await api("GET", "/me/push-subscriptions");
   showText.checked = mine.show_text;
+  quietOn.checked = Boolean(mine.quiet_hours);
+  if (mine.quiet_hours) {
+    quietStart.value = mine.quiet_hours.start;
+    quietEnd.value = mine.quiet_hours.end;
+  }
   list.replaceChildren(...mine.devices.map(device));
   none.hidden = mine.devices.length > 0;
 }
@@ -100,6 +108,22 @@ showText.addEventListener("change", async () => {
     says(problem.message);
   }
 });
+
+// Do-not-disturb hours are on this device's clock: its time zone goes with them, and the server
+// holds pushes until they end (the rule lives there, not here).
+async function saveQuietHours() {
+  says(null);
+  const hours = quietOn.checked
+    ? { start: quietStart.value, end: quietEnd.value, time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone }
+    : null;
+  try {
+    await api("PUT", "/me/push-settings", { quiet_hours: hours });
+  } catch (problem) {
+    says(problem.message);
+  }
+}
+
+for (const input of [quietOn, quietStart, quietEnd]) input.addEventListener("change", saveQuietHours);
 
 load().catch((problem) => says(problem.message));
 offer();
