@@ -147,6 +147,69 @@ def test_other_notifications_say_their_sentence_and_open_their_page() -> None:
     assert (shipped.url, shipped.tag) == ("/orders/41", "order-41")
 
 
+def _notification(kind: str, **fields: object) -> dict[str, object]:
+    return {
+        "id": 9,
+        "kind": kind,
+        "conversation_id": None,
+        "message_seq": None,
+        "actor_id": None,
+        "data": {},
+        **fields,
+    }
+
+
+def test_a_reply_is_a_message_opened_at_the_reply() -> None:
+    reply = _notification(
+        "reply", conversation_id=5, message_seq=30, actor_id=2, data={"text": "还有两箱"}
+    )
+    hidden = describe(reply, actor_name="Mei", show_text=False, count=1)
+    assert (hidden.title.code, hidden.title.params["actor"]) == ("notifications.reply", "Mei")
+    assert hidden.body is not None and hidden.body.code == "push.new_message"
+    assert hidden.text is None
+    assert (hidden.url, hidden.tag) == ("/chats/5#m30", "chat-5")
+    shown = describe(reply, actor_name="Mei", show_text=True, count=1)
+    assert shown.text == "还有两箱" and shown.body is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("order_delivered", {"order_id": 41, "shop": "果园"}),
+        ("order_refunded", {"order_id": 41, "shop": "果园", "full": True}),
+        ("team_joined", {"order_id": 41, "product": "草莓", "count": 2, "size": 4}),
+        ("team_one_short", {"order_id": 41, "product": "草莓", "count": 3, "size": 4}),
+        ("team_failed", {"order_id": 41, "product": "草莓", "count": 1, "size": 3}),
+    ],
+)
+def test_an_orders_and_a_teams_news_say_their_sentence_and_open_the_order(
+    kind: str, data: dict[str, object]
+) -> None:
+    said = describe(_notification(kind, data=data), actor_name=None, show_text=True, count=1)
+    assert said.title.code == "app.name" and said.text is None
+    assert said.body is not None and said.body.code == f"notifications.{kind}"
+    for key in ("shop", "product", "size", "count"):
+        if key in data:
+            assert said.body.params[key] == data[key], key
+    assert said.body.params["id"] == 41
+    assert (said.url, said.tag) == ("/orders/41", "order-41")
+
+
+def test_an_answer_to_an_ask_names_its_answerer_and_opens_the_answer() -> None:
+    answered = describe(
+        _notification(
+            "ask_answered", conversation_id=5, message_seq=31, actor_id=2, data={"ask_id": 6}
+        ),
+        actor_name="Ben",
+        show_text=True,
+        count=1,
+    )
+    assert answered.title.code == "app.name" and answered.text is None
+    assert answered.body is not None and answered.body.code == "notifications.ask_answered"
+    assert answered.body.params["actor"] == "Ben"
+    assert (answered.url, answered.tag) == ("/chats/5#m31", "ask-6")
+
+
 def test_vapid_settings_go_together_and_loopback_is_refused_in_production() -> None:
     private, public = generate_keys()
     with pytest.raises(SettingsError, match="go together"):

@@ -28,11 +28,15 @@ from tuan.chat.commands import (
     register_server_kinds,
     rewrite_server_message,
 )
+from tuan.chat.queries import sees_message
 from tuan.core.media import check_photos
 from tuan.core.uow import UnitOfWork
+from tuan.notifications.commands import notify_users
+from tuan.social.queries import blocked_either_way
 
 register_server_kinds(domain.ASK_KIND)  # only the server writes a request card
 MAX_TARGETS = 20
+ASK_ANSWERED = "ask_answered"  # the notification the asker gets
 
 
 async def ask(
@@ -120,7 +124,29 @@ async def answer(
             share_id=posted.share_id, ask_id=ask_id, answerer_id=answerer_id, created_at=uow.now
         )
     )
+    await _tell_asker(uow, found, posted, answerer_id)
     return posted
+
+
+async def _tell_asker(
+    uow: UnitOfWork, found: RecommendationAsk, posted: CardPosted, answerer_id: int
+) -> None:
+    """The asker hears of an answer, even in a group they muted (it is addressed to them, like
+    a reply): if they still see the chat's new card, and neither has blocked the other."""
+    cid, seq = posted.conversation_id, posted.message_seq
+    if not await sees_message(uow.session, cid, seq, found.asker_id):
+        return
+    if await blocked_either_way(uow.session, found.asker_id, answerer_id):
+        return
+    await notify_users(
+        uow,
+        [found.asker_id],
+        kind=ASK_ANSWERED,
+        actor_id=answerer_id,
+        conversation_id=cid,
+        message_seq=seq,
+        data={"ask_id": found.id},
+    )
 
 
 async def choose(uow: UnitOfWork, *, ask_id: int, asker_id: int, share_id: int) -> None:

@@ -21,11 +21,12 @@ from tuan.chat.errors import (
 from tuan.chat.events import GroupMessagesPosted, MessagePosted
 from tuan.chat.models import Conversation, Member, Message
 from tuan.core.errors import TuanError
+from tuan.core.personal import DELETED_USER_ID
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.commands import notify_users
 from tuan.realtime import topics
 from tuan.realtime.topics import MessageView
-from tuan.social.queries import blocked_either_way
+from tuan.social.queries import blocked_among, blocked_either_way
 
 
 @dataclass(frozen=True)
@@ -256,10 +257,17 @@ async def _notify_recipients(
     members: dict[int, Member],
     placed: list[dict[str, Any]],
 ) -> None:
-    """@mentions and direct messages notify. A muted direct chat does not; an @mention does even
-    in a muted chat (WeChat's rule: muting a busy group must not hide being called by name)."""
+    """@mentions, replies and direct messages notify. A muted direct chat does not; an @mention
+    or a reply to one's message does even in a muted group (WeChat's rule: muting a busy group
+    must not hide being called by name or answered). A reply that also @mentions its author
+    notifies once, as the mention; in a 1:1 chat the direct message says it."""
     awake = {uid for uid, m in members.items() if m.muted_until is None or m.muted_until <= uow.now}
     reply_authors = await _authors_of(uow, conversation.id, {r["reply_to_seq"] for r in placed})
+    told_of_reply = (
+        await _may_hear_replies(uow, conversation.id, placed, reply_authors)
+        if conversation.kind != "direct"
+        else set()
+    )
     for row in placed:
         sender = row["sender_id"]
         mentioned = [uid for uid in row["mentions"] if uid != sender]
@@ -277,6 +285,20 @@ async def _notify_recipients(
             data={"text": row["text"][:140]},
         )
         reply_author = reply_authors.get(row["reply_to_seq"])
+        if (
+            reply_author is not None
+            and (sender, reply_author) in told_of_reply
+            and reply_author not in mentioned
+        ):
+            await notify_users(
+                uow,
+                [reply_author],
+                kind="reply",
+                actor_id=sender,
+                conversation_id=conversation.id,
+                message_seq=row["seq"],
+                data={"text": row["text"][:140]},
+            )
         if conversation.kind == "direct" or mentioned or reply_author:
             uow.emit(
                 MessagePosted(
@@ -307,6 +329,38 @@ async def _announce_group_messages(
             told_ids=sorted({u for r in placed for u in r["mentions"]} | set(replied.values())),
         )
     )
+
+
+async def _may_hear_replies(
+    uow: UnitOfWork,
+    conversation_id: int,
+    placed: list[dict[str, Any]],
+    reply_authors: dict[int | None, int],
+) -> set[tuple[int, int]]:
+    """The (sender, author replied to) pairs where the author may be told: still a member, not
+    erased, not the sender, and neither has blocked the other (one never hears from someone
+    blocked)."""
+    pairs = {
+        (row["sender_id"], reply_authors[row["reply_to_seq"]])
+        for row in placed
+        if row["reply_to_seq"] in reply_authors
+    }
+    pairs = {(s, a) for s, a in pairs if a not in (s, DELETED_USER_ID)}
+    if not pairs:
+        return set()
+    members = set(
+        await uow.session.scalars(
+            select(Member.user_id).where(
+                Member.conversation_id == conversation_id,
+                Member.user_id.in_({a for _, a in pairs}),
+            )
+        )
+    )
+    blocked: set[tuple[int, int]] = set()
+    for sender in {s for s, _ in pairs}:
+        authors = {a for s, a in pairs if s == sender}
+        blocked |= {(sender, a) for a in await blocked_among(uow.session, sender, authors)}
+    return {(s, a) for s, a in pairs if a in members} - blocked
 
 
 async def _authors_of(

@@ -1,7 +1,8 @@
 """What other domains may change in team purchases inside their own transaction.
 
 - payments counts a member's payment in the transaction that marks their order paid, so the last
-  payment and the deadline race on one row and exactly one wins (ADR 0003);
+  payment and the deadline race on one row and exactly one wins (ADR 0003); the other members
+  are told in that transaction;
 - cards and the share route share a team the sharer may see (recorded by ``tuan.shares``).
 """
 
@@ -12,17 +13,22 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 
+from tuan.catalog.queries import product_facts
 from tuan.core.db import changed_one
+from tuan.core.personal import DELETED_USER_ID
 from tuan.core.scheduler import schedule
 from tuan.core.uow import UnitOfWork
 from tuan.groupbuy import domain
 from tuan.groupbuy.errors import TeamNotFound
 from tuan.groupbuy.events import TeamFilled, TeamOpened
 from tuan.groupbuy.models import Team, TeamMember
+from tuan.notifications.commands import notify_users
 from tuan.realtime import topics
 from tuan.shares.commands import ShareTarget, product_target
 
 TEAM_DEADLINE = "groupbuy.team_deadline"
+# The notifications members get as their team moves
+TEAM_JOINED, TEAM_ONE_SHORT, TEAM_FAILED = "team_joined", "team_one_short", "team_failed"
 
 
 def announce_team_moved(uow: UnitOfWork, team_id: int) -> None:
@@ -86,7 +92,46 @@ async def count_member_payment(uow: UnitOfWork, *, team_id: int, buyer_id: int) 
     if changed_one(filled):
         uow.emit(TeamFilled(team_id=team_id))
         return PaymentCount.FILLED
+    await _tell_members_joined(uow, team, buyer_id)
     return PaymentCount.COUNTED
+
+
+async def _tell_members_joined(uow: UnitOfWork, team: Team, buyer_id: int) -> None:
+    """The other members hear that someone paid their place (or, when the team now needs just
+    one more, that it does), each with their own order to follow it up. The joiner is not
+    named: a team's progress is anonymous (:mod:`tuan.groupbuy.queries`), and whether a member
+    may see the joiner's purchases is privacy's to say, a layer above team purchase."""
+    paid = await uow.session.scalar(select(Team.paid_count).where(Team.id == team.id))
+    kind = TEAM_ONE_SHORT if paid == team.size - 1 else TEAM_JOINED
+    await tell_members(uow, team, kind, paid=int(paid or 0), leaving_out=buyer_id)
+
+
+async def tell_members(
+    uow: UnitOfWork, team: Team, kind: str, *, paid: int, leaving_out: int | None = None
+) -> None:
+    """Notify each member (but ``leaving_out``) of ``kind``, with the product, how many paid of
+    how many, and their own order (its page follows the team)."""
+    product = await product_facts(uow.session, team.product_id)
+    members = await uow.session.execute(
+        select(TeamMember.user_id, TeamMember.order_id)
+        .where(TeamMember.team_id == team.id, TeamMember.user_id != DELETED_USER_ID)
+        .order_by(TeamMember.id)
+    )
+    for user_id, order_id in members.all():
+        if user_id == leaving_out:
+            continue
+        await notify_users(
+            uow,
+            [user_id],
+            kind=kind,
+            data={
+                "team_id": team.id,
+                "order_id": order_id,
+                "product": product.name if product else "",
+                "count": paid,
+                "size": team.size,
+            },
+        )
 
 
 async def team_share_target(

@@ -3,18 +3,14 @@ filled team's orders and telling its members."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from tuan.catalog.queries import product_facts
 from tuan.core.events import Envelope
 from tuan.core.scheduler import DueJob
 from tuan.core.uow import UnitOfWork
 from tuan.core.wiring import Wiring
 from tuan.groupbuy import service
-from tuan.groupbuy.commands import TEAM_DEADLINE
+from tuan.groupbuy.commands import TEAM_DEADLINE, tell_members
 from tuan.groupbuy.events import TeamFilled
-from tuan.groupbuy.models import Team, TeamMember
-from tuan.notifications.commands import notify_users
+from tuan.groupbuy.models import Team
 from tuan.orders.commands import confirm_team_orders
 from tuan.orders.events import OrderCancelled
 
@@ -39,28 +35,9 @@ TEAM_FILLED = "team_filled"  # the notification each member gets
 
 async def tell_members_filled(uow: UnitOfWork, envelope: Envelope) -> None:
     """Each member hears that their team filled, with their own order to follow it up."""
-    team_id = TeamFilled.decode(envelope).team_id
-    team = await uow.session.get(Team, team_id)
-    if team is None:
-        return
-    product = await product_facts(uow.session, team.product_id)
-    members = await uow.session.execute(
-        select(TeamMember.user_id, TeamMember.order_id)
-        .where(TeamMember.team_id == team_id)
-        .order_by(TeamMember.id)
-    )
-    for user_id, order_id in members.all():
-        await notify_users(
-            uow,
-            [user_id],
-            kind=TEAM_FILLED,
-            data={
-                "team_id": team_id,
-                "order_id": order_id,
-                "product": product.name if product else "",
-                "size": team.size,
-            },
-        )
+    team = await uow.session.get(Team, TeamFilled.decode(envelope).team_id)
+    if team is not None:
+        await tell_members(uow, team, TEAM_FILLED, paid=team.paid_count)
 
 
 def register(wiring: Wiring) -> None:

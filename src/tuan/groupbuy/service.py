@@ -26,7 +26,12 @@ from tuan.catalog.queries import sku_terms
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 from tuan.groupbuy import domain
-from tuan.groupbuy.commands import announce_team_moved, team_share_target
+from tuan.groupbuy.commands import (
+    TEAM_FAILED,
+    announce_team_moved,
+    team_share_target,
+    tell_members,
+)
 from tuan.groupbuy.errors import AlreadyInTeam, TeamNotFound
 from tuan.groupbuy.events import TeamExpired
 from tuan.groupbuy.models import Team, TeamMember
@@ -191,6 +196,10 @@ async def expire_team(uow: UnitOfWork, *, team_id: int) -> bool:
     if not changed_one(expired):
         return False
     announce_team_moved(uow, team_id)
+    team = await uow.session.get(Team, team_id, populate_existing=True)
+    assert team is not None
+    # Payments refunds every paid member in full and cancels the unpaid orders (TeamExpired).
+    await tell_members(uow, team, TEAM_FAILED, paid=team.paid_count)
     uow.emit(TeamExpired(team_id=team_id))
     return True
 

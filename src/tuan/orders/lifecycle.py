@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from tuan.catalog.commands import return_deal_units, return_stock
+from tuan.catalog.queries import shop_page
 from tuan.core.db import changed_one
 from tuan.core.uow import UnitOfWork
 from tuan.notifications.commands import notify_users
@@ -44,7 +45,13 @@ from tuan.orders.queries import (
 # Built once: every transition of every order is written by this statement.
 INSERT_TRANSITION = insert(cast(Table, OrderTransition.__table__))
 PAYMENT_SUCCEEDED = "payment_succeeded"
-ORDER_SHIPPED = "order_shipped"  # the notification a buyer gets
+# The notifications a buyer gets
+ORDER_SHIPPED = "order_shipped"
+ORDER_DELIVERED = "order_delivered"
+ORDER_REFUNDED = "order_refunded"
+# The refund the buyer hears of from elsewhere: an expired team's members are told by the team
+# purchase that their money goes back (one notification for one moment, not two).
+TEAM_EXPIRED = "team_expired"
 
 
 async def write_transition(
@@ -281,6 +288,14 @@ async def mark_delivered(uow: UnitOfWork, *, order_id: int, actor_id: int) -> No
         actor_id=actor_id,
         values={"delivered_at": uow.now},
     )
+    if party.role != domain.BUYER:  # the buyer who confirmed it knows
+        await notify_users(
+            uow,
+            [party.order.buyer_id],
+            kind=ORDER_DELIVERED,
+            actor_id=actor_id,
+            data={"order_id": order_id, "shop": party.shop_name},
+        )
     uow.emit(OrderDelivered(order_id=order_id))
 
 
@@ -350,8 +365,26 @@ async def record_refund(
             amount=amount,
             actor_id=actor_id,
         )
+    if not (reason == TEAM_EXPIRED and actor_id is None):  # a shop's refund is always told
+        await _tell_buyer_refunded(uow, order, full=full, actor_id=actor_id)
     uow.emit(OrderRefunded(order_id=order.id, refund_id=refund_id, amount=amount, full=full))
     return full
+
+
+async def _tell_buyer_refunded(
+    uow: UnitOfWork, order: OrderState, *, full: bool, actor_id: int | None
+) -> None:
+    """The buyer hears that money went back (in part or in full), unless they refunded it."""
+    if actor_id == order.buyer_id:
+        return
+    shop = await shop_page(uow.session, order.shop_id)
+    await notify_users(
+        uow,
+        [order.buyer_id],
+        kind=ORDER_REFUNDED,
+        actor_id=actor_id,
+        data={"order_id": order.id, "shop": shop.name, "full": full},
+    )
 
 
 async def confirm_team_orders(uow: UnitOfWork, *, team_id: int) -> int:

@@ -122,12 +122,13 @@ _SYSTEMS = (
 
 
 # Notifications about a message: their body is the message's words, or "New message".
-MESSAGE_KINDS = frozenset({"direct_message", "mention"})
+MESSAGE_KINDS = frozenset({"direct_message", "mention", "reply"})
 # Kinds the notification list says with a sentence of their own (tuan/web/locales).
 SAID_KINDS = frozenset(
     {
         "direct_message",
         "mention",
+        "reply",
         "friend_request",
         "friend_accepted",
         "group_invitation",
@@ -135,7 +136,13 @@ SAID_KINDS = frozenset(
         "join_approved",
         "join_declined",
         "team_filled",
+        "team_joined",
+        "team_one_short",
+        "team_failed",
         "order_shipped",
+        "order_delivered",
+        "order_refunded",
+        "ask_answered",
         "deletion_blocked",
     }
 )
@@ -196,12 +203,17 @@ def describe(
 def _where(kind: str, cid: int | None, seq: int | None, data: dict[str, Any]) -> tuple[str, str]:
     """The page a tap opens (the chat at the message, the order) and the notification's tag."""
     order_id = data.get("order_id")
-    if kind in ("team_filled", "order_shipped") and order_id:
+    # A team's notifications open the member's own order, whose page follows the team.
+    about_an_order = ("order_shipped", "order_delivered", "order_refunded")
+    about_a_team = ("team_filled", "team_joined", "team_one_short", "team_failed")
+    if kind in about_an_order + about_a_team and order_id:
         return f"/orders/{int(order_id)}", f"order-{int(order_id)}"
     if kind == "join_request" and cid:
         return f"/groups/{cid}/admin", f"join-{cid}"
-    if cid and kind in ("direct_message", "mention", "join_approved"):
-        anchor = f"#m{seq}" if seq else ""
+    anchor = f"#m{seq}" if seq else ""
+    if cid and kind == "ask_answered":  # the answer's card, where the ask was posted
+        return f"/chats/{cid}{anchor}", f"ask-{int(data.get('ask_id') or 0)}"
+    if cid and kind in ("direct_message", "mention", "reply", "join_approved"):
         return f"/chats/{cid}{anchor}", f"chat-{cid}"
     if kind in ("friend_request", "friend_accepted"):
         return "/friends", "friends"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.e2e.commerce.kit import buy, storefront
 from tests.e2e.commerce.kit import settle as settle_all
 from tests.e2e.push.pushservice import BrowserDevice, LocalPushService
 from tests.factories import Person, join_open_group, log_in, people, say
@@ -90,9 +91,10 @@ async def test_a_chinese_readers_push_is_in_chinese(
     assert (pushed["title"], pushed["body"]) == ("mei 给你发了消息", "新消息")
 
 
-async def test_a_muted_group_does_not_push_but_an_at_mention_in_it_does(
-    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
-) -> None:
+async def muted_group(
+    client: httpx.AsyncClient, push_service: LocalPushService
+) -> tuple[Person, Person, int, BrowserDevice]:
+    """Mei and Ben in a group Ben muted, and Ben's phone subscribed."""
     mei, ben = await people(client, "mei", "ben")
     cid = await join_open_group(client, mei, ben)
     phone = push_service.new_device()
@@ -100,6 +102,13 @@ async def test_a_muted_group_does_not_push_but_an_at_mention_in_it_does(
     await client.put(
         f"/api/v1/conversations/{cid}/mute", headers=ben.headers, json={"forever": True}
     )
+    return mei, ben, cid, phone
+
+
+async def test_a_muted_group_does_not_push_but_an_at_mention_in_it_does(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    mei, ben, cid, phone = await muted_group(client, push_service)
     await client.put("/api/v1/me/push-settings", headers=ben.headers, json={"show_text": True})
 
     await say(client, mei, cid, "大家好，今天团草莓")
@@ -111,6 +120,45 @@ async def test_a_muted_group_does_not_push_but_an_at_mention_in_it_does(
     (pushed,) = push_service.to(phone)
     assert pushed["title"] == "mei mentioned you" and pushed["body"] == "@ben 你要几箱？"
     assert pushed["url"].startswith(f"/chats/{cid}#m")
+
+
+async def test_a_reply_in_a_muted_group_pushes_like_a_mention_and_opens_at_the_reply(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    mei, ben, cid, phone = await muted_group(client, push_service)
+    asked = await say(client, ben, cid, "草莓还有吗？")
+    replied = await say(client, mei, cid, "还有两箱", reply_to_seq=asked.json()["seq"])
+    assert replied.status_code == 201, replied.text
+    await push_service.wait_for(phone, 1)
+    (pushed,) = push_service.to(phone)
+    assert (pushed["title"], pushed["body"]) == ("mei replied to you", "New message")
+    assert pushed["url"] == f"/chats/{cid}#m{replied.json()['seq']}"
+    assert pushed["tag"] == f"chat-{cid}"
+    assert push_service.received[-1].headers["urgency"] == "high"
+
+
+async def test_an_order_the_shop_marked_delivered_pushes_to_the_buyer(
+    client: httpx.AsyncClient, container: Container, push_service: LocalPushService
+) -> None:
+    store = await storefront(client, container)
+    (mei,) = await people(client, "mei")
+    await client.patch("/api/v1/me", headers=mei.headers, json={"locale": "zh-CN"})
+    phone = push_service.new_device()
+    assert (await subscribe(client, mei, phone)).status_code == 201
+    order = await buy(client, mei, store.sku_id)
+    for step in ("ship", "deliver"):
+        done = await client.post(
+            f"/api/v1/orders/{order['id']}/{step}", headers=store.owner.headers
+        )
+        assert done.status_code == 200, done.text
+    await push_service.wait_for(phone, 2)
+    said = f"你在 {store.shop['name']} 的订单 #{order['id']} 已送达"
+    (delivered,) = [p for p in push_service.to(phone) if p["body"] == said]
+    assert delivered["title"] == "团"
+    assert (delivered["url"], delivered["tag"]) == (
+        f"/orders/{order['id']}",
+        f"order-{order['id']}",
+    )
 
 
 async def test_a_device_the_push_service_says_is_gone_is_removed(
