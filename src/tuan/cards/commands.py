@@ -10,6 +10,7 @@ from tuan.cards.models import ProductCard
 from tuan.cards.queries import visible_card
 from tuan.catalog.queries import product_facts
 from tuan.chat.commands import post_server_message, register_server_kinds, sender_in
+from tuan.core.media import photo_alts_of
 from tuan.core.uow import UnitOfWork
 from tuan.groupbuy.commands import share_target
 from tuan.groups.queries import live_group_name
@@ -38,15 +39,17 @@ async def share_into_chat(
     words: str,
     photos: list[str],
     forward_of: int | None = None,
+    photo_alts: list[str] | None = None,
     extra: dict[str, object] | None = None,
 ) -> CardPosted:
     """Post a product (or a deal, or a team) into a conversation as a card: the share (the
     attribution an order will remember) and the card message, both or neither.
 
-    ``words`` and ``photos`` are checked already (``chat.commands.check_words``,
-    ``core.media.check_photos``). ``forward_of`` forwards a card the sharer can see: the new
-    share's parent is that card's share, so the share tree records who passed it on. Into a
-    group, the group's norms apply. ``extra`` goes into the card message's payload.
+    ``words`` and ``photos`` (with ``photo_alts``, their descriptions, or none) are checked
+    already (``chat.commands.check_words``; ``core.media.check_photos`` or
+    ``check_photo_alts``). ``forward_of`` forwards a card the sharer can see: the new share's
+    parent is that card's share, so the share tree records who passed it on. Into a group, the
+    group's norms apply. ``extra`` goes into the card message's payload.
     """
     if forward_of is not None:
         parent = await visible_card(uow.session, forward_of, sharer_id)
@@ -78,6 +81,7 @@ async def share_into_chat(
         parent_share_id=forward_of,
     )
     label = domain.paid_label(product.commission_rate_bp)
+    alts = photo_alts_of(photo_alts, len(photos))
     view = await post_server_message(
         uow,
         conversation_id=conversation_id,
@@ -92,6 +96,7 @@ async def share_into_chat(
             "parent_share_id": forward_of,
             "product_name": product.name,
             "photos": photos,
+            "photo_alts": alts,
             "paid_share": product.commission_rate_bp > 0,
             "paid_label": asdict(label) if label else None,
             **(extra or {}),
@@ -106,6 +111,7 @@ async def share_into_chat(
             product_id=product.id,
             text=words,
             photos=photos,
+            photo_alts=alts,
             created_at=uow.now,
         )
     )

@@ -22,6 +22,8 @@ class ProductCard(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text, default="")
     photos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # One description per photo, in order ("" where the author wrote none): each <img>'s alt.
+    photo_alts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (

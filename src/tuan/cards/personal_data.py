@@ -33,6 +33,7 @@ TABLES = (
             "sharer_id": Personal("cards.json", Erase.TOMBSTONE),
             "text": Personal("cards.json", Erase.BLANK),
             "photos": Personal("photos/", Erase.BLANK, why="the files on disk are deleted too"),
+            "photo_alts": Personal("cards.json", Erase.BLANK, why="they describe the photos"),
         },
     ),
 )

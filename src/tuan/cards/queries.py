@@ -18,7 +18,7 @@ from tuan.cards.models import CardComment, CardLike, ProductCard
 from tuan.catalog.errors import DealNotFound
 from tuan.catalog.queries import deal_page, product_facts, product_with_card
 from tuan.chat.queries import sees_message
-from tuan.core.media import media_url
+from tuan.core.media import media_url, photo_alts_of
 from tuan.groupbuy.queries import TeamFill, team_fill
 from tuan.orders.queries import purchases_through
 from tuan.privacy.queries import visible_owners
@@ -53,6 +53,7 @@ class CardView:
     sharer_display_name: str
     text: str
     photo_urls: list[str]
+    photo_alts: list[str]  # one per photo, in order: what its sharer says it shows, or ""
     product_id: int
     product_name: str
     product_status: str
@@ -165,6 +166,7 @@ async def card_page(
         sharer_display_name=names.get(card.sharer_id, ""),
         text=card.text,
         photo_urls=[media_url(k) for k in card.photos],
+        photo_alts=photo_alts_of(card.photo_alts, len(card.photos)),
         product_id=product.id,
         product_name=product.name,
         product_status=product.status,

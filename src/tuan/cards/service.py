@@ -14,7 +14,7 @@ from tuan.cards.errors import EmptyComment
 from tuan.cards.models import CardComment, CardLike
 from tuan.cards.queries import check_report_visible, visible_card
 from tuan.chat.commands import check_words
-from tuan.core.media import check_photos
+from tuan.core.media import check_photo_alts
 from tuan.core.uow import UnitOfWork
 
 
@@ -28,10 +28,13 @@ async def share_card(
     team_id: int | None = None,
     text: str = "",
     photos: Sequence[str] = (),
+    photo_alts: Sequence[str] = (),
     forward_of: int | None = None,
 ) -> CardPosted:
     """Post a product (or a deal, or a team) into a conversation as a card, or forward a card
-    (``forward_of``) the sharer can see. Into a group, the group's norms apply."""
+    (``forward_of``) the sharer can see. Into a group, the group's norms apply. ``photo_alts``
+    describes the photos, one each in order (or none)."""
+    keys, alts = check_photo_alts(photos, photo_alts)
     return await share_into_chat(
         uow,
         sharer_id=sharer_id,
@@ -40,7 +43,8 @@ async def share_card(
         deal_id=deal_id,
         team_id=team_id,
         words=check_words(text),
-        photos=check_photos(photos),
+        photos=keys,
+        photo_alts=alts,
         forward_of=forward_of,
     )
 

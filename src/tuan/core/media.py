@@ -20,6 +20,7 @@ import functools
 import hashlib
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -284,6 +285,49 @@ def check_photos(keys: Sequence[str]) -> list[str]:
     if len(keys) > MAX_PHOTOS or not all(_PHOTO_KEY.match(key) for key in keys):
         raise InvalidPhotos(field="photos")
     return list(dict.fromkeys(keys))
+
+
+# A photo's description for people who cannot see it (its ``alt`` text), written by whoever
+# attached it: a sentence or two.
+MAX_PHOTO_ALT = 300
+
+
+class PhotoAltsMismatch(TuanError):
+    code = "PHOTO_ALTS_MISMATCH"
+    default_message = (
+        "Give one description per photo, in the photos' order (an empty one for a photo you "
+        "leave undescribed), or none at all."
+    )
+
+
+class PhotoAltTooLong(TuanError):
+    code = "PHOTO_ALT_TOO_LONG"
+    default_message = "A photo's description may be at most 300 characters."
+
+
+def check_photo_alts(keys: Sequence[str], alts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The photos (as :func:`check_photos` gives them) and their descriptions, one each, in the
+    same order: trimmed, with white space run together (an ``alt`` is one line), "" where the
+    author wrote none. ``alts`` is one per key as given, or empty for none; a photo given
+    twice keeps the first description."""
+    checked = check_photos(keys)
+    if alts and len(alts) != len(keys):
+        raise PhotoAltsMismatch(field="photo_alts", details={"count": len(keys)})
+    for index, alt in enumerate(alts):
+        # Measured as given, as the API's schema says (trimming only ever shortens).
+        if len(alt) > MAX_PHOTO_ALT:
+            raise PhotoAltTooLong(field=f"photo_alts.{index}", details={"count": MAX_PHOTO_ALT})
+    described: dict[str, str] = {}
+    for key, alt in zip(keys, alts or [""] * len(keys), strict=True):
+        described.setdefault(key, " ".join(unicodedata.normalize("NFC", alt).split()))
+    return checked, list(described.values())
+
+
+def photo_alts_of(alts: object, count: int) -> list[str]:
+    """Stored descriptions as one string per photo: a row written before photos had them (or
+    whose descriptions were erased) has none."""
+    found = [a if isinstance(a, str) else "" for a in alts] if isinstance(alts, list) else []
+    return (found + [""] * count)[:count]
 
 
 def media_url(key: str) -> str:

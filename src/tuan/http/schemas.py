@@ -16,7 +16,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from pydantic_core import PydanticCustomError
 
 from tuan.catalog.domain import CATEGORY_SLUGS
-from tuan.core.media import MAX_PHOTOS, PHOTO_KEY_PATTERN
+from tuan.core.media import MAX_PHOTO_ALT, MAX_PHOTOS, PHOTO_KEY_PATTERN
 from tuan.core.money import CURRENCIES
 
 # The largest id or position a request may name: 2^53 - 1, well inside the databases' int64 and
@@ -138,6 +138,21 @@ PhotoKey = Annotated[
     ),
 ]
 Photos = Annotated[list[PhotoKey], Field(max_length=MAX_PHOTOS)]
+# What each photo shows, for people who cannot see it (the <img>'s alt text): one per photo in
+# ``photos``' order, "" for a photo left undescribed, or none at all. Trimmed; the length is
+# the text as sent. core.media.check_photo_alts says the count must match ``photos``.
+PhotoAlt = Annotated[str, Field(max_length=MAX_PHOTO_ALT)]
+PhotoAlts = Annotated[
+    list[PhotoAlt],
+    Field(
+        max_length=MAX_PHOTOS,
+        description=(
+            f"A description of each photo (at most {MAX_PHOTO_ALT} characters), for people who "
+            'use a screen reader: one per photo in the same order, "" for a photo left '
+            "undescribed; or leave out to describe none"
+        ),
+    ),
+]
 
 # Text rules the domains apply, said as patterns. The domains trim str.strip's white space first
 # (_WHITE_SPACE) and refuse some characters outright; NUL is refused everywhere.

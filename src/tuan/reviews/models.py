@@ -43,6 +43,8 @@ class Review(Base):
     stars: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
     photos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # One description per photo, in order ("" where the author wrote none): each <img>'s alt.
+    photo_alts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (

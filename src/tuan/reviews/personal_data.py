@@ -14,6 +14,8 @@ TABLES = (
             "sharer_id": Personal("reviews.json", Erase.TOMBSTONE),
             "text": Personal("reviews.json", Erase.DELETE_ROW),
             "photos": Personal("photos/", Erase.DELETE_ROW, why="the files on disk go too"),
+            # What the author wrote about each photo (its alt text) goes with the photos.
+            "photo_alts": Personal("reviews.json", Erase.DELETE_ROW),
             "category": NotPersonal(SYSTEM_MADE),
         },
     ),

@@ -21,7 +21,7 @@ from tuan.accounts.queries import display_names
 from tuan.catalog.errors import ProductNotFound
 from tuan.catalog.queries import product_facts
 from tuan.chat.queries import conversation_titles, member_role, members_among, message_view
-from tuan.core.media import media_url
+from tuan.core.media import media_url, photo_alts_of
 from tuan.groups.errors import GroupNotFound
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
@@ -66,6 +66,7 @@ class ReviewView:
     stars: int
     text: str
     photo_urls: list[str]
+    photo_alts: list[str]  # one per photo, in order: what its author says it shows, or ""
     # Every review is of a delivered order; this says so only where the viewer may see the
     # author's purchases (a review shown by the author's ratings setting must not reveal more).
     verified_purchase: bool
@@ -144,6 +145,7 @@ async def ratings(
                 stars=r.stars,
                 text=r.text,
                 photo_urls=[media_url(k) for k in r.photos],
+                photo_alts=photo_alts_of(r.photo_alts, len(r.photos)),
                 verified_purchase=r.author_id in buyers_seen,
                 author_is_friend=r.author_id in friends,
                 trust=round(trust.get(r.author_id, 0.0), 3),

@@ -17,7 +17,7 @@ from tuan.catalog.queries import ProductFacts, product_facts
 from tuan.chat import queries as chat
 from tuan.chat.commands import check_words, post_server_message, register_server_kinds
 from tuan.core.errors import TuanError
-from tuan.core.media import check_photos
+from tuan.core.media import check_photo_alts
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import live_group_name
 from tuan.orders.errors import OrderNotFound
@@ -206,13 +206,15 @@ async def write_review(
     stars: int,
     text: str = "",
     photos: Sequence[str] = (),
+    photo_alts: Sequence[str] = (),
     product_id: int | None = None,
     post_to_chat: bool = True,
 ) -> Reviewed:
-    """After delivery: a verified-purchase review, posted as a report card where the share was."""
+    """After delivery: a verified-purchase review, posted as a report card where the share was.
+    ``photo_alts`` describes the photos, one each in order (or none)."""
     stars = domain.check_stars(stars)
     words = check_words(text)
-    keys = check_photos(photos)
+    keys, alts = check_photo_alts(photos, photo_alts)
     order = await _buyers_order(uow, order_id, author_id)
     if order.status in ("paid", "shipped"):
         raise NotYetDelivered()
@@ -242,6 +244,7 @@ async def write_review(
         stars=stars,
         text=words,
         photos=keys,
+        photo_alts=alts,
         created_at=uow.now,
     )
     await _add_once(uow, review, AlreadyReviewed())
@@ -293,6 +296,7 @@ async def _post_review(
             "product_name": product.name,
             "stars": review.stars,
             "photos": review.photos,
+            "photo_alts": review.photo_alts,
             "verified_purchase": True,
         },
         mentions=[share.sharer_id] if share.sharer_id != review.author_id else [],

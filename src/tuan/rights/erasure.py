@@ -101,7 +101,8 @@ def _blank(column: sa.Column[Any]) -> Any:
         return None
     if isinstance(column.type, sa.JSON):
         default = getattr(column.default, "arg", None)
-        return [] if default is list else {}
+        # SQLAlchemy wraps a callable default (``default=list``) in a function of its own.
+        return [] if getattr(default, "__wrapped__", default) is list else {}
     return ""
 
 

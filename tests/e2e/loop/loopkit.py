@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from tests.e2e.commerce.kit import buy, settle
-from tests.factories import Person
+from tests.e2e.commerce.kit import Storefront, buy, settle, storefront
+from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 
 
@@ -32,6 +32,15 @@ async def show(
     assert response.status_code == 200, response.text
 
 
+async def shop_and_group(
+    client: httpx.AsyncClient, container: Container
+) -> tuple[Storefront, Person, Person, int]:
+    """A shop with a product, and Mei and Ben in an open group: (shop, Mei, Ben, the group)."""
+    front = await storefront(client, container)
+    mei, ben = await people(client, "mei", "ben")
+    return front, mei, ben, await join_open_group(client, mei, ben)
+
+
 async def share_card(
     client: httpx.AsyncClient, who: Person, conversation_id: int, product_id: int, **extra: Any
 ) -> httpx.Response:
@@ -42,9 +51,15 @@ async def share_card(
     )
 
 
-async def upload_photo(client: httpx.AsyncClient, who: Person, conversation_id: int) -> str:
+async def upload_photo(
+    client: httpx.AsyncClient,
+    who: Person,
+    conversation_id: int,
+    colour: tuple[int, int, int] = (200, 30, 30),
+) -> str:
+    """A photo's key; photos of the same ``colour`` are the same photo (stored once)."""
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
     response = await client.post(
         f"/api/v1/conversations/{conversation_id}/images",
         headers=who.headers,

@@ -11,7 +11,14 @@ import httpx
 from PIL import Image
 
 from tests.e2e.commerce.kit import settle
-from tests.e2e.loop.loopkit import befriend
+from tests.e2e.loop.loopkit import (
+    befriend,
+    delivered_order,
+    review,
+    share_card,
+    shop_and_group,
+    upload_photo,
+)
 from tests.factories import Person, join_open_group, people, say
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
@@ -71,6 +78,38 @@ async def test_the_export_holds_what_i_wrote_my_friends_and_my_photos_not_others
     assert "mei&#x27;s own words" in page and "&lt;b&gt;" in page  # escaped, readable offline
     assert "ben's private words" not in page
     assert not any(b"ben's private words" in archive.read(name) for name in names)
+
+
+async def test_the_export_holds_what_i_said_each_of_my_photos_shows(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    front, mei, ben, chat = await shop_and_group(client, container)
+    card_photo = await upload_photo(client, mei, chat)
+    card = await share_card(
+        client, mei, chat, front.product["id"], photos=[card_photo], photo_alts=["米粉 in a bowl"]
+    )
+    assert card.status_code == 201, card.text
+    bens = (await share_card(client, ben, chat, front.product["id"])).json()
+    order = await delivered_order(
+        client, container, mei, front.owner, front.sku_id, bens["share_id"]
+    )
+    review_photo = await upload_photo(client, mei, chat, colour=(20, 20, 160))
+    reviewed = await review(
+        client, mei, order["id"], 5, photos=[review_photo], photo_alts=["the box, opened"]
+    )
+    assert reviewed.status_code == 201, reviewed.text
+
+    _, archive = await built_archive(client, container, mei)
+    (my_card,) = json.loads(archive.read("cards.json"))["product_cards"]
+    assert (my_card["photos"], my_card["photo_alts"]) == ([card_photo], ["米粉 in a bowl"])
+    (my_review,) = json.loads(archive.read("reviews.json"))["reviews"]
+    assert (my_review["photos"], my_review["photo_alts"]) == ([review_photo], ["the box, opened"])
+    posted = [m["payload"] for m in json.loads(archive.read("messages.json"))["messages"]]
+    assert [p["photo_alts"] for p in posted if p.get("photos")] == [
+        ["米粉 in a bowl"],
+        ["the box, opened"],
+    ]
+    assert {f"photos/{card_photo}", f"photos/{review_photo}"} <= set(archive.namelist())
 
 
 async def test_one_export_a_day_and_only_its_owner_may_read_it(

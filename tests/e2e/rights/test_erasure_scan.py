@@ -87,7 +87,11 @@ async def active_everywhere(
     await ok(client.delete(f"/api/v1/groups/{own_group['id']}", headers=mei.headers))
 
     photo = await upload_photo(client, mei, group)
-    card = await ok(share_card(client, mei, group, front.product["id"], text=WORDS, photos=[photo]))
+    card = await ok(
+        share_card(
+            client, mei, group, front.product["id"], text=WORDS, photos=[photo], photo_alts=[WORDS]
+        )
+    )
     await ok(client.put(f"/api/v1/cards/{card['share_id']}/like", headers=ben.headers))
     await ok(
         client.post(
@@ -101,7 +105,7 @@ async def active_everywhere(
     mine = await buy(client, mei, front.sku_id, share_id=bens["share_id"])
     await complete(client, front.owner, mei, mine["id"])
     review_photo = await upload_photo(client, mei, group)
-    await ok(review(client, mei, mine["id"], 5, WORDS, photos=[review_photo]))
+    await ok(review(client, mei, mine["id"], 5, WORDS, photos=[review_photo], photo_alts=[WORDS]))
     await ok(
         client.post(
             f"/api/v1/orders/{mine['id']}/bought-it", headers=mei.headers, json={"text": WORDS}
@@ -256,6 +260,13 @@ async def test_after_leaving_nothing_names_the_person_and_the_books_still_balanc
 
     left = await _text_holding(container, needles)
     assert left == [], left
+    async with container.db.read_sessions() as session:
+        cards = await session.execute(
+            sa.text("SELECT photos, photo_alts FROM product_cards WHERE sharer_id = :gone"),
+            {"gone": DELETED_USER_ID},
+        )
+        blanked = [[v if isinstance(v, list | dict) else json.loads(v) for v in r] for r in cards]
+    assert blanked == [[[], []]]  # her card stays, without her photos or what she said of them
     assert _files_holding(media, [p for p in photos if p]) == []
     assert await _books(container) == books
     refused = await log_in(client, USERNAME)

@@ -11,7 +11,14 @@ import tuan.reviews.service  # noqa: F401 - registers the reports' kinds of mess
 from tuan.cards import domain as cards
 from tuan.chat.domain import check_message
 from tuan.chat.errors import UnknownMessageKind
-from tuan.core.media import InvalidPhotos, check_photos
+from tuan.core.media import (
+    InvalidPhotos,
+    PhotoAltsMismatch,
+    PhotoAltTooLong,
+    check_photo_alts,
+    check_photos,
+    photo_alts_of,
+)
 from tuan.norms import domain as norms
 from tuan.norms.domain import Norms
 from tuan.norms.errors import NewMemberCooldown
@@ -116,6 +123,26 @@ def test_card_photos_are_uploaded_chat_images() -> None:
     for bad in (["products/" + "a" * 64 + ".jpg"], ["../etc/passwd"], [KEY] * 10):
         with pytest.raises(InvalidPhotos):
             check_photos(bad)
+
+
+def test_each_photo_keeps_its_authors_description_on_one_line() -> None:
+    other = "chat/" + "b" * 64 + ".png"
+    assert check_photo_alts([KEY, other], []) == ([KEY, other], ["", ""])
+    described = check_photo_alts([KEY, other, KEY], [" a cup\n of  tea ", "", "again"])
+    assert described == ([KEY, other], ["a cup of tea", ""])  # a photo given twice: the first
+    assert check_photo_alts([KEY], ["长" * 300]) == ([KEY], ["长" * 300])
+    with pytest.raises(PhotoAltTooLong):
+        check_photo_alts([KEY], ["长" * 301])
+    for keys, alts in (([KEY], ["a", "b"]), ([], ["a"]), ([KEY, other], ["a"])):
+        with pytest.raises(PhotoAltsMismatch):
+            check_photo_alts(keys, alts)
+
+
+def test_stored_descriptions_read_as_one_per_photo() -> None:
+    """Rows from before descriptions, and blanked ones, read as undescribed photos."""
+    assert photo_alts_of([], 2) == ["", ""]
+    assert photo_alts_of({}, 1) == [""]
+    assert photo_alts_of(["a", None, "c"], 2) == ["a", ""]
 
 
 def test_clients_cannot_send_cards_or_reports_as_messages() -> None:

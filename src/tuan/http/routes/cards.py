@@ -14,7 +14,7 @@ from tuan.cards.queries import CardStats, CommentView, Counts, CountsView, DealS
 from tuan.groupbuy.queries import TeamFill
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, IdPath, Input, Photos, Words
+from tuan.http.schemas import MAX_ID, IdPath, Input, PhotoAlts, Photos, Words
 
 router = APIRouter(prefix="/api/v1", tags=["cards"])
 
@@ -31,12 +31,14 @@ class CardIn(Input):
         default_factory=list,
         description="Keys from POST /conversations/{id}/images",
     )
+    photo_alts: PhotoAlts = Field(default_factory=list)
 
 
 class ForwardIn(Input):
     conversation_id: int = Field(ge=1, le=MAX_ID)
     text: str = Field(default="", max_length=4000)
     photos: Photos = Field(default_factory=list)
+    photo_alts: PhotoAlts = Field(default_factory=list)
 
 
 class CommentIn(Input):
@@ -52,6 +54,9 @@ class CardOut(BaseModel):
     sharer_display_name: str
     text: str
     photo_urls: list[str]
+    photo_alts: list[str] = Field(
+        description='Each photo\'s description by the sharer (its alt text), in order; "" if none'
+    )
     product_id: int
     product_name: str
     product_status: str
@@ -98,6 +103,7 @@ async def share_card(
         team_id=body.team_id,
         text=body.text,
         photos=body.photos,
+        photo_alts=body.photo_alts,
     )
     return await card_out(container, posted.share_id, user.id)
 
@@ -113,6 +119,7 @@ async def forward_card(
         conversation_id=body.conversation_id,
         text=body.text,
         photos=body.photos,
+        photo_alts=body.photo_alts,
         forward_of=share_id,
     )
     return await card_out(container, posted.share_id, user.id)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.schemas import MAX_ID, IdPath, Input, Photos
+from tuan.http.schemas import MAX_ID, IdPath, Input, PhotoAlts, Photos
 from tuan.reviews import queries, service
 from tuan.reviews.domain import Rating
 from tuan.reviews.queries import GroupRating, PostedReport, PostedReview, ReviewView
@@ -33,6 +33,7 @@ class ReviewIn(Input):
     stars: int = Field(ge=1, le=5)
     text: str = Field(default="", max_length=4000)
     photos: Photos = Field(default_factory=list)
+    photo_alts: PhotoAlts = Field(default_factory=list)
     product_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Needed when the order has several items"
     )
@@ -81,6 +82,7 @@ async def review(
         stars=body.stars,
         text=body.text,
         photos=body.photos,
+        photo_alts=body.photo_alts,
         product_id=body.product_id,
         post_to_chat=body.post_to_chat,
     )

@@ -36,10 +36,13 @@ export function stars(count) {
   return h("span", { class: "stars", role: "img", "aria-label": t("js.stars", { stars: n }) }, "★".repeat(n) + "☆".repeat(5 - n));
 }
 
-export function photoStrip(keysOrUrls, width = 320) {
+// Photos a person attached, each with the description they wrote for it (``alts``, in the same
+// order; a photo without one is called a photo).
+export function photoStrip(keysOrUrls, alts = [], width = 320) {
   const urls = (keysOrUrls ?? []).map((item) => (item.startsWith("/") ? item : `/media/${item}`));
   if (!urls.length) return null;
-  return h("div", { class: "card-photos" }, urls.map((url) => h("img", { src: thumb(url, width), alt: t("js.photo"), loading: "lazy" })));
+  const altOf = (index) => (typeof alts?.[index] === "string" && alts[index].trim()) || t("js.photo");
+  return h("div", { class: "card-photos" }, urls.map((url, index) => h("img", { src: thumb(url, width), alt: altOf(index), loading: "lazy" })));
 }
 
 // The server says what the label says (a catalogue code and its parameters, e.g. the rate).
@@ -209,7 +212,7 @@ export function productCardMessage(message) {
   const card = h("div", { class: "product-card chat-card", dataset: { shareId: data.share_id } },
     data.ask_id ? h("div", { class: "hint ask-reply" }, t("js.ask_answer_card")) : null,
     message.text ? h("p", { class: "text card-words" }, message.text) : null,
-    isDeletedUser(message.sender_id) ? null : photoStrip(data.photos), // a shell: its photos went with its sharer
+    isDeletedUser(message.sender_id) ? null : photoStrip(data.photos, data.photo_alts), // a shell: its photos went with its sharer
     body);
   const shown = { body, stops: [] };
   if (!shownCards.has(data.share_id)) shownCards.set(data.share_id, []);
@@ -239,7 +242,7 @@ export function reviewMessage(message) {
       h("a", { href: productHref(data.product_id) }, data.product_name ?? "")),
     h("div", {}, stars(data.stars ?? 0), data.verified_purchase ? h("span", { class: "pill" }, t("js.verified_purchase")) : null),
     message.text ? h("p", { class: "text review-text" }, message.text) : null,
-    photoStrip(data.photos),
+    photoStrip(data.photos, data.photo_alts),
     reportActions(data.report_id));
 }
 

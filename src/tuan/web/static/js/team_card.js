@@ -77,7 +77,7 @@ export function teamCardMessage(message) {
   const element = h("div", { class: "product-card chat-card team-card", dataset: { shareId: data.share_id, teamId: data.team_id } },
     h("div", { class: "report-kind" }, t("js.team_card_kind")),
     message.text ? h("p", { class: "text card-words" }, message.text) : null,
-    photoStrip(data.photos),
+    photoStrip(data.photos, data.photo_alts),
     body);
   const shown = { body, stops: [] };
   let reads = 0;

@@ -216,21 +216,62 @@ async function uploadPhotos(files) {
   return keys;
 }
 
+// One optional description per chosen photo (its alt text for readers who use a screen
+// reader), each field named after its photo and shown beside a preview of it (read as a data:
+// URL, which the page's image policy allows).
+const MAX_PHOTOS = 9;
+const altFields = document.getElementById("review-photo-alt-fields");
+
+function chosenPhotos() {
+  return [...reviewForm.elements.photos.files].slice(0, MAX_PHOTOS);
+}
+
+function preview(file) {
+  const image = h("img", { alt: "", width: 64, height: 64, class: "photo-alt-preview" });
+  const reader = new FileReader();
+  reader.addEventListener("load", () => { image.src = reader.result; });
+  reader.readAsDataURL(file);
+  return image;
+}
+
+function showAltFields() {
+  const files = chosenPhotos();
+  altFields.replaceChildren(...files.map((file, index) => {
+    const id = `review-photo-alt-${index}`;
+    return h("div", { class: "row photo-alt" },
+      preview(file),
+      h("div", { class: "stack" },
+        h("label", { for: id }, t("js.describe_photo"), " ",
+          h("span", { class: "hint" }, t("js.describe_photo_which", { number: index + 1, name: file.name }))),
+        h("input", { id, name: "photo_alt", type: "text", maxlength: 300, "aria-describedby": "review-photo-alts-hint" })));
+  }));
+  document.getElementById("review-photo-alts").hidden = !files.length;
+}
+
+reviewForm.elements.photos.addEventListener("change", showAltFields);
+
+function photoAlts() {
+  return [...altFields.querySelectorAll("input[name=photo_alt]")].map((input) => input.value.trim());
+}
+
 reviewForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   formError(reviewForm, null);
   const button = reviewForm.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const photos = await uploadPhotos([...reviewForm.elements.photos.files].slice(0, 9));
+    const alts = photoAlts();
+    const photos = await uploadPhotos(chosenPhotos());
     await api("POST", `/orders/${orderId}/reviews`, {
       stars: Number(reviewForm.elements.stars.value),
       text: reviewForm.elements.text.value.trim(),
       photos,
+      photo_alts: alts.some(Boolean) ? alts : [],
       product_id: Number(reviewForm.elements.product.value) || null,
       post_to_chat: reviewForm.elements.post_to_chat.checked,
     });
     reviewForm.reset();
+    showAltFields();
     await loadMyReports();
   } catch (error) {
     formError(reviewForm, error.message);

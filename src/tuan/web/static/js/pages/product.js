@@ -213,7 +213,7 @@ function reviewRow(review) {
       review.author_is_friend ? h("span", { class: "pill" }, t("js.friend")) : null,
       timeElement(review.created_at, formatTime(review.created_at))),
     review.text ? h("p", { class: "text review-text" }, review.text) : null,
-    photoStrip(review.photo_urls));
+    photoStrip(review.photo_urls, review.photo_alts));
 }
 
 async function loadRatings() {
