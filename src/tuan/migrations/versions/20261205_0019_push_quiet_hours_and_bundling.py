@@ -1,7 +1,7 @@
 """push: do-not-disturb hours in push preferences, and a bundling window per person and group chat
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-05 00:00:00
 
 Issue 24, ADR 0012: quiet hours hold pushes until they end; plain messages in a group one has
@@ -18,7 +18,7 @@ from alembic import op
 import tuan.core.db
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
