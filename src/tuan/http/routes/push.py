@@ -71,7 +71,10 @@ class QuietHoursIn(Input):
         pattern=CLOCK_PATTERN, description='"07:00", not the start', examples=["07:00"]
     )
     time_zone: str = Field(
-        min_length=1, max_length=64, description="An IANA zone", examples=["Asia/Shanghai"]
+        min_length=1,
+        max_length=64,
+        description="An IANA time zone the server knows (422 QUIET_HOURS_INVALID otherwise)",
+        examples=["Asia/Shanghai"],
     )
 
 
