@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import display_names, live_sessions, user_by_id
@@ -51,8 +51,8 @@ ABOUT_KINDS = frozenset(
 
 
 async def queue_chat_pushes(uow: UnitOfWork, event: GroupMessagesPosted, window: timedelta) -> int:
-    """Due pushes for a group's new messages: to each awake member with a device, unless a push
-    to that chat is already due for them. Returns how many windows were opened."""
+    """Due pushes for a group's new messages: to each device of each awake member, unless a
+    push to that chat is due for the device already. Returns how many windows were opened."""
     others = {*event.sender_ids, *event.told_ids}
     awake = await awake_members(uow.session, event.conversation_id, uow.now) - others
     devices = await _live_devices(uow, awake)
@@ -61,17 +61,15 @@ async def queue_chat_pushes(uow: UnitOfWork, event: GroupMessagesPosted, window:
         people -= await blocked_among(uow.session, sender_id, people)
     if not people:
         return 0
-    windows = await _windows(uow, event.conversation_id, people)
+    owners = {device: uid for uid in people for device in devices[uid]}
+    windows = await _windows(uow, event.conversation_id, owners)
     choices = await choices_of(uow.session, people)
     opened = 0
-    for user_id in sorted(people):
-        row = windows[user_id]
-        if row.due_at is not None:
-            continue  # a push is coming: it will count this message too
-        due = _next_due(uow.now, row.sent_at, window, choices[user_id])
-        row.due_at = due
-        for device_id in devices[user_id]:
-            await _schedule(uow, event.conversation_id, user_id, device_id, due)
+    for row in windows:
+        if row.due_at is not None or row.said_seq >= event.last_seq:
+            continue  # a push is coming and will count these, or one already said them
+        row.due_at = _next_due(uow.now, row.sent_at, window, choices[row.user_id])
+        await _schedule(uow, row, row.due_at)
         opened += 1
     return opened
 
@@ -102,40 +100,48 @@ async def _live_devices(uow: UnitOfWork, user_ids: Collection[int]) -> dict[int,
 
 
 async def _windows(
-    uow: UnitOfWork, conversation_id: int, user_ids: set[int]
-) -> dict[int, PushChatWindow]:
-    """The people's windows for the chat, made if missing, locked for this transaction."""
+    uow: UnitOfWork, conversation_id: int, owners: dict[int, int]
+) -> list[PushChatWindow]:
+    """The devices' windows for the chat (``owners``: device → person), made if missing,
+    locked for this transaction in one order (no two handlers deadlock)."""
     await uow.session.execute(
         dialect_insert(uow.session, PushChatWindow)
-        .values([{"user_id": uid, "conversation_id": conversation_id} for uid in user_ids])
+        .values(
+            [
+                {"subscription_id": d, "user_id": u, "conversation_id": conversation_id}
+                for d, u in owners.items()
+            ]
+        )
         .on_conflict_do_nothing()
     )
     rows = await uow.session.scalars(
         select(PushChatWindow)
         .where(
             PushChatWindow.conversation_id == conversation_id,
-            PushChatWindow.user_id.in_(user_ids),
+            PushChatWindow.subscription_id.in_(owners),
         )
-        .order_by(PushChatWindow.user_id)
+        .order_by(PushChatWindow.subscription_id)
         .with_for_update()
     )
-    return {row.user_id: row for row in rows}
+    return list(rows)
 
 
-async def _schedule(
-    uow: UnitOfWork, conversation_id: int, user_id: int, device_id: int, due: datetime
-) -> None:
+async def _schedule(uow: UnitOfWork, window: PushChatWindow, due: datetime) -> None:
+    """The window's push, due at ``due``; it says nothing unless something newer than what the
+    window's last push said is unread then."""
+    cid, device_id = window.conversation_id, window.subscription_id
     await schedule(
         uow.session,
         kind=CHAT_JOB,
-        key=f"{conversation_id}:{device_id}:{int(due.timestamp() * 1000)}",
+        key=f"{cid}:{device_id}:{int(due.timestamp() * 1000)}",
         run_at=due,
         now=uow.now,
         payload={
-            "conversation_id": conversation_id,
-            "user_id": user_id,
+            "conversation_id": cid,
+            "user_id": window.user_id,
             "subscription_id": device_id,
             "due": due.isoformat(),
+            "said_seq": window.said_seq,
         },
     )
 
@@ -159,8 +165,9 @@ async def send_chat_push(
     async with db.read_sessions() as session:
         device = await session.get(PushSubscription, job.payload["subscription_id"])
         unread = await unread_of(session, cid, user_id, now)
-        if device is None or unread is None or unread.muted:
-            return ChatPushed(None, unread.newest_seq if unread else None)
+        said = int(job.payload.get("said_seq", 0))  # what the window's last push said
+        if device is None or unread is None or unread.muted or unread.newest_seq <= said:
+            return ChatPushed(None, None)  # nothing to say, or nothing new
         payload = await _payload(session, sender, cid, user_id, unread)
     try:
         outcome = await sender.post(
@@ -209,37 +216,26 @@ async def _payload(
 async def record_chat_push(
     uow: UnitOfWork, job: DueJob, pushed: ChatPushed, window: timedelta
 ) -> None:
-    """Close the window's due push (if this job is it) and, when a message came in while it
-    was being posted, open the next one."""
-    cid, user_id = job.payload["conversation_id"], job.payload["user_id"]
-    row = await uow.session.scalar(
-        select(PushChatWindow)
-        .where(PushChatWindow.user_id == user_id, PushChatWindow.conversation_id == cid)
-        .with_for_update()
+    """Close the device's window and, when a message came in while its push was being posted,
+    open the next one."""
+    cid, device_id, user_id = (
+        job.payload["conversation_id"],
+        job.payload["subscription_id"],
+        job.payload["user_id"],
     )
-    if (
-        row is None
-        or row.due_at is None
-        or row.due_at != datetime.fromisoformat(job.payload["due"])
-    ):
-        return  # another device's job of the same push closed it already
-    sent = pushed.outcome is not None
+    mine = (PushChatWindow.subscription_id == device_id, PushChatWindow.conversation_id == cid)
+    row = await uow.session.scalar(select(PushChatWindow).where(*mine).with_for_update())
+    if row is None or row.due_at != datetime.fromisoformat(job.payload["due"]):
+        return  # the device went (and its window with it)
+    sent = pushed.outcome in (Outcome.SENT,)
+    row.said_seq = max(row.said_seq, pushed.newest_seq or 0) if sent else row.said_seq
+    row.sent_at = uow.now if sent else row.sent_at
+    row.due_at = None
     later = await unread_of(uow.session, cid, user_id, uow.now)
-    missed = later is not None and not later.muted and later.newest_seq > (pushed.newest_seq or 0)
-    await uow.session.execute(
-        update(PushChatWindow)
-        .where(PushChatWindow.user_id == user_id, PushChatWindow.conversation_id == cid)
-        .values(sent_at=uow.now if sent else row.sent_at, due_at=None)
-    )
-    if not missed:
+    if later is None or later.muted or later.newest_seq <= row.said_seq:
         return
+    if pushed.outcome in (Outcome.GONE, Outcome.REFUSED):
+        return  # the device is being removed
     choices = (await choices_of(uow.session, [user_id]))[user_id]
-    due = _next_due(uow.now, uow.now if sent else row.sent_at, window, choices)
-    await uow.session.execute(
-        update(PushChatWindow)
-        .where(PushChatWindow.user_id == user_id, PushChatWindow.conversation_id == cid)
-        .values(due_at=due)
-    )
-    devices = await _live_devices(uow, [user_id])
-    for device_id in devices.get(user_id, []):
-        await _schedule(uow, cid, user_id, device_id, due)
+    row.due_at = _next_due(uow.now, row.sent_at, window, choices)
+    await _schedule(uow, row, row.due_at)

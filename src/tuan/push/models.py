@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuan.core.db import Base, BigId, UTCDateTime
@@ -47,16 +47,21 @@ class PushPreference(Base):
 
 
 class PushChatWindow(Base):
-    """A person's bundling window for one group chat (tuan.push.bundling): when its last push
-    went, and when the next one is due, if one is. While one is due, new messages wait for it."""
+    """A device's bundling window for one group chat (tuan.push.bundling): when its last push
+    went, what it said, and when the next one is due, if one is. While one is due, new messages
+    wait for it. Per device, not per person: each device's push says what it says."""
 
     __tablename__ = "push_chat_windows"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("push_subscriptions.id", ondelete="CASCADE"), primary_key=True
     )
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
     )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The newest message a push of this window has said: an event arriving after that push
+    # (two processes, the outbox's lag) must not push the same messages again.
+    said_seq: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -39,6 +39,7 @@ TABLES = (
                 Erase.DELETE_ROW,
                 why="when a push last went to a chat: bookkeeping, not something the person did",
             ),
+            "subscription_id": NotPersonal("the device the window is for (its owner: user_id)"),
             "conversation_id": NotPersonal("the chat the window is for"),
         },
     ),

@@ -1,4 +1,4 @@
-"""push: do-not-disturb hours in push preferences, and a bundling window per person and group chat
+"""push: do-not-disturb hours in push preferences, and a bundling window per device and group chat
 
 Revision ID: 0019
 Revises: 0018
@@ -33,14 +33,16 @@ def upgrade() -> None:
         table.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
     op.create_table(
         "push_chat_windows",
-        sa.Column("user_id", ID, nullable=False),
+        sa.Column("subscription_id", ID, nullable=False),
         sa.Column("conversation_id", ID, nullable=False),
+        sa.Column("user_id", ID, nullable=False),
         sa.Column("sent_at", WHEN, nullable=True),
         sa.Column("due_at", WHEN, nullable=True),
+        sa.Column("said_seq", sa.BigInteger(), nullable=False, server_default="0"),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_push_chat_windows_user_id_users"),
+            ["subscription_id"],
+            ["push_subscriptions.id"],
+            name=op.f("fk_push_chat_windows_subscription_id_push_subscriptions"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
@@ -49,7 +51,15 @@ def upgrade() -> None:
             name=op.f("fk_push_chat_windows_conversation_id_conversations"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("user_id", "conversation_id", name=op.f("pk_push_chat_windows")),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_push_chat_windows_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "subscription_id", "conversation_id", name=op.f("pk_push_chat_windows")
+        ),
     )
 
 
