@@ -26,7 +26,7 @@ from tests.factories import Person, person
 from tuan.bootstrap import Container
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page
+    from playwright.async_api import Browser, BrowserContext, CDPSession, Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -148,17 +148,51 @@ class Site:
             ),
         )
 
-    async def shoot(self, page: Page, name: str) -> None:
-        """Screenshots of the page at phone width (375 px) and on a desktop."""
+    async def shoot(
+        self, page: Page, name: str, *, phone_only: bool = False, part: Locator | None = None
+    ) -> None:
+        """Screenshots of the page (or only ``part`` of it) at phone width (375 px) and, unless
+        ``phone_only``, on a desktop."""
         original = page.viewport_size
-        for label, size in (("mobile", MOBILE), ("desktop", DESKTOP)):
+        sizes = (("mobile", MOBILE),) if phone_only else (("mobile", MOBILE), ("desktop", DESKTOP))
+        for label, size in sizes:
             await page.set_viewport_size(size)  # type: ignore[arg-type]
             await page.wait_for_timeout(150)
-            await page.screenshot(
-                path=str(self.screenshots / f"{name}-{label}.png"), full_page=True
-            )
+            path = str(self.screenshots / f"{name}-{label}.png")
+            clip = await _around(page, part) if part is not None else None
+            await page.screenshot(path=path, full_page=True, clip=clip)  # type: ignore[arg-type]
         if original:
             await page.set_viewport_size(original)
+
+
+async def _around(page: Page, part: Locator) -> dict[str, float]:
+    """The page's full width, from a little above ``part`` to a little below it."""
+    await page.evaluate("window.scrollTo(0, 0)")
+    box = await part.bounding_box()
+    assert box is not None, "the part to photograph is not shown"
+    width = float(await page.evaluate("document.documentElement.clientWidth"))
+    top = max(0.0, box["y"] - 12)
+    return {"x": 0, "y": top, "width": width, "height": box["y"] + box["height"] + 12 - top}
+
+
+async def service_worker_registration(
+    context: BrowserContext, page: Page
+) -> tuple[CDPSession, str]:
+    """A DevTools session watching service workers, and the id it knows the page's worker's
+    registration by (to hand it a push as the browser would on its arrival)."""
+    cdp = await context.new_cdp_session(page)
+    registrations: list[dict[str, str]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    await cdp.send("ServiceWorker.enable")
+    scope = await page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    for _ in range(50):
+        if any(r["scopeURL"] == scope for r in registrations):
+            break
+        await page.wait_for_timeout(100)
+    return cdp, next(r["registrationId"] for r in registrations if r["scopeURL"] == scope)
 
 
 def _expected(text: str) -> bool:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import MOBILE, Site
+from tests.browser.conftest import MOBILE, Site, service_worker_registration
 from tests.e2e.commerce.kit import storefront
 from tests.factories import join_open_group, say
 from tuan.settings import Settings
@@ -98,19 +98,7 @@ async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: 
         if context.service_workers
         else await context.wait_for_event("serviceworker")
     )
-    cdp = await context.new_cdp_session(page)
-    registrations: list[dict[str, str]] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda e: registrations.extend(e["registrations"]),
-    )
-    await cdp.send("ServiceWorker.enable")
-    scope = await page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
-    for _ in range(50):
-        if any(r["scopeURL"] == scope for r in registrations):
-            break
-        await page.wait_for_timeout(100)
-    registration_id = next(r["registrationId"] for r in registrations if r["scopeURL"] == scope)
+    cdp, registration_id = await service_worker_registration(context, page)
 
     # A burst in one chat updates one notification; the push service may hand them over out of
     # order, and the older one then does not replace the newer.

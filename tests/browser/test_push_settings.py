@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import MOBILE, Site
-from tests.e2e.push.pushservice import BrowserDevice
+from tests.e2e.push.pushservice import BrowserDevice, pushing_settings
 from tuan.push.vapid import generate_keys
 from tuan.settings import Settings
 
@@ -17,17 +17,7 @@ KEYS = generate_keys()
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    private, public = KEYS
-    return Settings(
-        **{
-            **settings.model_dump(),
-            "vapid_private_key": private,
-            "vapid_public_key": public,
-            "vapid_subject": "mailto:ops@tuan.test",
-            "push_allow_loopback": True,
-            "service_worker": True,
-        }
-    )
+    return pushing_settings(settings, KEYS, service_worker=True)
 
 
 async def test_devices_are_listed_and_removed_and_nothing_asks_on_load(site: Site) -> None:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.push.pushservice import LocalPushService
+from tests.e2e.push.pushservice import LocalPushService, pushing_settings
 from tuan.push.vapid import generate_keys
 from tuan.settings import Settings
 
@@ -16,16 +16,7 @@ SERVER_KEYS = generate_keys()
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The suite's settings with push on, and endpoints on 127.0.0.1 allowed (tests only)."""
-    private, public = SERVER_KEYS
-    return Settings(
-        **{
-            **settings.model_dump(),
-            "vapid_private_key": private,
-            "vapid_public_key": public,
-            "vapid_subject": "mailto:ops@tuan.test",
-            "push_allow_loopback": True,
-        }
-    )
+    return pushing_settings(settings, SERVER_KEYS)
 
 
 @pytest.fixture

@@ -23,6 +23,24 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from tuan.settings import Settings
+
+
+def pushing_settings(settings: Settings, vapid_keys: tuple[str, str], **more: Any) -> Settings:
+    """``settings`` with push on (these VAPID keys), endpoints on 127.0.0.1 allowed (tests only)
+    for this local push service, and ``more``."""
+    private, public = vapid_keys
+    return Settings(
+        **{
+            **settings.model_dump(),
+            "vapid_private_key": private,
+            "vapid_public_key": public,
+            "vapid_subject": "mailto:ops@tuan.test",
+            "push_allow_loopback": True,
+            **more,
+        }
+    )
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
