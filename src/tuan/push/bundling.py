@@ -226,16 +226,14 @@ async def record_chat_push(
     mine = (PushChatWindow.subscription_id == device_id, PushChatWindow.conversation_id == cid)
     row = await uow.session.scalar(select(PushChatWindow).where(*mine).with_for_update())
     if row is None or row.due_at != datetime.fromisoformat(job.payload["due"]):
-        return  # the device went (and its window with it)
-    sent = pushed.outcome in (Outcome.SENT,)
+        return  # the device went (404/410 remove it, and its window with it)
+    sent = pushed.outcome is Outcome.SENT
     row.said_seq = max(row.said_seq, pushed.newest_seq or 0) if sent else row.said_seq
     row.sent_at = uow.now if sent else row.sent_at
     row.due_at = None
     later = await unread_of(uow.session, cid, user_id, uow.now)
     if later is None or later.muted or later.newest_seq <= row.said_seq:
         return
-    if pushed.outcome in (Outcome.GONE, Outcome.REFUSED):
-        return  # the device is being removed
     choices = (await choices_of(uow.session, [user_id]))[user_id]
     row.due_at = _next_due(uow.now, row.sent_at, window, choices)
     await _schedule(uow, row, row.due_at)
