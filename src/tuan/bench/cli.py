@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -178,24 +180,8 @@ def data_rights(
     options = DataRightsOptions(
         sizes=sizes, database_url=database_url, redis_url=redis_url, rate=rate, seconds=seconds
     )
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def advance(table: str, done: int, more: int) -> None:
-            if table not in tasks:
-                tasks[table] = progress.add_task(table, total=0)
-            task = tasks[table]
-            if more:
-                progress.update(task, total=(progress.tasks[task].total or 0) + more)
-            progress.advance(task, done)
-
-        figures = run(options, advance, lambda m: progress.console.print(f"[dim]{m}[/dim]"))
+    with _seed_progress() as (advance, status):
+        figures = run(options, advance, status)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
@@ -224,13 +210,135 @@ def _print_data_rights(figures: dict[str, Any]) -> None:
     for step in figures["erase_steps"][:8]:
         steps.add_row(step["step"], f"{step['seconds']:.2f}")
     console.print(steps)
-    bars = Table(title=f"data rights on {figures['conditions']['engine']}")
+    _print_bars(f"data rights on {figures['conditions']['engine']}", figures["bars"])
+
+
+@app.command("push")
+def push(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="A PostgreSQL server: a fresh database is made on it for each run and dropped "
+            "after; default: a fresh SQLite file"
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None, typer.Option(help="Redis for the bus (unset: in-process)")
+    ] = None,
+    members: Annotated[
+        int, typer.Option(min=4, max=100_000, help="Members of the group, a device each")
+    ] = 500,
+    awake: Annotated[
+        int, typer.Option(min=1, help="Members who have not muted it (the rest have)")
+    ] = 100,
+    rate: Annotated[float, typer.Option(min=0.5, max=1000, help="Messages a second")] = 10.0,
+    seconds: Annotated[float, typer.Option(min=1, max=600, help="Seconds of messages")] = 60.0,
+    mention_every: Annotated[
+        int, typer.Option(min=1, help="One message in this many @mentions a random member")
+    ] = 10,
+    listeners: Annotated[
+        int, typer.Option(min=1, max=1000, help="Members on a WebSocket, counting deliveries")
+    ] = 50,
+    bundle_seconds: Annotated[
+        int, typer.Option(min=1, max=3600, help="The server's push_bundle_seconds")
+    ] = 60,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures here")] = None,
+    plot_to: Annotated[
+        Path | None, typer.Option("--plot", help="Draw the push latencies to this PNG")
+    ] = None,
+) -> None:
+    """Web Push in a big group that talks: how soon the pushes that must go at once arrive at a
+    local push service, how many go, and the chat's deliveries/s against the same run without
+    push. Exits 1 if a push was lost or duplicated."""
+    _require_bench("httpx", "websockets", *(["matplotlib"] if plot_to else []))
+    from tuan.bench import push as bench
+
+    if awake >= members:
+        console.print("[red]error:[/red] --awake must leave some members who muted the group")
+        raise typer.Exit(2)
+    options = bench.PushBenchOptions(
+        database_url=database_url, redis_url=redis_url, members=members, awake=awake,
+        rate=rate, seconds=seconds, mention_every=mention_every, listeners=listeners,
+        bundle_seconds=bundle_seconds,
+    )  # fmt: skip
+    with _seed_progress() as (advance, status):
+        figures = bench.run(options, advance, status)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    if plot_to is not None:
+        bench.plot(figures, plot_to)
+        console.print(f"plot written to {plot_to}")
+    _print_push(figures)
+    if figures["lost"] or figures["duplicated"]:
+        console.print(f"[red]{figures['lost']} lost, {figures['duplicated']} duplicated[/red]")
+        raise typer.Exit(1)
+
+
+def _print_push(figures: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    immediate = Table(
+        title=f"pushes that must go at once ({figures['members']} members, "
+        f"{figures['rate_msg_s']:g} msg/s, window {figures['bundle_seconds']} s)"
+    )
+    for column in ("kind", "pushes", "p50 ms", "p99 ms", "max ms"):
+        immediate.add_column(column, justify="right")
+    for name in ("mentions", "first_after_quiet", "all"):
+        f = figures["immediate"][name]
+        immediate.add_row(name, str(f["count"]), f"{f['p50_ms']:.0f}", f"{f['p99_ms']:.0f}",
+                          f"{f['max_ms']:.0f}")  # fmt: skip
+    console.print(immediate)
+    chat = figures["chat"]
+    windows = Table(title=f"chat: {chat['listeners']} listeners")
+    for column in ("run", "deliveries/s", "p50 ms", "p99 ms"):
+        windows.add_column(column, justify="right")
+    for name in ("without_push", "with_push"):
+        w = chat[name]
+        windows.add_row(name, f"{w['deliveries_per_s']:,.0f}", f"{w['p50_ms']:.0f}",
+                        f"{w['p99_ms']:.0f}")  # fmt: skip
+    console.print(windows)
+    summary = {key: figures[key] for key in (
+        "database", "pushes", "pushes_per_s", "max_pushes_per_member_window",
+        "max_bundled_per_member_window", "lost", "duplicated")}  # fmt: skip
+    console.print_json(json.dumps(summary))
+    _print_bars(f"push on {figures['conditions']['engine']}", figures["bars"])
+
+
+def _print_bars(title: str, bars: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title)
     for column in ("figure", "bar", "measured", ""):
-        bars.add_column(column, justify="right")
-    for name, bar in figures["bars"].items():
+        table.add_column(column, justify="right")
+    for name, bar in bars.items():
         verdict = "[green]PASS[/green]" if bar["pass"] else "[red]FAIL[/red]"
-        bars.add_row(name, bar["limit"], f"{bar['value']:g}", verdict)
-    console.print(bars)
+        table.add_row(name, bar["limit"], f"{bar['value']:g}", verdict)
+    console.print(table)
+
+
+@contextlib.contextmanager
+def _seed_progress() -> Iterator[tuple[Callable[[str, int, int], None], Callable[[str], None]]]:
+    """A progress bar per table being seeded (rows written of rows to write), and a way to say
+    what the run is doing meanwhile."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(table: str, done: int, more: int) -> None:
+            if table not in tasks:
+                tasks[table] = progress.add_task(table, total=0)
+            task = tasks[table]
+            if more:
+                progress.update(task, total=(progress.tasks[task].total or 0) + more)
+            progress.advance(task, done)
+
+        yield advance, lambda message: progress.console.print(f"[dim]{message}[/dim]")
 
 
 @app.command("chat-report")

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from websockets.asyncio.client import ClientConnection, connect
 
 from tuan.bench.chat import _free_port, _process, _wait_http
@@ -92,14 +92,18 @@ async def _after(database_url: str, username: str) -> tuple[bool, str]:
             found = await conn.scalar(
                 sa.text("SELECT count(*) FROM users WHERE username = :name"), {"name": username}
             )
-            if conn.dialect.name == "sqlite":
-                version = "SQLite " + str(await conn.scalar(sa.text("SELECT sqlite_version()")))
-            else:
-                version = str(await conn.scalar(sa.text("SHOW server_version")))
-                version = f"PostgreSQL {version.split()[0]}"
+            version = await database_version(conn)
         return found == 0, version
     finally:
         await engine.dispose()
+
+
+async def database_version(conn: AsyncConnection) -> str:
+    """The engine and its version ("SQLite 3.45.1"), for a benchmark's conditions."""
+    if conn.dialect.name == "sqlite":
+        return "SQLite " + str(await conn.scalar(sa.text("SELECT sqlite_version()")))
+    version = str(await conn.scalar(sa.text("SHOW server_version")))
+    return f"PostgreSQL {version.split()[0]}"
 
 
 # --- the chat load -------------------------------------------------------------------------------
@@ -179,17 +183,26 @@ class ChatLoad:
     async def _send(self) -> None:
         """One message every 1/rate seconds on a fixed clock (late ticks are not made up in a
         burst: a stalled server sees the same offered rate after it)."""
-        ws, interval, n = self.sockets[0], 1.0 / self.rate, 0
+        interval, n = 1.0 / self.rate, 0
         due = time.monotonic()
         while True:
             due = max(due + interval, time.monotonic() - interval)
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             n += 1
             sent = time.monotonic()
-            frame = {"type": "send", "conversation_id": self.group_id,
-                     "client_id": f"bench-{n}", "text": f"bench {sent:.6f} {n}"}  # fmt: skip
-            await ws.send(orjson.dumps(frame).decode())
+            await self.send_one(n, sent)
             self.sent.append(sent)
+
+    async def send_one(self, n: int, sent: float) -> None:
+        """Send the ``n``-th message; its text must start ``bench <sent> <n>`` (the listeners time
+        it by that). Here a WebSocket frame from the sender; ``tuan bench push`` posts instead."""
+        frame = {"type": "send", "conversation_id": self.group_id,
+                 "client_id": f"bench-{n}", "text": f"bench {sent:.6f} {n}"}  # fmt: skip
+        await self.sockets[0].send(orjson.dumps(frame).decode())
+
+    def stop_sending(self) -> None:
+        """Stop the sender; the listeners go on reading."""
+        self.tasks[-1].cancel()
 
     def window(self, start: float, end: float) -> Window:
         seconds = max(end - start, 1e-9)
@@ -252,7 +265,7 @@ class Measured:
     errors: int = 0
 
 
-def _env(database_url: str, redis_url: str | None, work: Path, port: int) -> dict[str, str]:
+def server_env(database_url: str, redis_url: str | None, work: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TUAN_")}
     env.update(
         TUAN_DATABASE_URL=database_url,
@@ -343,7 +356,7 @@ def run(
         seeded = asyncio.run(seed(database_url, work / "media", options.sizes, advance))
         seed_s = time.monotonic() - started
         port = _free_port()
-        env = _env(database_url, options.redis_url, work, port)
+        env = server_env(database_url, options.redis_url, work, port)
         with _process([sys.executable, "-m", "tuan", "serve"], env, work / "tuan.log") as server:
             _wait_http(f"http://127.0.0.1:{port}/readyz", server, work / "tuan.log")
             measured = asyncio.run(
@@ -370,16 +383,23 @@ def run(
         export_photos=export_photos,
         gone=gone,
         photos_left=photos_left,
-        conditions={
-            "engine": version,
-            "redis": bool(options.redis_url),
-            "cpus": os.cpu_count(),
-            "loadavg_before": [round(x, 2) for x in load_before],
-            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-        },
+        conditions=conditions(version, options.redis_url, load_before),
     )
+
+
+def conditions(
+    engine: str, redis_url: str | None, load_before: tuple[float, float, float]
+) -> dict[str, Any]:
+    """The machine's conditions for a run: the engine, the load average before and after."""
+    return {
+        "engine": engine,
+        "redis": bool(redis_url),
+        "cpus": os.cpu_count(),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
 
 
 def figures(
@@ -421,12 +441,17 @@ def figures(
         },
         "conditions": conditions,
     }
-    result["bars"] = {
+    result["bars"] = judge(result, BARS)
+    return result
+
+
+def judge(result: dict[str, Any], bars: dict[str, tuple[str, float]]) -> dict[str, Any]:
+    """Each bar's limit, the figure measured and whether it meets it."""
+    return {
         name: {"limit": f"{op} {limit:g}", "value": value, "pass": _meets(value, op, limit)}
-        for name, (op, limit) in BARS.items()
+        for name, (op, limit) in bars.items()
         for value in (result[name],)
     }
-    return result
 
 
 def _meets(value: float, op: str, limit: float) -> bool:

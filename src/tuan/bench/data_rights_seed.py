@@ -62,7 +62,7 @@ class Seeded:
 
 
 @dataclass
-class _Ids:
+class Ids:
     """The ids handed out so far, per table."""
 
     next: dict[str, int] = field(default_factory=dict)
@@ -99,7 +99,7 @@ def write_photos(media_dir: Path, count: int) -> list[str]:
     return keys
 
 
-class _Writer:
+class BulkWriter:
     """Bulk inserts in batches, counted for the progress bar and the report."""
 
     def __init__(self, conn: AsyncConnection, advance: Advance) -> None:
@@ -121,7 +121,7 @@ class _Writer:
         self.rows[name] = self.rows.get(name, 0) + len(rows)
 
 
-def _user(user_id: int, name: str, now: datetime, avatar: str | None = None) -> dict[str, Any]:
+def user_row(user_id: int, name: str, now: datetime, avatar: str | None = None) -> dict[str, Any]:
     return {
         "id": user_id,
         "username": name,
@@ -137,14 +137,18 @@ def _user(user_id: int, name: str, now: datetime, avatar: str | None = None) -> 
     }
 
 
-def _session(user_id: int, now: datetime) -> tuple[str, dict[str, Any]]:
+def session_row(
+    user_id: int, now: datetime, agent: str = "tuan bench data-rights", **extra: Any
+) -> tuple[str, dict[str, Any]]:
+    """A live session for ``user_id``: its bearer token, and its row (the token's hash)."""
     token = secrets.token_urlsafe(32)
     row = {
+        **extra,
         "user_id": user_id,
         "token_hash": hash_token(token),
         "created_at": now,
         "expires_at": now + timedelta(days=30),
-        "user_agent": "tuan bench data-rights",
+        "user_agent": agent,
     }
     return token, row
 
@@ -156,19 +160,19 @@ class _People:
     shopkeeper: int
 
 
-async def _people(w: _Writer, ids: _Ids, sizes: SeedSizes, avatar: str | None) -> _People:
+async def _people(w: BulkWriter, ids: Ids, sizes: SeedSizes, avatar: str | None) -> _People:
     now = datetime.now(UTC) - timedelta(days=400)
     others_count = max(sizes.friends, sizes.group_size) + 1
     heavy, shopkeeper = ids.take("users", 2)
     others = ids.take("users", others_count)
-    rows = [_user(heavy, HEAVY, now, avatar), _user(shopkeeper, "bench_shopkeeper", now)]
-    rows += [_user(uid, f"other_{n:05d}", now) for n, uid in enumerate(others)]
+    rows = [user_row(heavy, HEAVY, now, avatar), user_row(shopkeeper, "bench_shopkeeper", now)]
+    rows += [user_row(uid, f"other_{n:05d}", now) for n, uid in enumerate(others)]
     await w.insert("users", rows)
     return _People(heavy, others, shopkeeper)
 
 
 def _direct(
-    ids: _Ids, heavy: int, friends: Iterable[int], at: datetime
+    ids: Ids, heavy: int, friends: Iterable[int], at: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A direct chat with each friend: its conversation and its two members."""
     conversations, members = [], []
@@ -184,7 +188,7 @@ def _direct(
     return conversations, members
 
 
-async def _social(w: _Writer, ids: _Ids, p: _People, sizes: SeedSizes) -> list[int]:
+async def _social(w: BulkWriter, ids: Ids, p: _People, sizes: SeedSizes) -> list[int]:
     """Friends with a direct chat each, and groups (owned by others) the heavy user is in;
     returns the heavy user's conversations, where their messages go."""
     at = datetime.now(UTC) - timedelta(days=300)
@@ -231,7 +235,7 @@ class _Shop:
     products: list[tuple[int, int, str, int]]  # (product id, sku id, name, price)
 
 
-async def _shop(w: _Writer, ids: _Ids, p: _People) -> _Shop:
+async def _shop(w: BulkWriter, ids: Ids, p: _People) -> _Shop:
     at = datetime.now(UTC) - timedelta(days=390)
     (shop_id,) = ids.take("shops")
     await w.insert(
@@ -253,7 +257,7 @@ async def _shop(w: _Writer, ids: _Ids, p: _People) -> _Shop:
     return _Shop(shop_id, products)
 
 
-async def _orders(w: _Writer, ids: _Ids, p: _People, shop: _Shop, count: int) -> list[int]:
+async def _orders(w: BulkWriter, ids: Ids, p: _People, shop: _Shop, count: int) -> list[int]:
     """Completed orders, each with its line, payment and transitions; returns their ids."""
     start = datetime.now(UTC) - timedelta(days=365)
     order_ids = ids.take("orders", count)
@@ -296,7 +300,7 @@ async def _orders(w: _Writer, ids: _Ids, p: _People, shop: _Shop, count: int) ->
 
 
 async def _reviews(
-    w: _Writer, ids: _Ids, p: _People, shop: _Shop, order_ids: list[int], photos: list[str]
+    w: BulkWriter, ids: Ids, p: _People, shop: _Shop, order_ids: list[int], photos: list[str]
 ) -> None:
     at = datetime.now(UTC) - timedelta(days=30)
     rows = []
@@ -327,7 +331,7 @@ def _message(cid: int, seq: int, sender: int, at: datetime, **extra: Any) -> dic
 
 
 async def _messages(
-    w: _Writer, ids: _Ids, p: _People, shop: _Shop, chats: list[int], count: int,
+    w: BulkWriter, ids: Ids, p: _People, shop: _Shop, chats: list[int], count: int,
     groups: set[int], photos: list[str],
 ) -> None:  # fmt: skip
     """``count`` messages by the heavy user, round-robin over their chats; the first ones in
@@ -362,7 +366,7 @@ async def _messages(
 
 
 async def _bench_group(
-    w: _Writer, ids: _Ids, p: _People, sizes: SeedSizes
+    w: BulkWriter, ids: Ids, p: _People, sizes: SeedSizes
 ) -> tuple[int, str, list[str], list[dict[str, Any]]]:
     """The group the chat is measured in: ``group_size`` members (the heavy user among them),
     owned by another; a session for its sender and for each listener."""
@@ -383,9 +387,9 @@ async def _bench_group(
         ],
     )  # fmt: skip
     now = datetime.now(UTC)
-    sender_token, sender_session = _session(p.others[1], now)
-    listeners = [_session(uid, now) for uid in p.others[2 : 2 + sizes.listeners]]
-    sessions = [sender_session, _session(p.heavy, now)[1], *(row for _, row in listeners)]
+    sender_token, sender_session = session_row(p.others[1], now)
+    listeners = [session_row(uid, now) for uid in p.others[2 : 2 + sizes.listeners]]
+    sessions = [sender_session, session_row(p.heavy, now)[1], *(row for _, row in listeners)]
     return gid, sender_token, [token for token, _ in listeners], sessions
 
 
@@ -405,7 +409,7 @@ async def _positions(conn: AsyncConnection) -> None:
     )
 
 
-async def _reset_sequences(conn: AsyncConnection, ids: _Ids) -> None:
+async def reset_sequences(conn: AsyncConnection, ids: Ids) -> None:
     """PostgreSQL: ids were given here, so each table's sequence moves past them."""
     for table in ids.next:
         await conn.execute(
@@ -422,11 +426,11 @@ async def seed(database_url: str, media_dir: Path, sizes: SeedSizes, advance: Ad
     avatar, rest = (photos[0], photos[1:]) if photos else (None, [])
     review_photos = rest[: min(len(rest) // 2, sizes.orders)]
     card_photos = rest[len(review_photos) :]
-    ids = _Ids(next={"users": 1})
+    ids = Ids(next={"users": 1})
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as conn:
-            w = _Writer(conn, advance)
+            w = BulkWriter(conn, advance)
             people = await _people(w, ids, sizes, avatar)
             chats = await _social(w, ids, people, sizes)
             shop = await _shop(w, ids, people)
@@ -438,7 +442,7 @@ async def seed(database_url: str, media_dir: Path, sizes: SeedSizes, advance: Ad
             await w.insert("sessions", sessions)
             await _positions(conn)
             if conn.dialect.name == "postgresql":
-                await _reset_sequences(conn, ids)
+                await reset_sequences(conn, ids)
     finally:
         await engine.dispose()
     return Seeded(HEAVY, gid, sender, listeners, photos, rows=w.rows)
