@@ -144,21 +144,35 @@ class Scheduler:
         self._claim = timedelta(seconds=claim_seconds)
         self._handlers: dict[str, Callable[..., Awaitable[None]]] = {}
         self._preparations: dict[str, Preparation] = {}
+        self._side_by_side: dict[str, int] = {}
         self._wake = asyncio.Event()
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._add(kind, handler)
 
-    def register_prepared(self, kind: str, prepare: Preparation, handler: PreparedHandler) -> None:
-        """A job with heavy work that needs no transaction (a model to compute).
+    def register_prepared(
+        self,
+        kind: str,
+        prepare: Preparation,
+        handler: PreparedHandler,
+        *,
+        side_by_side: int = 1,
+    ) -> None:
+        """A job with heavy work that needs no transaction (a model to compute, a request to
+        post).
 
         ``prepare`` runs once the job is claimed, before its transaction opens, so on SQLite it
         does not hold the process's write lock and other writes go on meanwhile; ``handler`` then
         writes what it returned, in the transaction that marks the job done. A claim lost while
         preparing is found there as always, and the prepared result is dropped.
+
+        ``side_by_side`` > 1 runs up to that many of a sweep's jobs of this kind at once: jobs
+        that wait on another server (a push service) and touch nothing in common, so that a
+        hundred of them due together do not queue one behind another.
         """
         self._add(kind, handler)
         self._preparations[kind] = prepare
+        self._side_by_side[kind] = max(1, side_by_side)
 
     def _add(self, kind: str, handler: Callable[..., Awaitable[None]]) -> None:
         if kind in self._handlers:
@@ -176,9 +190,22 @@ class Scheduler:
             token, jobs = await self._claim_batch()
             if not jobs:
                 return completed
+            together = [job for job in jobs if self._side_by_side.get(job.kind, 1) > 1]
             for job in jobs:
-                if await self._run(job, token):
+                if job not in together and await self._run(job, token):
                     completed += 1
+            completed += await self._run_side_by_side(together, token)
+
+    async def _run_side_by_side(self, jobs: list[DueJob], token: str) -> int:
+        if not jobs:
+            return 0
+        room = asyncio.Semaphore(max(self._side_by_side[job.kind] for job in jobs))
+
+        async def run(job: DueJob) -> bool:
+            async with room:
+                return await self._run(job, token)
+
+        return sum(await asyncio.gather(*(run(job) for job in jobs)))
 
     async def _claim_batch(self) -> tuple[str, list[DueJob]]:
         now = self._clock.now()

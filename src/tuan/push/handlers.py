@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SEND_JOB = "push.send"
 MAX_ATTEMPTS = 8  # with the scheduler's back-off (2 s … 5 min), about twenty minutes of trying
 FALLBACK_LOCALE = "en"
+PUSHES_AT_ONCE = 8
 
 
 def register(wiring: Wiring) -> None:
@@ -80,8 +81,12 @@ def register(wiring: Wiring) -> None:
     wiring.on_event(PeopleNotified.topic, "push.queue_notifications", queue)
     wiring.on_event(GroupMessagesPosted.topic, "push.queue_chat_messages", queue_chat)
     wiring.on_event(SessionsEnded.topic, "push.forget_sessions", forget)
-    wiring.scheduler.register_prepared(SEND_JOB, prepare, record)
-    wiring.scheduler.register_prepared(bundling.CHAT_JOB, prepare_chat, record_chat)
+    # Pushes wait on push services, one device each: a burst (a busy group's first message to
+    # a hundred phones) goes out side by side, within the database pool's room.
+    wiring.scheduler.register_prepared(SEND_JOB, prepare, record, side_by_side=PUSHES_AT_ONCE)
+    wiring.scheduler.register_prepared(
+        bundling.CHAT_JOB, prepare_chat, record_chat, side_by_side=PUSHES_AT_ONCE
+    )
 
 
 async def queue_pushes(uow: UnitOfWork, notification_ids: list[int]) -> int:

@@ -216,3 +216,36 @@ async def test_a_prepared_job_that_fails_to_prepare_is_retried(
     assert await scheduler.sweep() == 0 and stored == []
     clock.advance(seconds=3600)
     assert await scheduler.sweep() == 1 and stored == [2]
+
+
+async def test_jobs_that_wait_on_another_server_go_side_by_side_each_once(
+    container: Container,
+) -> None:
+    """Ten pushes due together, four at a time: none waits for the one before it to finish
+    (a busy group's first message would otherwise reach its hundredth phone last), and each
+    still completes once."""
+    scheduler = Scheduler(container.db, container.clock, container.uow)
+    waiting: set[str] = set()
+    most_at_once = 0
+    four_waiting = asyncio.Event()
+    stored: list[str] = []
+
+    async def post(job: DueJob) -> str:
+        nonlocal most_at_once
+        waiting.add(job.key)
+        most_at_once = max(most_at_once, len(waiting))
+        if len(waiting) == 4:
+            four_waiting.set()
+        await asyncio.wait_for(four_waiting.wait(), timeout=30)  # the push service answers
+        waiting.discard(job.key)
+        return job.key
+
+    async def record(uow: UnitOfWork, job: DueJob, key: str) -> None:
+        stored.append(key)
+
+    scheduler.register_prepared(KIND, post, record, side_by_side=4)
+    await add_jobs(container, 10)
+    assert await scheduler.sweep() == 10
+    assert most_at_once == 4
+    assert sorted(stored) == sorted(f"job{n}" for n in range(10))
+    assert await scheduler.sweep() == 0
