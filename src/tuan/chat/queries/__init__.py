@@ -1,12 +1,12 @@
 """Read side of chat: my conversations with unread counts, a conversation's stream, members.
 
 Other domains read memberships through :func:`member_of`, :func:`member_ids` and, to join in
-SQL, :func:`members_view`.
+SQL, :func:`members_view`; the rest of what they read lives in :mod:`.members` and
+:mod:`.messages`, named here (``import … as``) so every caller imports from ``tuan.chat.queries``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +19,16 @@ from tuan.accounts.queries import avatar_url, deleted_user_name, people_view
 from tuan.chat import stream
 from tuan.chat.errors import ConversationNotFound
 from tuan.chat.models import ChatPreferences, Conversation, Member, Message
+from tuan.chat.queries.members import may_post as may_post
+from tuan.chat.queries.members import member_role as member_role
+from tuan.chat.queries.members import members_among as members_among
+from tuan.chat.queries.members import members_by_conversation as members_by_conversation
+from tuan.chat.queries.members import memberships_view as memberships_view
+from tuan.chat.queries.messages import Unread as Unread
+from tuan.chat.queries.messages import awake_members as awake_members
+from tuan.chat.queries.messages import message_view as message_view
+from tuan.chat.queries.messages import sees_message as sees_message
+from tuan.chat.queries.messages import unread_of as unread_of
 from tuan.core.personal import DELETED_USER_ID
 from tuan.realtime.topics import MessageView
 
@@ -415,167 +425,3 @@ async def read_receipts(
 async def preferences(session: AsyncSession, user_id: int) -> bool:
     prefs = await session.get(ChatPreferences, user_id)
     return bool(prefs and prefs.share_read_receipts)
-
-
-# --- for the social loop (cards, reports, norms) ---
-
-
-async def sees_message(
-    session: AsyncSession, conversation_id: int, seq: int, viewer_id: int
-) -> bool:
-    """Whether ``viewer_id`` is a member who can see the message at ``seq``: it was posted after
-    they joined and nobody took it down."""
-    found = await session.scalar(
-        select(Message.deleted_at.is_(None))
-        .join(
-            Member,
-            and_(Member.conversation_id == Message.conversation_id, Member.user_id == viewer_id),
-        )
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.seq == seq,
-            Member.visible_from_seq < seq,
-        )
-    )
-    return bool(found)
-
-
-async def may_post(session: AsyncSession, conversation_id: int, user_id: int) -> bool:
-    """Whether ``user_id`` is a member of an open conversation (blocks aside)."""
-    found = await session.scalar(
-        select(Member.user_id)
-        .join(Conversation, Conversation.id == Member.conversation_id)
-        .where(
-            Member.conversation_id == conversation_id,
-            Member.user_id == user_id,
-            Conversation.closed_at.is_(None),
-        )
-    )
-    return found is not None
-
-
-async def member_role(session: AsyncSession, conversation_id: int, user_id: int) -> str | None:
-    """``user_id``'s role in the conversation (owner, admin, member); None if not a member."""
-    return await session.scalar(
-        select(Member.role).where(
-            Member.conversation_id == conversation_id, Member.user_id == user_id
-        )
-    )
-
-
-async def members_among(
-    session: AsyncSession, conversation_id: int, user_ids: set[int]
-) -> set[int]:
-    """Which of ``user_ids`` are members of the conversation."""
-    if not user_ids:
-        return set()
-    return set(
-        await session.scalars(
-            select(Member.user_id).where(
-                Member.conversation_id == conversation_id, Member.user_id.in_(user_ids)
-            )
-        )
-    )
-
-
-async def message_view(session: AsyncSession, conversation_id: int, seq: int) -> MessageView | None:
-    """One message as clients see it (a report the caller posted, to say what it said)."""
-    message = await session.scalar(
-        select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
-    )
-    return stream.render(message, {}) if message is not None else None
-
-
-# --- for proof/asks/foryou ---
-
-
-def memberships_view() -> Subquery:
-    """Who is in which conversation, to join on: ``conversation_id``, ``user_id``,
-    ``visible_from_seq`` (the member sees the messages after it) and ``is_open`` (the
-    conversation takes new messages: it was not closed, e.g. as its group was dissolved)."""
-    return (
-        select(
-            Member.conversation_id.label("conversation_id"),
-            Member.user_id.label("user_id"),
-            Member.visible_from_seq.label("visible_from_seq"),
-            Conversation.closed_at.is_(None).label("is_open"),
-        )
-        .join(Conversation, Conversation.id == Member.conversation_id)
-        .subquery()
-    )
-
-
-async def members_by_conversation(
-    session: AsyncSession,
-    conversation_ids: Collection[int],
-    among: Collection[int] | None = None,
-) -> dict[int, set[int]]:
-    """The members of each of ``conversation_ids`` (only those in ``among``, if given); a
-    conversation without any is left out. One statement."""
-    found: dict[int, set[int]] = defaultdict(set)
-    if not conversation_ids or (among is not None and not among):
-        return found
-    statement = select(Member.conversation_id, Member.user_id).where(
-        Member.conversation_id.in_(conversation_ids)
-    )
-    if among is not None:
-        statement = statement.where(Member.user_id.in_(among))
-    for conversation_id, user_id in await session.execute(statement):
-        found[conversation_id].add(user_id)
-    return found
-
-
-# --- for push ---
-
-
-async def awake_members(session: AsyncSession, conversation_id: int, now: datetime) -> set[int]:
-    """The members of the conversation who have not muted it now."""
-    rows = await session.scalars(
-        select(Member.user_id).where(
-            Member.conversation_id == conversation_id,
-            Member.muted_until.is_(None) | (Member.muted_until <= now),
-        )
-    )
-    return set(rows)
-
-
-@dataclass(frozen=True)
-class Unread:
-    """What a member has not read in a conversation: how many messages, the first of them (a
-    tap opens there), and the newest (its sender, words and kind, for a lock screen)."""
-
-    count: int
-    first_seq: int
-    newest_seq: int
-    newest_sender_id: int | None
-    newest_text: str
-    newest_kind: str
-    muted: bool
-
-
-async def unread_of(
-    session: AsyncSession, conversation_id: int, user_id: int, now: datetime
-) -> Unread | None:
-    """The member's unread messages in one conversation (others' words, not taken down, not the
-    server's lines); None if there are none or they are not a member."""
-    member = await session.get(Member, (conversation_id, user_id))
-    if member is None:
-        return None
-    unread = (
-        Message.conversation_id == conversation_id,
-        Message.seq > max(member.read_seq, member.visible_from_seq),
-        Message.deleted_at.is_(None),
-        Message.kind != "system",
-        Message.sender_id.is_(None) | (Message.sender_id != user_id),
-    )
-    count, first = (
-        await session.execute(select(func.count(), func.min(Message.seq)).where(*unread))
-    ).one()
-    if not count:
-        return None
-    newest = await session.scalar(select(Message).where(*unread).order_by(Message.seq.desc()))
-    assert newest is not None
-    muted = member.muted_until is not None and member.muted_until > now
-    return Unread(
-        int(count), int(first), newest.seq, newest.sender_id, newest.text, newest.kind, muted
-    )
