@@ -140,7 +140,7 @@ def demo(
     from tuan.demo.community import DEMO_PASSWORD, SHOPKEEPERS, SHOPPERS, seed_demo, work_units
     from tuan.demo.roles import demo_owners, describe
 
-    settings = _settings()
+    settings, push_note = _with_demo_push(_settings())
     asyncio.run(upgrade(settings.database_url))
 
     async def seed() -> list[str]:
@@ -172,9 +172,39 @@ def demo(
         banner=[
             f"[bold green]Tuan demo[/bold green] on {settings.database_url} at [bold]{url}[/bold]",
             f"API docs: {url}/docs",
+            push_note,
             *roles,
         ],
     )
+
+
+def _with_demo_push(settings: Settings) -> tuple[Settings, str]:
+    """The demo with Web Push on: when no keys are configured, its own pair, made once and kept
+    beside its database (readable by its owner only), so a browser that subscribed stays
+    subscribed across restarts. Settings → Notifications on this device then works."""
+    import json
+
+    if settings.push_configured:
+        return settings, "Notifications: Web Push on, with the configured keys"
+    from tuan.push.vapid import generate_keys
+
+    kept = settings.media_dir.parent / "demo-push-keys.json"
+    if kept.exists():
+        private, public = json.loads(kept.read_text())
+    else:
+        private, public = generate_keys()
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.touch(mode=0o600)
+        kept.write_text(json.dumps([private, public]))
+    with_push = Settings(
+        **{
+            **settings.model_dump(),
+            "vapid_private_key": private,
+            "vapid_public_key": public,
+            "vapid_subject": "mailto:demo@tuan.invalid",
+        }
+    )
+    return with_push, f"Notifications: Web Push on, with keys made for the demo ({kept})"
 
 
 @admin_app.command("verify")

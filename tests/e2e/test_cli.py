@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,8 +98,14 @@ def test_the_demo_serves_a_community_people_can_log_in_to(
             params={"q": "坚果"},
             headers={"Authorization": f"Bearer {token}"},
         )
+        push_key = httpx.get(server.url + "/api/v1/push/key")
         banner = server.log()
     assert server.url in banner and "mei" in banner and "tuan-demo-2026" in banner
+    # Notifications work in the demo: its own keys, kept for its owner only, never printed.
+    kept = tmp_path / "var" / "demo-push-keys.json"
+    assert push_key.status_code == 200 and kept.stat().st_mode & 0o077 == 0
+    private, public = json.loads(kept.read_text())
+    assert push_key.json()["public_key"] == public and private not in banner
     assert found.status_code == 200, found.text
     assert "每日坚果礼盒 Daily nuts gift box" in [p["name"] for p in found.json()]
 
