@@ -18,20 +18,20 @@ def test_every_personal_column_in_the_schema_is_declared() -> None:
 
 def test_a_new_undeclared_column_is_caught() -> None:
     """What a new domain forgetting its declaration looks like: a copy of the schema with a
-    nickname on orders and a notes table that points at a user."""
+    nickname on orders and a diaries table that points at a user."""
     schema = sa.MetaData()
     for table in Base.metadata.sorted_tables:
         table.to_metadata(schema)
     schema.tables["orders"].append_column(sa.Column("nickname", sa.String(40)))
     sa.Table(
-        "notes",
+        "diaries",
         schema,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("author_id", sa.ForeignKey("users.id")),
         sa.Column("likes", sa.Integer),
     )
     assert sorted(coverage_gaps(schema, personal_data_declarations())) == [
-        "notes.author_id: not declared by any domain",
+        "diaries.author_id: not declared by any domain",
         "orders.nickname: not declared by any domain",
     ]
 

@@ -80,6 +80,24 @@ async def get_current_user(request: Request, container: ContainerDep, token: Tok
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+async def get_user_if_signed_in(
+    request: Request,
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User | None:
+    """The caller where a route also serves people signed out: None without a token or a
+    session cookie; a token or cookie given must be good (else 401, as everywhere)."""
+    if (credentials is None or not credentials.credentials) and not request.cookies.get(
+        SESSION_COOKIE
+    ):
+        return None
+    token = await get_token(request, container, credentials)
+    return await get_current_user(request, container, token)
+
+
+UserIfSignedIn = Annotated[User | None, Depends(get_user_if_signed_in)]
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Subquery, and_, exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import avatar_url, people_view
@@ -88,6 +88,14 @@ async def friend_ids(session: AsyncSession, user_id: int) -> list[int]:
         )
     )
     return sorted(high if low == user_id else low for low, high in rows)
+
+
+def friend_pairs_view() -> Subquery:
+    """Every friendship both ways round, to join on: ``user_id`` and ``friend_id``."""
+    return union_all(
+        select(Friendship.user_low.label("user_id"), Friendship.user_high.label("friend_id")),
+        select(Friendship.user_high.label("user_id"), Friendship.user_low.label("friend_id")),
+    ).subquery("friend_pairs")
 
 
 async def friends_among(session: AsyncSession, user_id: int, others: Iterable[int]) -> set[int]:

@@ -1,0 +1,143 @@
+"""Notes (种草) over HTTP: publish one, read it (signed out too, for a note to everyone),
+delete it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from tuan.core.media import MAX_PHOTOS
+from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep, UserIfSignedIn
+from tuan.http.errors import error_responses
+from tuan.http.schemas import CONTROLS, Id, IdPath, Input, PhotoAlts, Photos, text
+from tuan.notes import domain, queries, service
+
+router = APIRouter(prefix="/api/v1", tags=["notes"])
+
+Tag = Annotated[
+    str,
+    Field(
+        max_length=60,
+        examples=["#露营"],
+        description=(
+            f"One word of 1 to {domain.MAX_TAG} characters, with or without a leading #; kept "
+            "without the # and with Latin letters lower-cased (#Camping and camping are one tag)"
+        ),
+        json_schema_extra={"pattern": domain.TAG_PATTERN},
+    ),
+]
+
+# Named here, not in the class: its field ``text`` would hide the ``text`` rule inside it.
+Title = Annotated[str, text(domain.MAX_TITLE, required=True, refused=CONTROLS)]
+NoteText = Annotated[str, text(domain.MAX_TEXT, required=False)]
+Area = Annotated[str, text(domain.MAX_AREA, required=False, refused=CONTROLS)]
+
+
+class NoteIn(Input):
+    title: Title = Field(examples=["每日坚果礼盒开箱"])
+    text: NoteText = ""
+    photos: Photos = Field(
+        default_factory=list,
+        description=f"Up to {MAX_PHOTOS} uploaded images' keys, in the order shown",
+    )
+    photo_alts: PhotoAlts = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list, max_length=domain.MAX_TAGS)
+    product_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=domain.MAX_PRODUCTS,
+        description=(
+            "Products on sale in the catalogue (an unknown one is a 404 PRODUCT_NOT_FOUND, one no "
+            "longer sold a 410 PRODUCT_ARCHIVED); each is linked with the author's share"
+        ),
+    )
+    audience: Literal["everyone", "friends", "me"] = Field(
+        default="friends",
+        description="Who may see the note: everyone, the author's friends, or only the author",
+    )
+    area: Area | None = Field(
+        default=None, examples=["上海·徐汇"], description="A coarse area in words, never a position"
+    )
+
+
+class NotePhotoOut(BaseModel):
+    key: str
+    url: str
+    alt: str = Field(description='What the author says the photo shows, or ""')
+
+
+class LinkedProductOut(BaseModel):
+    product_id: int
+    name: str
+    currency: str
+    price: int = Field(description="The lowest price now, deals included (minor units)")
+    image_url: str | None
+    on_sale: bool
+    share_id: int = Field(description="Check out with this share to buy from the note")
+    verified_purchase: bool = Field(description="The author bought it (a paid order)")
+
+
+class NoteOut(BaseModel):
+    id: int
+    author_id: int
+    author_username: str
+    author_display_name: str
+    title: str
+    text: str
+    photos: list[NotePhotoOut]
+    tags: list[str]
+    area: str | None
+    audience: str
+    products: list[LinkedProductOut]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: queries.NoteView) -> NoteOut:
+        return cls.model_validate(asdict(view))
+
+
+@router.post(
+    "/notes",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 404, 410, 413, 422, 429),
+)
+async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep) -> NoteOut:
+    """Publish a note; each linked product is shared by its author outside any chat."""
+    note_id = await container.run(
+        service.publish_note,
+        author_id=user.id,
+        title=body.title,
+        text=body.text,
+        photos=body.photos,
+        photo_alts=body.photo_alts,
+        tags=body.tags,
+        product_ids=body.product_ids,
+        audience=body.audience,
+        area=body.area,
+    )
+    async with container.db.read_sessions() as reader:
+        return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
+
+
+@router.get("/notes/{note_id}", responses=error_responses(400, 401, 404, 422))
+async def get_note(
+    note_id: IdPath, user: UserIfSignedIn, reader: ReaderDep, container: ContainerDep
+) -> NoteOut:
+    """A note its reader may see (a note to everyone, signed out too); else 404 NOTE_NOT_FOUND."""
+    viewer = None if user is None else user.id
+    return NoteOut.of(await queries.note_page(reader, note_id, viewer, container.clock.now()))
+
+
+@router.delete(
+    "/notes/{note_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def delete_note(note_id: IdPath, user: CurrentUser, container: ContainerDep) -> Response:
+    """The author deletes their note; afterwards it is not found, by anyone."""
+    await container.run(service.delete_note, note_id=note_id, actor_id=user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

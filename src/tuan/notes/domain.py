@@ -1,0 +1,119 @@
+"""A note's rules that need no session: its words, tags, photos, products and audience."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tuan.core.media import MAX_PHOTOS, check_photo_alts
+from tuan.notes.errors import (
+    NoteAudienceUnknown,
+    NoteEmpty,
+    NoteTagInvalid,
+    NoteTextInvalid,
+    NoteTooLong,
+    NoteTooManyPhotos,
+    NoteTooManyProducts,
+    NoteTooManyTags,
+)
+
+MAX_TITLE = 100
+MAX_TEXT = 5000
+MAX_AREA = 40
+MAX_TAGS = 5
+MAX_TAG = 20
+MAX_PRODUCTS = 5
+AUDIENCES = ("everyone", "friends", "me")
+
+# Characters no note keeps: NUL anywhere; in one-line fields (title, area) other controls too.
+_NUL = re.compile(r"\x00")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A tag as sent: '#'s and white space around one word of 1 to 20 characters (no '#', white
+# space or control inside). The API's schema states the same pattern.
+TAG_PATTERN = r"^[#\s]*[^#\s\x00-\x1f\x7f-\x9f]{1,20}[#\s]*$"
+_TAG = re.compile(TAG_PATTERN)
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """A note's content, checked and normalised, ready to be written."""
+
+    title: str
+    text: str
+    photos: list[str]
+    photo_alts: list[str]
+    tags: list[str]
+    product_ids: list[int]
+    audience: str
+    area: str | None
+
+
+def _words(value: str, *, field: str, limit: int, refused: re.Pattern[str]) -> str:
+    if refused.search(value):
+        raise NoteTextInvalid(field=field)
+    words = value.strip()  # measured as sent, as the API's schema says
+    if len(words) > limit:
+        raise NoteTooLong(field=field, details={"count": limit})
+    return words
+
+
+def check_title(title: str) -> str:
+    words = _words(title, field="title", limit=MAX_TITLE, refused=_CONTROLS)
+    if not words:
+        raise NoteEmpty(field="title")
+    return words
+
+
+def normalise_tag(raw: str, *, field: str = "tags") -> str:
+    """``#Camping`` → ``camping``, ``#露营`` → ``露营``: the '#'s and white space around it go,
+    Latin (and any cased) letters are lower-cased; 1 to 20 characters remain."""
+    if not _TAG.match(raw):
+        raise NoteTagInvalid(field=field)
+    return unicodedata.normalize("NFC", raw.strip().strip("#").strip()).lower()
+
+
+def normalise_tags(raw: Sequence[str]) -> list[str]:
+    """The distinct tags in their first order; at most five."""
+    tags = list(dict.fromkeys(normalise_tag(tag, field=f"tags.{i}") for i, tag in enumerate(raw)))
+    if len(tags) > MAX_TAGS:
+        raise NoteTooManyTags(field="tags", details={"count": MAX_TAGS})
+    return tags
+
+
+def check_products(product_ids: Sequence[int]) -> list[int]:
+    distinct = list(dict.fromkeys(product_ids))
+    if len(distinct) > MAX_PRODUCTS:
+        raise NoteTooManyProducts(field="product_ids", details={"count": MAX_PRODUCTS})
+    return distinct
+
+
+def draft(
+    *,
+    title: str,
+    text: str = "",
+    photos: Sequence[str] = (),
+    photo_alts: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    product_ids: Sequence[int] = (),
+    audience: str = "friends",
+    area: str | None = None,
+) -> NoteDraft:
+    """Every rule of a note's content, before anything is written."""
+    if len(photos) > MAX_PHOTOS:
+        raise NoteTooManyPhotos(field="photos", details={"count": MAX_PHOTOS})
+    if audience not in AUDIENCES:
+        raise NoteAudienceUnknown(field="audience")
+    keys, alts = check_photo_alts(photos, photo_alts)
+    place = _words(area or "", field="area", limit=MAX_AREA, refused=_CONTROLS)
+    return NoteDraft(
+        title=check_title(title),
+        text=_words(text, field="text", limit=MAX_TEXT, refused=_NUL),
+        photos=keys,
+        photo_alts=alts,
+        tags=normalise_tags(tags),
+        product_ids=check_products(product_ids),
+        audience=audience,
+        area=place or None,
+    )

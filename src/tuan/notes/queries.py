@@ -1,0 +1,154 @@
+"""Read side of notes.
+
+Who may see a note (ADR 0013), said once in :func:`_seen_by`: its author always; a note for
+``everyone``, anyone, signed out included; for ``friends``, the author's friends now; for ``me``,
+the author only; a deleted note, nobody. Anyone else is told it does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.accounts.queries import public_names_view
+from tuan.catalog.queries import product_cards_by_id, product_facts
+from tuan.core.media import media_url, photo_alts_of
+from tuan.notes.errors import NoteNotFound
+from tuan.notes.models import Note, NoteProduct
+from tuan.orders.queries import purchases_view
+from tuan.social.queries import friend_pairs_view
+
+
+def _seen_by(viewer_id: int | None) -> ColumnElement[bool]:
+    """Whether ``viewer_id`` (None: signed out) may see the note now."""
+    live = Note.status == "live"
+    if viewer_id is None:
+        return and_(live, Note.audience == "everyone")
+    friends = friend_pairs_view()
+    return and_(
+        live,
+        or_(
+            Note.author_id == viewer_id,
+            Note.audience == "everyone",
+            and_(
+                Note.audience == "friends",
+                exists().where(
+                    friends.c.user_id == Note.author_id, friends.c.friend_id == viewer_id
+                ),
+            ),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class NotePhoto:
+    key: str
+    url: str
+    alt: str  # what the author says it shows, or ""
+
+
+@dataclass(frozen=True)
+class LinkedProduct:
+    product_id: int
+    name: str
+    currency: str
+    price: int  # the lowest price of its variants now, deals included (minor units)
+    image_url: str | None
+    on_sale: bool
+    share_id: int  # the author's share: buying with it credits the author
+    verified_purchase: bool  # the author bought it (a paid, or later, order); never set by hand
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    author_id: int
+    author_username: str
+    author_display_name: str
+    title: str
+    text: str
+    photos: list[NotePhoto]
+    tags: list[str]
+    area: str | None
+    audience: str
+    products: list[LinkedProduct]
+    created_at: datetime
+
+
+async def seen_note(session: AsyncSession, note_id: int, viewer_id: int | None) -> Note:
+    """The note if ``viewer_id`` may see it; else ``NoteNotFound`` (existence not revealed)."""
+    note = await session.scalar(select(Note).where(Note.id == note_id, _seen_by(viewer_id)))
+    if note is None:
+        raise NoteNotFound()
+    return note
+
+
+async def _bought_by(session: AsyncSession, buyer_id: int, product_ids: list[int]) -> set[int]:
+    if not product_ids:
+        return set()
+    bought = purchases_view()
+    rows = await session.scalars(
+        select(bought.c.product_id)
+        .where(bought.c.buyer_id == buyer_id, bought.c.product_id.in_(product_ids))
+        .distinct()
+    )
+    return set(rows)
+
+
+async def _linked_products(session: AsyncSession, note: Note, now: datetime) -> list[LinkedProduct]:
+    links = (
+        await session.scalars(
+            select(NoteProduct).where(NoteProduct.note_id == note.id).order_by(NoteProduct.position)
+        )
+    ).all()
+    ids = [link.product_id for link in links]
+    cards = await product_cards_by_id(session, ids, now)
+    bought = await _bought_by(session, note.author_id, ids)
+    linked = []
+    for link in links:
+        card = cards[link.product_id]
+        facts = await product_facts(session, link.product_id)
+        linked.append(
+            LinkedProduct(
+                product_id=card.id,
+                name=card.name,
+                currency=card.currency,
+                price=card.price_from,
+                image_url=card.image_url,
+                on_sale=facts is not None and facts.status == "active",
+                share_id=link.share_id,
+                verified_purchase=link.product_id in bought,
+            )
+        )
+    return linked
+
+
+async def note_page(
+    session: AsyncSession, note_id: int, viewer_id: int | None, now: datetime
+) -> NoteView:
+    """A note as ``viewer_id`` may see it, with its products' live prices."""
+    note = await seen_note(session, note_id, viewer_id)
+    names = public_names_view()
+    username, display_name = (
+        await session.execute(
+            select(names.c.username, names.c.display_name).where(names.c.user_id == note.author_id)
+        )
+    ).one()
+    alts = photo_alts_of(note.photo_alts, len(note.photos))
+    return NoteView(
+        id=note.id,
+        author_id=note.author_id,
+        author_username=username,
+        author_display_name=display_name,
+        title=note.title,
+        text=note.text,
+        photos=[NotePhoto(k, media_url(k), a) for k, a in zip(note.photos, alts, strict=True)],
+        tags=list(note.tags),
+        area=note.area,
+        audience=note.audience,
+        products=await _linked_products(session, note, now),
+        created_at=note.created_at,
+    )
