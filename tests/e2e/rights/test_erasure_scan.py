@@ -53,7 +53,8 @@ async def active_everywhere(
     profile and avatar, friends, a block, a pending request, privacy choices, groups, messages,
     mentions and a reaction, a direct chat, a card with a photo that earned commission (paid
     out), orders, a team purchase, a review and a report with photos, a shop that sold, an ask
-    and an answer, comments and likes, notifications and an export."""
+    and an answer, a note with a photo and a linked product, comments and likes, notifications
+    and an export."""
     front = await storefront(client, container, team_size=2, team_price=8000)
     mei = await person(client, USERNAME, display_name=DISPLAY_NAME)
     ben, carol, dan = await people(client, "ben", "carol", "dan")
@@ -155,6 +156,19 @@ async def active_everywhere(
         )
     )
 
+    note_photo = await upload_photo(client, mei, group, colour=(90, 40, 200))
+    note = {
+        "title": WORDS,
+        "text": WORDS,
+        "photos": [note_photo],
+        "photo_alts": [WORDS],
+        "tags": ["#梅小花"],
+        "product_ids": [front.product["id"]],
+        "audience": "everyone",
+        "area": WORDS,
+    }
+    await ok(client.post("/api/v1/notes", headers=mei.headers, json=note))
+
     await settle(container)
     clock.advance(days=7, seconds=1)  # the return window closes: the commission is available
     await settle(container)
@@ -173,7 +187,8 @@ async def active_everywhere(
     archive = await client.get(f"/api/v1/me/exports/{exported['id']}/download", headers=mei.headers)
     assert archive.status_code == 200, archive.text
     _check_archive(zipfile.ZipFile(io.BytesIO(archive.content)))
-    return mei, ben, group, [avatar["avatar_url"].removeprefix("/media/"), photo, review_photo]
+    avatar_key = avatar["avatar_url"].removeprefix("/media/")
+    return mei, ben, group, [avatar_key, photo, review_photo, note_photo]
 
 
 def _png(colour: tuple[int, int, int]) -> bytes:

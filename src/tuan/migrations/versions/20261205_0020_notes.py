@@ -54,7 +54,10 @@ def upgrade() -> None:
         sa.Column("product_id", ID, nullable=False),
         sa.Column("share_id", ID, nullable=False),
         sa.ForeignKeyConstraint(
-            ["note_id"], ["notes.id"], name=op.f("fk_note_products_note_id_notes"), ondelete="CASCADE"
+            ["note_id"],
+            ["notes.id"],
+            name=op.f("fk_note_products_note_id_notes"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["product_id"], ["products.id"], name=op.f("fk_note_products_product_id_products")
