@@ -123,7 +123,12 @@ async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep)
         return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
 
 
-@router.get("/notes/{note_id}", responses=error_responses(400, 401, 404, 422))
+@router.get(
+    "/notes/{note_id}",
+    responses=error_responses(400, 401, 404, 422),
+    # Signing in is optional here: {} is "no credentials", beside the bearer token.
+    openapi_extra={"security": [{}]},
+)
 async def get_note(
     note_id: IdPath, user: UserIfSignedIn, reader: ReaderDep, container: ContainerDep
 ) -> NoteOut:
