@@ -158,6 +158,7 @@ async def test_bad_notes_are_refused_naming_the_problem_and_write_nothing(
         {"tags": [f"t{n}" for n in range(6)]},
         {"audience": "groups"},
         {"title": "标" * 101},
+        {"product_ids": [w.nuts], "verified_purchase": True},  # the server's to say, never set
     ):
         refused = await publish(client, w.amy, **body)
         assert refused.status_code == 422, (body, refused.text)
@@ -223,7 +224,13 @@ async def test_buying_from_a_note_credits_its_author_as_a_share_does(
     assert unverified.json()["products"][0]["verified_purchase"] is False
     amys = await buy(client, w.amy, w.front.sku_id, share_id=share_id)
     assert (amys["commission"]["amount"], amys["commission"]["note"]) == (0, "self_referral")
+    for buyer, order in ((w.sam, sams["id"]), (w.amy, amys["id"])):
+        for who, action in ((w.front.owner, "ship"), (buyer, "deliver"), (buyer, "complete")):
+            done = await client.post(f"/api/v1/orders/{order}/{action}", headers=who.headers)
+            assert done.status_code == 200, done.text
     await settle(container)
+    wallet = (await client.get("/api/v1/wallet", headers=w.amy.headers)).json()
+    assert sum(b["amount"] + b["held"] for b in wallet["balances"]) == 990  # Sam's order only
     verified = await client.get(f"/api/v1/notes/{note_id}", headers=w.sam.headers)
     assert verified.json()["products"][0]["verified_purchase"] is True
 
