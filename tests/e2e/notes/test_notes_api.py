@@ -162,8 +162,9 @@ async def test_bad_notes_are_refused_naming_the_problem_and_write_nothing(
     ):
         refused = await publish(client, w.amy, **body)
         assert refused.status_code == 422, (body, refused.text)
-    in_chinese = await publish(client, w.amy, headers=ZH, title="")
-    assert in_chinese.status_code == 422
+    in_chinese = await publish(client, w.amy, headers=ZH, title=" ")
+    assert refusal(in_chinese) == (422, "NOTE_EMPTY", "title")
+    assert in_chinese.json()["error"]["message"] == "请给笔记写个标题。"
     assert await counts(container) == before
 
 
