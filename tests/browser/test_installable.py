@@ -116,7 +116,7 @@ async def test_a_push_shows_one_notification_per_chat_that_opens_the_chat(site: 
         )
     shown = """self.registration.getNotifications()
         .then((all) => all.map((n) => [n.title, n.body, n.data.url]))"""
-    for _ in range(50):
+    for _ in range(200):  # a busy machine may take seconds to start the worker for a push
         notifications = await worker.evaluate(shown)
         if notifications and notifications[0][1] == "3 条新消息":
             break
@@ -182,7 +182,7 @@ async def test_no_notification_for_the_chat_the_person_is_reading(site: Site) ->
             {"origin": site.url, "registrationId": registration_id, "data": json.dumps(push)},
         )
     shown = "self.registration.getNotifications().then((all) => all.map((n) => n.title))"
-    for _ in range(50):
+    for _ in range(200):  # a busy machine may take seconds to start the worker for a push
         if await worker.evaluate(shown):
             break
         await page.wait_for_timeout(100)

@@ -226,12 +226,15 @@ async def shown_by_the_worker(
     )
     shown = """self.registration.getNotifications()
         .then((all) => all.map((n) => ({ title: n.title, body: n.body, icon: n.icon })))"""
-    for _ in range(50):
+    for _ in range(200):  # a busy machine may take seconds to start the worker for a push
         notifications: list[dict[str, str]] = await worker.evaluate(shown)
         if notifications:
             break
         await page.wait_for_timeout(100)
-    assert len(notifications) == 1
+    # If none shows, say what the worker saw: its clients (a chat in front is not notified).
+    seen = """self.clients.matchAll({ type: "window" })
+        .then((all) => all.map((c) => [c.url, c.focused]))"""
+    assert len(notifications) == 1, (payload, await worker.evaluate(seen))
     return notifications[0]
 
 
