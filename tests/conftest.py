@@ -133,15 +133,17 @@ async def _wipe(container: Container) -> None:
     lock = container.db.write_lock or contextlib.nullcontext()
     async with lock:  # SQLite: a writer still in its transaction finishes first
         stuck = await container.stop_workers()
-        for attempt in range(5):
+        # A connection a cancelled request left mid-transaction (a browser closed while its
+        # page was still sending) holds SQLite's lock until the pool closes it: wait up to ~15 s.
+        for attempt in range(10):
             try:
                 async with container.db.write_engine.begin() as conn:
                     await _delete_all(conn, is_sqlite=container.db.is_sqlite)
                 break
             except DBAPIError:
-                if attempt == 4:
+                if attempt == 9:
                     raise
-                await asyncio.sleep(0.2 * (attempt + 1))
+                await asyncio.sleep(0.3 * (attempt + 1))
     # Rate-limit counts too: in Redis they would outlive the container (keys under the session's
     # channel name, so other test runs' counts are not touched).
     await container.rate_limits.reset()

@@ -392,3 +392,5 @@ async def test_offline_a_saved_chat_reads_and_a_reply_waits_on_the_device(
     await expect(page.locator(".message:not(.pending)", has_text=words.reply)).to_be_visible(
         timeout=20_000
     )
+    # The page's own requests after sending (its read marker) finish before the test does.
+    await page.wait_for_load_state("networkidle")
