@@ -157,34 +157,3 @@ async def test_money_is_never_queued_offline_it_says_it_needs_a_connection(site:
     await page.wait_for_timeout(500)  # nothing waits to go out once the network is back
     orders = await site.client.get("/api/v1/orders", headers=ben.headers)
     assert orders.json() == []
-
-
-async def test_no_notification_for_the_chat_the_person_is_reading(site: Site) -> None:
-    mei, ben = await site.person("mei", "林美"), await site.person("ben", "Ben 王")
-    reading = await join_open_group(site.client, mei, ben, name="三班家长群")
-    other = await join_open_group(site.client, mei, ben, name="羽毛球")
-    context = await site.context(mei, viewport=MOBILE)
-    await context.grant_permissions(["notifications"])
-    page = await context.new_page()
-    await page.goto(f"/chats/{reading}")
-    assert await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active !== null)")
-    await page.bring_to_front()
-    worker = (
-        context.service_workers[0]
-        if context.service_workers
-        else await context.wait_for_event("serviceworker")
-    )
-    cdp, registration_id = await service_worker_registration(context, page)
-    for cid, title in ((reading, "三班家长群"), (other, "羽毛球")):
-        push = {"title": title, "body": "新消息", "url": f"/chats/{cid}", "tag": f"chat-{cid}"}
-        await cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": site.url, "registrationId": registration_id, "data": json.dumps(push)},
-        )
-    shown = "self.registration.getNotifications().then((all) => all.map((n) => n.title))"
-    for _ in range(200):  # a busy machine may take seconds to start the worker for a push
-        if await worker.evaluate(shown):
-            break
-        await page.wait_for_timeout(100)
-    await page.wait_for_timeout(300)
-    assert await worker.evaluate(shown) == ["羽毛球"]  # the open chat's message is on screen

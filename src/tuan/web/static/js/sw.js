@@ -104,17 +104,7 @@ self.addEventListener("push", (event) => {
   event.waitUntil(shown);
 });
 
-// Someone reading the chat a push is about, in a tab in front of them, needs no notification: the
-// message is on their screen (Chromium asks for none while a page of the site is in front).
-async function readingChat(tag) {
-  if (!tag?.startsWith("chat-")) return false;
-  const path = `/chats/${tag.slice("chat-".length)}`;
-  const open = await self.clients.matchAll({ type: "window" });
-  return open.some((c) => c.focused && c.visibilityState === "visible" && new URL(c.url).pathname === path);
-}
-
 async function showUnlessStale(data) {
-  if (await readingChat(data.tag)) return;
   const order = Number.isInteger(data.order) ? data.order : null;
   if (data.tag && order !== null) {
     const same = await self.registration.getNotifications({ tag: data.tag });
