@@ -32,11 +32,10 @@ from tuan.core.uow import UnitOfWork
 from tuan.push.models import PushChatWindow, PushSubscription
 from tuan.push.queries import Choices, choices_of
 from tuan.push.quiet_hours import held_until
-from tuan.push.sending import Device, Outcome, PushSender
+from tuan.push.sending import Device, Outcome, PushSender, post_or_give_up
 from tuan.social.queries import blocked_among
 
 CHAT_JOB = "push.chat"
-MAX_ATTEMPTS = 8  # as a notification's push: about twenty minutes of the scheduler's back-off
 # Message kinds the notification list has a sentence for, said when a message has no words.
 ABOUT_KINDS = frozenset(
     {
@@ -169,17 +168,14 @@ async def send_chat_push(
         if device is None or unread is None or unread.muted or unread.newest_seq <= said:
             return ChatPushed(None, None)  # nothing to say, or nothing new
         payload = await _payload(session, sender, cid, user_id, unread)
-    try:
-        outcome = await sender.post(
-            Device(device.endpoint, device.p256dh, device.auth),
-            payload,
-            topic=payload["tag"],
-            urgent=False,
-        )
-    except Exception:
-        if job.attempts + 1 >= MAX_ATTEMPTS:
-            return ChatPushed(Outcome.REJECTED, unread.newest_seq)
-        raise
+    outcome = await post_or_give_up(
+        sender,
+        Device(device.endpoint, device.p256dh, device.auth),
+        payload,
+        topic=payload["tag"],
+        urgent=False,
+        attempts=job.attempts,
+    )
     return ChatPushed(outcome, unread.newest_seq)
 
 

@@ -35,11 +35,10 @@ from tuan.push.domain import MESSAGE_KINDS, PushContent, describe
 from tuan.push.models import PushSubscription
 from tuan.push.queries import choices_of, shows_text
 from tuan.push.quiet_hours import held_until
-from tuan.push.sending import Device, Outcome, PushSender, Words
+from tuan.push.sending import Device, Outcome, PushSender, Words, post_or_give_up
 
 log = logging.getLogger(__name__)
 SEND_JOB = "push.send"
-MAX_ATTEMPTS = 8  # with the scheduler's back-off (2 s … 5 min), about twenty minutes of trying
 FALLBACK_LOCALE = "en"
 PUSHES_AT_ONCE = 8
 
@@ -143,18 +142,14 @@ async def send_push(db: Database, sender: PushSender, job: DueJob) -> Outcome | 
     # its messages' positions (as tuan.push.bundling's), the rest by notification.
     chat = content.tag.startswith("chat-")
     payload["order"] = notification["message_seq"] if chat else notification["id"]
-    try:
-        return await sender.post(
-            Device(device.endpoint, device.p256dh, device.auth),
-            payload,
-            topic=content.tag,
-            urgent=notification["kind"] in MESSAGE_KINDS,
-        )
-    except Exception:
-        if job.attempts + 1 >= MAX_ATTEMPTS:
-            log.warning("push %s given up after %d attempts", job.key, job.attempts + 1)
-            return Outcome.REJECTED
-        raise
+    return await post_or_give_up(
+        sender,
+        Device(device.endpoint, device.p256dh, device.auth),
+        payload,
+        topic=content.tag,
+        urgent=notification["kind"] in MESSAGE_KINDS,
+        attempts=job.attempts,
+    )
 
 
 async def _content(session: AsyncSession, notification: dict[str, Any]) -> PushContent | None:

@@ -136,3 +136,26 @@ def _judge(status: int) -> Outcome:
     if status == 429 or status >= 500 or status == 0:
         raise TryAgainLater(f"push service answered {status}")
     return Outcome.REJECTED
+
+
+MAX_ATTEMPTS = 8  # with the scheduler's back-off (2 s … 5 min), about twenty minutes of trying
+
+
+async def post_or_give_up(
+    sender: PushSender,
+    device: Device,
+    payload: dict[str, Any],
+    *,
+    topic: str,
+    urgent: bool,
+    attempts: int,
+) -> Outcome:
+    """Post a due job's push; a failure is retried by the scheduler (raised) until the job's
+    last attempt, which gives up as REJECTED."""
+    try:
+        return await sender.post(device, payload, topic=topic, urgent=urgent)
+    except Exception:
+        if attempts + 1 >= MAX_ATTEMPTS:
+            log.warning("push to %s given up after %d attempts", topic, attempts + 1)
+            return Outcome.REJECTED
+        raise
