@@ -1,8 +1,9 @@
 """Read side of notes.
 
-Who may see a note (ADR 0013), said once in :func:`_seen_by`: its author always; a note for
-``everyone``, anyone, signed out included; for ``friends``, the author's friends now; for ``me``,
-the author only; a deleted note, nobody. Anyone else is told it does not exist.
+Who may see a note (ADR 0013), said once in :func:`seen_by`: its author, unless deleted; a live
+note for ``everyone``, anyone, signed out included; for ``friends``, the author's friends now; for
+``groups``, members now of a chosen group; for ``me``, the author only; a note an operator hid,
+its author only; a deleted note, nobody. Anyone else is told it does not exist.
 """
 
 from __future__ import annotations
@@ -16,27 +17,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tuan.accounts.queries import public_names_view
 from tuan.catalog.queries import product_cards_by_id, product_facts
 from tuan.core.media import media_url, photo_alts_of
+from tuan.groups.queries import memberships_view
 from tuan.notes.errors import NoteNotFound
-from tuan.notes.models import Note, NoteProduct
+from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct
 from tuan.orders.queries import purchases_view
 from tuan.social.queries import friend_pairs_view
 
 
-def _seen_by(viewer_id: int | None) -> ColumnElement[bool]:
-    """Whether ``viewer_id`` (None: signed out) may see the note now."""
-    live = Note.status == "live"
+def seen_by(viewer_id: int | None) -> ColumnElement[bool]:
+    """Whether ``viewer_id`` (None: signed out) may see the note now: the one condition every
+    read, feed, search, count and notification of notes goes through (ADR 0013)."""
     if viewer_id is None:
-        return and_(live, Note.audience == "everyone")
+        return and_(Note.status == "live", Note.audience == "everyone")
     friends = friend_pairs_view()
-    return and_(
-        live,
-        or_(
-            Note.author_id == viewer_id,
-            Note.audience == "everyone",
-            and_(
-                Note.audience == "friends",
-                exists().where(
-                    friends.c.user_id == Note.author_id, friends.c.friend_id == viewer_id
+    members = memberships_view("note_readers")
+    return or_(
+        # Its author sees it while it is live or hidden (with the operator's reason).
+        and_(Note.author_id == viewer_id, Note.status.in_(("live", "hidden"))),
+        and_(
+            Note.status == "live",
+            or_(
+                Note.audience == "everyone",
+                and_(
+                    Note.audience == "friends",
+                    exists().where(
+                        friends.c.user_id == Note.author_id, friends.c.friend_id == viewer_id
+                    ),
+                ),
+                and_(
+                    Note.audience == "groups",
+                    exists().where(
+                        NoteAudienceGroup.note_id == Note.id,
+                        members.c.group_id == NoteAudienceGroup.group_id,
+                        members.c.user_id == viewer_id,
+                    ),
                 ),
             ),
         ),
@@ -80,7 +94,7 @@ class NoteView:
 
 async def seen_note(session: AsyncSession, note_id: int, viewer_id: int | None) -> Note:
     """The note if ``viewer_id`` may see it; else ``NoteNotFound`` (existence not revealed)."""
-    note = await session.scalar(select(Note).where(Note.id == note_id, _seen_by(viewer_id)))
+    note = await session.scalar(select(Note).where(Note.id == note_id, seen_by(viewer_id)))
     if note is None:
         raise NoteNotFound()
     return note

@@ -89,7 +89,7 @@ async def delete_note(uow: UnitOfWork, *, note_id: int, actor_id: int) -> None:
         raise NotYourNote()
     await uow.session.execute(
         update(Note)
-        .where(Note.id == note_id, Note.status == "live")
+        .where(Note.id == note_id, Note.status.in_(("live", "hidden")))
         .values(
             status="deleted",
             deleted_at=uow.now,
