@@ -133,6 +133,10 @@ WALK: list[Stop] = [
     Stop("/friends", "mei", "#incoming li"),
     Stop("/people/{person}", "mei", "#groups-in-common li"),
     Stop("/teams/{team}", "ben", "#team-progress"),
+    Stop("/notes", "mei"),
+    Stop("/notes/new", "mei", "#note-form"),
+    Stop("/notes/{note}", "ben", ".note-product"),
+    Stop("/notes/{note}", None, ".note-product"),  # a note to everyone, signed out
 ]
 
 
@@ -211,7 +215,23 @@ async def build_world(site: Site) -> World:
     world.wrote("在吗？")
     await settle(site.container)
 
+    note = await client.post(
+        "/api/v1/notes",
+        headers=mei.headers,
+        json={
+            "title": "橙子开箱",
+            "text": "汁多，很甜",
+            "tags": ["水果"],
+            "area": "上海·徐汇",
+            "audience": "everyone",
+            "product_ids": [product["id"]],
+        },
+    )
+    assert note.status_code == 201, note.text
+    world.wrote("橙子开箱", "汁多，很甜", "#水果", "上海·徐汇")
+
     world.ids.update(
+        note=note.json()["id"],
         group=group,
         direct=direct.json()["id"],
         invite=await invite_link(client, mei, group),

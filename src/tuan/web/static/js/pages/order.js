@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { countdown, formError, h, showStatus, timeElement } from "../dom.js";
 import { showTeamOfOrder } from "../team_invite.js";
 import { personName } from "../people.js";
+import { anyOpenChat, photoPicker, uploadPhotos } from "../photos.js";
 
 const orderId = Number(document.getElementById("order").dataset.orderId);
 const status = document.getElementById("order-status");
@@ -199,60 +200,11 @@ async function photoConversation() {
     const card = await api("GET", `/cards/${order.share_id}`).catch(() => null);
     if (card) return card.conversation_id;
   }
-  const chats = await api("GET", "/conversations");
-  return chats.find((c) => !c.closed)?.id ?? null;
+  return anyOpenChat();
 }
 
-async function uploadPhotos(files) {
-  if (!files.length) return [];
-  const conversationId = await photoConversation();
-  if (!conversationId) throw new Error(t("js.photos_need_chat"));
-  const keys = [];
-  for (const file of files) {
-    const form = new FormData();
-    form.append("file", file);
-    keys.push((await api("POST", `/conversations/${conversationId}/images`, undefined, { form })).key);
-  }
-  return keys;
-}
-
-// One optional description per chosen photo (its alt text for readers who use a screen
-// reader), each field named after its photo and shown beside a preview of it (read as a data:
-// URL, which the page's image policy allows).
-const MAX_PHOTOS = 9;
-const altFields = document.getElementById("review-photo-alt-fields");
-
-function chosenPhotos() {
-  return [...reviewForm.elements.photos.files].slice(0, MAX_PHOTOS);
-}
-
-function preview(file) {
-  const image = h("img", { alt: "", width: 64, height: 64, class: "photo-alt-preview" });
-  const reader = new FileReader();
-  reader.addEventListener("load", () => { image.src = reader.result; });
-  reader.readAsDataURL(file);
-  return image;
-}
-
-function showAltFields() {
-  const files = chosenPhotos();
-  altFields.replaceChildren(...files.map((file, index) => {
-    const id = `review-photo-alt-${index}`;
-    return h("div", { class: "row photo-alt" },
-      preview(file),
-      h("div", { class: "stack" },
-        h("label", { for: id }, t("js.describe_photo"), " ",
-          h("span", { class: "hint" }, t("js.describe_photo_which", { number: index + 1, name: file.name }))),
-        h("input", { id, name: "photo_alt", type: "text", maxlength: 300, "aria-describedby": "review-photo-alts-hint" })));
-  }));
-  document.getElementById("review-photo-alts").hidden = !files.length;
-}
-
-reviewForm.elements.photos.addEventListener("change", showAltFields);
-
-function photoAlts() {
-  return [...altFields.querySelectorAll("input[name=photo_alt]")].map((input) => input.value.trim());
-}
+// One optional description per chosen photo (photos.js).
+const photos = photoPicker(reviewForm.elements.photos, "review-photo");
 
 reviewForm.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -260,18 +212,18 @@ reviewForm.addEventListener("submit", async (event) => {
   const button = reviewForm.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const alts = photoAlts();
-    const photos = await uploadPhotos(chosenPhotos());
+    const alts = photos.alts();
+    const keys = await uploadPhotos(photos.chosen(), photoConversation);
     await api("POST", `/orders/${orderId}/reviews`, {
       stars: Number(reviewForm.elements.stars.value),
       text: reviewForm.elements.text.value.trim(),
-      photos,
+      photos: keys,
       photo_alts: alts.some(Boolean) ? alts : [],
       product_id: Number(reviewForm.elements.product.value) || null,
       post_to_chat: reviewForm.elements.post_to_chat.checked,
     });
     reviewForm.reset();
-    showAltFields();
+    photos.refresh();
     await loadMyReports();
   } catch (error) {
     formError(reviewForm, error.message);

@@ -1,0 +1,88 @@
+// A note: its photos (each with the author's description), words, tags, area, author, and the
+// products it links with their price now, a verified-purchase badge where the author bought
+// one, and a buy button that buys through the author's share. Its author may delete it.
+import { formatMoney, formatTime, me, t } from "../boot.js";
+import { api } from "../api.js";
+import { formError, h, showStatus, thumb, timeElement } from "../dom.js";
+import { productHref } from "../cards.js";
+
+const root = document.getElementById("note");
+const noteId = Number(root.dataset.noteId);
+const status = document.getElementById("note-status");
+const signedIn = Boolean(root.dataset.signedIn);
+
+const AUDIENCES = {
+  everyone: () => t("js.note_audience_everyone"),
+  friends: () => t("js.note_audience_friends"),
+  groups: () => t("js.note_audience_groups"),
+  me: () => t("js.note_audience_me"),
+};
+
+// Signed out, buying starts by signing in, and comes back to the product with the share.
+function buyHref(product) {
+  const href = productHref(product.product_id, product.share_id);
+  return signedIn ? href : `/login?next=${encodeURIComponent(href)}`;
+}
+
+function productItem(product) {
+  const image = product.image_url
+    ? h("img", { src: thumb(product.image_url, 160), alt: "", width: 72, height: 72 })
+    : h("span", { class: "placeholder" });
+  return h("li", { class: "note-product", dataset: { productId: product.product_id } },
+    image,
+    h("div", { class: "stack" },
+      h("a", { class: "name", href: productHref(product.product_id, product.share_id) }, product.name),
+      h("span", {},
+        h("span", { class: "price" }, formatMoney(product.price, product.currency)),
+        product.verified_purchase ? h("span", { class: "pill verified" }, t("js.verified_purchase")) : null),
+      product.on_sale
+        ? h("a", { class: "button buy", href: buyHref(product), "aria-label": t("js.note_buy_named", { name: product.name }) }, t("js.note_buy"))
+        : h("span", { class: "hint" }, t("js.note_not_on_sale"))));
+}
+
+function render(note) {
+  document.title = `${note.title} · ${t("js.app_name")}`;
+  document.getElementById("note-photos").replaceChildren(...note.photos.map((photo) =>
+    h("img", { src: thumb(photo.url, 640), alt: photo.alt || t("js.photo"), loading: "lazy" })));
+  document.getElementById("note-heading").textContent = note.title;
+  const author = document.getElementById("note-author");
+  author.textContent = note.author_display_name;
+  author.href = `/people/${encodeURIComponent(note.author_username)}`;
+  document.getElementById("note-when").replaceChildren(timeElement(note.created_at, formatTime(note.created_at)));
+  const audience = document.getElementById("note-audience");
+  const mine = me?.id === note.author_id;
+  audience.hidden = !mine;
+  audience.textContent = mine ? (AUDIENCES[note.audience] ?? AUDIENCES.me)() : "";
+  document.getElementById("note-text").textContent = note.text;
+  document.getElementById("note-tags").replaceChildren(...note.tags.map((tag) => h("li", { class: "pill" }, `#${tag}`)));
+  const area = document.getElementById("note-area");
+  area.hidden = !note.area;
+  area.textContent = note.area ? t("js.note_area", { area: note.area }) : "";
+  document.getElementById("note-products-section").hidden = !note.products.length;
+  document.getElementById("note-products").replaceChildren(...note.products.map(productItem));
+  document.getElementById("note-delete").hidden = !mine;
+}
+
+async function load() {
+  try {
+    render(await api("GET", `/notes/${noteId}`));
+    document.getElementById("note-body").hidden = false;
+    showStatus(status, "ready");
+  } catch (error) {
+    showStatus(status, "error", error.message, error.status === 404 ? null : load);
+  }
+}
+
+document.getElementById("note-delete-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  formError(form, null);
+  try {
+    await api("DELETE", `/notes/${noteId}`);
+    location.assign("/notes?deleted=1");
+  } catch (error) {
+    formError(form, error.message);
+  }
+});
+
+await load();
