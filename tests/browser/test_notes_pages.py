@@ -245,3 +245,15 @@ async def test_a_note_one_may_not_see_is_no_such_note_and_its_author_deletes_it(
     await expect(amys.locator("#note-deleted")).to_have_text(render(locale, "notes.deleted"))
     gone = await site.client.get(f"/api/v1{path}", headers=them.amy.headers)
     assert gone.status_code == 404
+
+
+async def test_write_a_note_after_a_delivery_opens_with_the_product_linked(site: Site) -> None:
+    words = WORDS["zh-CN"]
+    them = await scene(site, "zh-CN")
+    path = f"/notes/new?product={them.product['id']}"  # where the "write a note?" nudge leads
+    page = await site.page(them.amy, path, viewport=MOBILE)
+    linked = page.locator("#linked-products li")
+    await expect(linked).to_contain_text(words.product)
+    await page.get_by_label("标题", exact=True).fill(words.title)
+    await page.get_by_role("button", name="发布").click()
+    await expect(page.locator(".note-product")).to_contain_text(words.product)

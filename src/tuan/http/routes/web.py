@@ -518,9 +518,12 @@ async def notes_page(request: Request) -> Response:
 
 @router.get("/notes/new")
 async def note_composer_page(request: Request) -> Response:
+    """The composer; ``product`` is one to link already (the "write a note?" nudge after a
+    delivery opens it so)."""
     return await _page(
         request,
         "note_new.html",
+        product_id=_positive(request.query_params.get("product")),
         max_photos=MAX_PHOTOS,
         max_tags=note_rules.MAX_TAGS,
         max_products=note_rules.MAX_PRODUCTS,

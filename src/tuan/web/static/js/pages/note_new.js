@@ -91,6 +91,19 @@ async function searchProducts() {
   }
 }
 
+// Opened from "write a note?" after a delivery: the product bought is linked already.
+async function linkGiven() {
+  const given = Number(form.dataset.productId);
+  if (!given) return;
+  const product = await api("GET", `/products/${given}`).catch(() => null);
+  if (!product) return;
+  linked.set(product.id, {
+    id: product.id, name: product.name, currency: product.currency, image_url: product.images[0]?.url,
+    price_from: Math.min(...product.skus.map((sku) => sku.price)),
+  });
+  showLinked();
+}
+
 document.getElementById("product-search").addEventListener("click", searchProducts);
 document.getElementById("product-q").addEventListener("keydown", (event) => {
   if (event.key === "Enter") {
@@ -136,3 +149,5 @@ form.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+await linkGiven();
