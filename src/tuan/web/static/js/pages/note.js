@@ -5,6 +5,8 @@ import { formatMoney, formatTime, me, t } from "../boot.js";
 import { api } from "../api.js";
 import { formError, h, showStatus, thumb, timeElement } from "../dom.js";
 import { productHref } from "../cards.js";
+import { noteActs } from "../note_acts.js";
+import { noteComments } from "../note_comments.js";
 
 const root = document.getElementById("note");
 const noteId = Number(root.dataset.noteId);
@@ -61,13 +63,19 @@ function render(note) {
   document.getElementById("note-products-section").hidden = !note.products.length;
   document.getElementById("note-products").replaceChildren(...note.products.map(productItem));
   document.getElementById("note-delete").hidden = !mine;
+  noteActs(note, document.getElementById("note-actions"), reload);
+}
+
+async function reload() {
+  render(await api("GET", `/notes/${noteId}`));
 }
 
 async function load() {
   try {
-    render(await api("GET", `/notes/${noteId}`));
+    await reload();
     document.getElementById("note-body").hidden = false;
     showStatus(status, "ready");
+    await noteComments(noteId, document.getElementById("note-comments-section"));
   } catch (error) {
     showStatus(status, "error", error.message, error.status === 404 ? null : load);
   }
