@@ -512,8 +512,35 @@ def _positive(value: str | None) -> int | None:
 @router.get("/notes")
 async def notes_page(request: Request) -> Response:
     """Where notes start: writing one, and the Following and Discover feeds."""
-    deleted = request.query_params.get("deleted") == "1"
-    return await _page(request, "notes.html", deleted=deleted)
+    params = request.query_params
+    tab = "following" if params.get("tab") == "following" else "discover"
+    q = (params.get("q") or "").strip()[:100]
+    return await _page(request, "notes.html", deleted=params.get("deleted") == "1", tab=tab, q=q)
+
+
+@router.get("/notes/mine")
+async def my_notes_page(request: Request) -> Response:
+    """Where the author's digest leads: their own notes, on their profile."""
+    viewer = await look(request)
+    if viewer.user is None:
+        return _login_page(viewer)
+    return redirect(viewer, f"/people/{quote(viewer.user.username)}/notes")
+
+
+@router.get("/people/{username}/notes")
+async def notes_profile_page(request: Request, username: str) -> Response:
+    """A person's notes, public collections and followers (signed out too: notes to everyone)."""
+    viewer = await look(request)
+    async with viewer.container.db.read_sessions() as session:
+        person = await user_by_username(session, username[:64])
+        if person is not None and viewer.user is not None:
+            if await has_blocked(session, person.id, viewer.user.id):
+                person = None  # someone who blocked the visitor is nobody to them
+    if person is None:
+        return render(viewer, "error.html", status=404, message=viewer.t("people.not_found"))
+    return render(
+        viewer, "notes_profile.html", person=person, avatar=avatar_url(person.avatar_key)
+    )
 
 
 @router.get("/notes/new")

@@ -7,6 +7,7 @@ import { formError, h, showStatus, thumb, timeElement } from "../dom.js";
 import { productHref } from "../cards.js";
 import { noteActs } from "../note_acts.js";
 import { noteComments } from "../note_comments.js";
+import { followButton } from "../notes.js";
 
 const root = document.getElementById("note");
 const noteId = Number(root.dataset.noteId);
@@ -49,7 +50,7 @@ function render(note) {
   document.getElementById("note-heading").textContent = note.title;
   const author = document.getElementById("note-author");
   author.textContent = note.author_display_name;
-  author.href = `/people/${encodeURIComponent(note.author_username)}`;
+  author.href = `/people/${encodeURIComponent(note.author_username)}/notes`;
   document.getElementById("note-when").replaceChildren(timeElement(note.created_at, formatTime(note.created_at)));
   const audience = document.getElementById("note-audience");
   const mine = me?.id === note.author_id;
@@ -67,15 +68,29 @@ function render(note) {
 }
 
 async function reload() {
-  render(await api("GET", `/notes/${noteId}`));
+  const note = await api("GET", `/notes/${noteId}`);
+  render(note);
+  return note;
+}
+
+// Following the author from their note (counted as coming from it).
+async function showFollow(note) {
+  if (!me || me.id === note.author_id) return;
+  const author = await api("GET", `/people/${note.author_id}/notes-profile?limit=1`).catch(() => null);
+  if (!author) return; // no people API yet
+  const follow = followButton({ ...author, display_name: note.author_display_name }, note.id);
+  document.getElementById("note-follow").replaceChildren(follow);
 }
 
 async function load() {
   try {
-    await reload();
+    const note = await reload();
     document.getElementById("note-body").hidden = false;
     showStatus(status, "ready");
-    await noteComments(noteId, document.getElementById("note-comments-section"));
+    await Promise.all([
+      noteComments(noteId, document.getElementById("note-comments-section")),
+      showFollow(note),
+    ]);
   } catch (error) {
     showStatus(status, "error", error.message, error.status === 404 ? null : load);
   }
