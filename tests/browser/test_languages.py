@@ -134,6 +134,10 @@ WALK: list[Stop] = [
     Stop("/people/{person}", "mei", "#groups-in-common li"),
     Stop("/teams/{team}", "ben", "#team-progress"),
     Stop("/notes", "mei"),
+    Stop("/notes?tab=following", "mei"),
+    Stop("/notes?q=%E6%A9%99%E5%AD%90", "ben"),  # 橙子: words a note has
+    Stop("/notes/mine", "mei"),  # the author's own notes, on their profile
+    Stop("/people/{person}/notes", "mei"),
     Stop("/notes/new", "mei", "#note-form"),
     Stop("/notes/{note}", "ben", ".note-product"),
     Stop("/notes/{note}", None, ".note-product"),  # a note to everyone, signed out
@@ -228,7 +232,7 @@ async def build_world(site: Site) -> World:
         },
     )
     assert note.status_code == 201, note.text
-    world.wrote("橙子开箱", "汁多，很甜", "#水果", "上海·徐汇")
+    world.wrote("橙子开箱", "橙子", "汁多，很甜", "#水果", "上海·徐汇")  # 橙子: searched for
 
     world.ids.update(
         note=note.json()["id"],

@@ -533,14 +533,15 @@ async def notes_profile_page(request: Request, username: str) -> Response:
     viewer = await look(request)
     async with viewer.container.db.read_sessions() as session:
         person = await user_by_username(session, username[:64])
-        if person is not None and viewer.user is not None:
-            if await has_blocked(session, person.id, viewer.user.id):
-                person = None  # someone who blocked the visitor is nobody to them
+        if (
+            person is not None
+            and viewer.user is not None
+            and await has_blocked(session, person.id, viewer.user.id)
+        ):
+            person = None  # someone who blocked the visitor is nobody to them
     if person is None:
         return render(viewer, "error.html", status=404, message=viewer.t("people.not_found"))
-    return render(
-        viewer, "notes_profile.html", person=person, avatar=avatar_url(person.avatar_key)
-    )
+    return render(viewer, "notes_profile.html", person=person, avatar=avatar_url(person.avatar_key))
 
 
 @router.get("/notes/new")
