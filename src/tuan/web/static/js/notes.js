@@ -26,7 +26,8 @@ export function noteCard(note) {
 
 // A Follow button for `person` ({user_id, display_name, followed_by_you, followers}): pressed
 // while followed; the count beside it is the server's after each change.
-export function followButton(person, viaNoteId = null, onChange = () => {}) {
+// `withCount`: false where the page shows the count already (a profile's head).
+export function followButton(person, viaNoteId = null, onChange = () => {}, withCount = true) {
   if (!me || me.id === person.user_id) return null;
   const count = h("span", { class: "hint followers" }, t("js.note_followers", { count: person.followers }));
   const button = h("button", { type: "button", class: "secondary follow", "aria-pressed": String(person.followed_by_you) },
@@ -42,5 +43,5 @@ export function followButton(person, viaNoteId = null, onChange = () => {}) {
     count.textContent = t("js.note_followers", { count: now.followers });
     onChange(now);
   });
-  return h("span", { class: "row follow-row" }, button, count);
+  return h("span", { class: "row follow-row" }, button, withCount ? count : null);
 }

@@ -40,7 +40,7 @@ async function load() {
     const profile = await api("GET", `/people/${userId}/notes-profile?limit=20${before ? `&before=${before}` : ""}`);
     if (!before) {
       counts(profile);
-      const follow = followButton({ ...profile, display_name: root.dataset.displayName }, null, () => load.first());
+      const follow = followButton({ ...profile, display_name: root.dataset.displayName }, null, () => load.first(), false);
       document.getElementById("profile-follow").replaceChildren(...(follow ? [follow] : []));
       collections(profile.collections);
     }
