@@ -5,16 +5,19 @@ import { formatMoney, locale, me, t } from "./boot.js";
 import { api } from "./api.js";
 import { countdown, h, thumb } from "./dom.js";
 import { teamCardMessage, teamPreview } from "./team_card.js";
+import { noteCardMessage, notePreview } from "./note_card.js";
 import { isDeletedUser, personName } from "./people.js";
 
 export const CARD_KINDS = new Set(["product_card", "purchase_report", "review_card", "purchase_digest", "recommendation_ask"]);
 CARD_KINDS.add("team_card"); // team_card.js
+CARD_KINDS.add("note_card"); // note_card.js
 
 // A short line for the chat list.
 export function cardPreview(message) {
   const data = message.payload ?? {};
   if (message.kind === "product_card") return t("js.card_preview", { product: data.product_name ?? "" });
   if (message.kind === "team_card") return teamPreview(message);
+  if (message.kind === "note_card") return notePreview(message);
   if (message.kind === "purchase_report") return [t("js.bought_preview", { product: data.product_name ?? "" }), message.text].filter(Boolean).join(" ");
   if (message.kind === "review_card") return t("js.review_preview", { stars: data.stars ?? "", product: data.product_name ?? "" });
   if (message.kind === "purchase_digest") return t("js.digest", { count: (data.reports ?? []).length });
@@ -446,6 +449,7 @@ export function cardBody(message, nameOf) {
   switch (message.kind) {
     case "product_card": return productCardMessage(message);
     case "team_card": return teamCardMessage(message);
+    case "note_card": return noteCardMessage(message);
     case "purchase_report": return reportMessage(message, nameOf);
     case "review_card": return reviewMessage(message);
     case "purchase_digest": return digestMessage(message);

@@ -64,6 +64,16 @@ function render(note) {
   document.getElementById("note-products-section").hidden = !note.products.length;
   document.getElementById("note-products").replaceChildren(...note.products.map(productItem));
   document.getElementById("note-delete").hidden = !mine;
+  // Set by the server while the author earns through the note; nobody removes it.
+  document.getElementById("note-sponsored").hidden = !note.sponsored;
+  const edited = document.getElementById("note-edited");
+  edited.hidden = !note.edited_at;
+  edited.textContent = note.edited_at ? ` · ${t("js.note_edited")}` : "";
+  // Forwarding and editing came with the edited mark (ADR 0013's third step).
+  const lifecycle = "edited_at" in note;
+  document.getElementById("note-edit").hidden = !(mine && lifecycle);
+  if (mine && lifecycle) fillEdit(note);
+  if (me && lifecycle) showForward();
   noteActs(note, document.getElementById("note-actions"), reload);
 }
 
@@ -72,6 +82,56 @@ async function reload() {
   render(note);
   return note;
 }
+
+function fillEdit(note) {
+  const form = document.getElementById("note-edit-form");
+  if (form.dataset.filled) return;
+  form.dataset.filled = "yes";
+  form.elements.title.value = note.title;
+  form.elements.text.value = note.text;
+  form.elements.tags.value = note.tags.map((tag) => `#${tag}`).join(" ");
+  form.elements.area.value = note.area ?? "";
+}
+
+document.getElementById("note-edit-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  formError(form, null);
+  try {
+    await api("PATCH", `/notes/${noteId}`, {
+      title: form.elements.title.value.trim(),
+      text: form.elements.text.value.trim(),
+      tags: form.elements.tags.value.split(/[\s,，、]+/).filter(Boolean),
+      area: form.elements.area.value.trim(),
+    });
+    form.closest("details").open = false;
+    await reload();
+  } catch (error) {
+    formError(form, error.message);
+  }
+});
+
+// Into one of my open chats, as a card its members read as the note's audience allows.
+async function showForward() {
+  const section = document.getElementById("note-forward");
+  if (!section.hidden) return;
+  const chats = (await api("GET", "/conversations")).filter((c) => !c.closed);
+  document.getElementById("forward-to").replaceChildren(...chats.map((c) => h("option", { value: c.id }, c.title)));
+  section.hidden = chats.length === 0;
+}
+
+document.getElementById("note-forward-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  formError(form, null);
+  const conversationId = Number(form.elements.conversation.value);
+  try {
+    await api("POST", `/notes/${noteId}/forwards`, { conversation_id: conversationId, text: form.elements.words.value.trim() });
+    location.assign(`/chats/${conversationId}`);
+  } catch (error) {
+    formError(form, error.message);
+  }
+});
 
 // Following the author from their note (counted as coming from it).
 async function showFollow(note) {

@@ -21,6 +21,7 @@ const ERROR_LINES = {
   tags: "note-tags-error",
   product_ids: "note-products-error",
   audience: "note-audience-error",
+  group_ids: "note-audience-error",
   area: "note-area-error",
 };
 // Refusals about a linked product name no field: they are said beside the products.
@@ -112,6 +113,22 @@ document.getElementById("product-q").addEventListener("keydown", (event) => {
   }
 });
 
+// Who a note is for starts as the author's default (friends until they choose); "groups" asks
+// which of their groups. Both arrived with note settings: without them, the three audiences.
+async function audiences() {
+  const settings = await api("GET", "/me/note-settings").catch(() => null);
+  if (!settings) return;
+  const chosen = form.querySelector(`input[name=audience][value="${settings.default_audience}"]`);
+  if (chosen) chosen.checked = true;
+  const groups = (await api("GET", "/conversations")).filter((c) => c.kind === "group" && !c.closed);
+  document.getElementById("audience-groups-row").hidden = !groups.length;
+  document.getElementById("note-group-choices").replaceChildren(...groups.map((group) => h("div", { class: "row" },
+    h("input", { type: "checkbox", id: `note-group-${group.id}`, name: "group", value: group.id }),
+    h("label", { for: `note-group-${group.id}` }, group.title))));
+  const showGroups = () => { document.getElementById("note-groups").hidden = form.elements.audience.value !== "groups"; };
+  for (const radio of form.querySelectorAll("input[name=audience]")) radio.addEventListener("change", showGroups);
+}
+
 // "#露营 #camping, 坚果" → ["#露营", "#camping", "坚果"]: the server says what a tag may be.
 function typedTags() {
   return form.elements.tags.value.split(/[\s,，、]+/).filter(Boolean);
@@ -132,14 +149,19 @@ form.addEventListener("submit", async (event) => {
     }
     const alts = photos.alts();
     const area = form.elements.area.value.trim();
+    const audience = form.elements.audience.value;
+    const groups = audience === "groups"
+      ? { group_ids: [...form.querySelectorAll("input[name=group]:checked")].map((box) => Number(box.value)) }
+      : {};
     const note = await api("POST", "/notes", {
+      ...groups,
       title: form.elements.title.value.trim(),
       text: form.elements.text.value.trim(),
       photos: keys,
       photo_alts: alts.some(Boolean) ? alts : [],
       tags: typedTags(),
       product_ids: [...linked.keys()],
-      audience: form.elements.audience.value,
+      audience,
       area: area || null,
     });
     location.assign(`/notes/${note.id}`);
@@ -150,4 +172,4 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-await linkGiven();
+await Promise.all([linkGiven(), audiences()]);
