@@ -89,7 +89,7 @@ async def scene(site: Site, locale: str) -> Scene:
     (where Amy's photos are stored); a shop selling the nuts."""
     words = WORDS[locale]
     keeper = await merchant(site.client, site.container, "keeper")
-    shop = await open_shop(site.client, keeper, name=words.shop)
+    shop = await open_shop(site.client, keeper, name=words.shop, commission_rate_bp=1000)
     product = await list_product(
         site.client, keeper, shop["id"], name=words.product, description=words.product
     )
@@ -383,3 +383,62 @@ async def test_readers_like_save_comment_follow_and_find_it_in_their_feeds(
     await expect(page.locator("#profile-counts")).to_contain_text(say("js.note_followers", count=1))
     await speaks_only(page, locale, *talk.__dict__.values())
     await site.shoot(page, f"notes-profile-{locale}", phone_only=True)
+
+
+@pytest.mark.skipif(
+    find_spec("tuan.http.routes.note_lifecycle") is None,
+    reason="editing, forwarding and chosen groups are not in this tree's API yet",
+)
+@pytest.mark.parametrize("locale", LANGUAGES)
+async def test_an_author_edits_and_forwards_a_note_and_a_member_buys_from_the_card(
+    site: Site, locale: str
+) -> None:
+    words = WORDS[locale]
+    say = lambda key, **values: render(locale, key, values)  # noqa: E731
+    them = await scene(site, locale)
+    note = await published(
+        site, them, locale, audience="everyone", product_ids=[them.product["id"]]
+    )
+    amys = await site.page(them.amy, f"/notes/{note['id']}", locale=locale, viewport=MOBILE)
+    # The shop pays sharers, so the note says its author earns; she cannot take it off.
+    await expect(amys.locator("#note-sponsored")).to_have_text(say("notes.sponsored"))
+
+    await amys.get_by_text(say("notes.edit"), exact=True).click()
+    edit = amys.locator("#note-edit-form")
+    await edit.get_by_label(say("notes.field_text")).fill(words.text)
+    await edit.get_by_role("button", name=say("notes.save_edit")).click()
+    await expect(amys.locator("#note-text")).to_have_text(words.text)
+    await expect(amys.locator("#note-edited")).to_contain_text(say("js.note_edited"))
+
+    forward = amys.locator("#note-forward-form")
+    await forward.get_by_label(say("notes.forward_to")).select_option(label=words.group)
+    await forward.get_by_label(say("notes.forward_words")).fill(words.alt)
+    await forward.get_by_role("button", name=say("notes.forward_button")).click()
+    await amys.wait_for_url(f"**/chats/{them.group}")
+    await expect(amys.locator(".message.kind-note_card")).to_contain_text(words.title)
+
+    bens = await site.page(them.ben, f"/chats/{them.group}", locale=locale, viewport=MOBILE)
+    card = bens.locator(".message.kind-note_card")
+    await expect(card).to_contain_text(words.alt)
+    await speaks_only(bens, locale)
+    await site.shoot(bens, f"notes-forwarded-{locale}", phone_only=True)
+    await card.get_by_role("link", name=say("js.note_buy_named", name=words.product)).click()
+    await bens.wait_for_url(re.compile(rf".*/products/{them.product['id']}\?share=\d+$"))
+    forwarded_share = int(bens.url.rsplit("=", 1)[1])
+    assert forwarded_share != note["products"][0]["share_id"]  # Amy forwarded: her share's child
+
+
+@pytest.mark.skipif(
+    find_spec("tuan.http.routes.note_lifecycle") is None,
+    reason="chosen groups are not in this tree's API yet",
+)
+async def test_a_note_to_chosen_groups_is_written_from_the_composer(site: Site) -> None:
+    words = WORDS["zh-CN"]
+    them = await scene(site, "zh-CN")
+    page = await site.page(them.amy, "/notes/new", viewport=MOBILE)
+    await page.get_by_label("标题", exact=True).fill(words.title)
+    await expect(page.get_by_label("我的好友")).to_be_checked()  # her default until she changes it
+    await page.get_by_label("我选的群").check()
+    await page.get_by_label(words.group).check()
+    await page.get_by_role("button", name="发布").click()
+    await expect(page.locator("#note-audience")).to_have_text("所选群可见")
