@@ -442,3 +442,45 @@ async def test_a_note_to_chosen_groups_is_written_from_the_composer(site: Site) 
     await page.get_by_label(words.group).check()
     await page.get_by_role("button", name="发布").click()
     await expect(page.locator("#note-audience")).to_have_text("所选群可见")
+
+    # She makes "only me" her default; the composer starts from it.
+    await page.goto("/notes")
+    await page.get_by_text("我的笔记设置", exact=True).click()
+    settings = page.locator("#note-settings-form")
+    await settings.get_by_label("仅自己").check()
+    await settings.get_by_role("button", name="保存").click()
+    await expect(settings.get_by_role("status")).to_have_text("已保存。")
+    await page.goto("/notes/new")
+    await expect(page.get_by_label("仅自己")).to_be_checked()
+
+
+@pytest.mark.skipif(
+    not all(find_spec(f"tuan.http.routes.{name}") for name in SOCIAL_APIS),
+    reason="reports and mutes are not in this tree's API yet",
+)
+async def test_a_reader_reports_a_note_and_mutes_its_author_and_a_word(site: Site) -> None:
+    words = WORDS["zh-CN"]
+    them = await scene(site, "zh-CN")
+    note = await published(site, them, "zh-CN", audience="everyone")
+    page = await site.page(them.ben, f"/notes/{note['id']}", viewport=MOBILE)
+    await page.get_by_text("举报这篇笔记", exact=True).click()
+    report = page.locator("#note-report-form")
+    await report.get_by_role("button", name="提交举报").click()  # no reason: the server says so
+    await expect(report.locator(".error")).to_be_visible()
+    await report.get_by_label("举报理由").fill("广告，和产品无关")
+    await report.get_by_role("button", name="提交举报").click()
+    await expect(report.get_by_role("status")).to_have_text("已收到，管理员会处理。")
+
+    await page.get_by_role("button", name=f"屏蔽{words.amy}的笔记").click()
+    await expect(page.locator("#note-follow [role=status]")).to_contain_text("已屏蔽")
+    await page.goto("/notes")
+    await page.get_by_text("我的笔记设置", exact=True).click()
+    await expect(page.locator("#muted-people")).to_contain_text(words.amy)
+    await page.get_by_placeholder("要屏蔽的词").fill("坚果")
+    await page.get_by_role("button", name="屏蔽", exact=True).click()
+    await expect(page.locator("#muted-words")).to_contain_text("坚果")
+    await page.get_by_role("button", name=f"取消屏蔽{words.amy}").click()
+    await expect(page.locator("#muted-people li")).to_have_count(0)
+    mutes = await site.client.get("/api/v1/me/mutes", headers=them.ben.headers)
+    assert (mutes.json()["keywords"], mutes.json()["people"]) == (["坚果"], [])
+    await speaks_only(page, "zh-CN", "坚果")

@@ -64,6 +64,12 @@ function render(note) {
   document.getElementById("note-products-section").hidden = !note.products.length;
   document.getElementById("note-products").replaceChildren(...note.products.map(productItem));
   document.getElementById("note-delete").hidden = !mine;
+  // An operator hid it: said to its author only (others no longer see it at all).
+  const hidden = document.getElementById("note-hidden");
+  hidden.hidden = note.status !== "hidden";
+  hidden.textContent = note.status === "hidden" ? t("js.note_hidden", { reason: note.hidden_reason ?? "" }) : "";
+  // Reporting came with likes (the interactions API); not one's own note.
+  document.getElementById("note-report").hidden = !(me && !mine && "likes" in note);
   // Set by the server while the author earns through the note; nobody removes it.
   document.getElementById("note-sponsored").hidden = !note.sponsored;
   const edited = document.getElementById("note-edited");
@@ -111,6 +117,19 @@ document.getElementById("note-edit-form").addEventListener("submit", async (even
   }
 });
 
+document.getElementById("note-report-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  formError(form, null);
+  form.querySelector(".ok").hidden = true;
+  try {
+    await api("POST", `/notes/${noteId}/reports`, { reason: form.elements.reason.value.trim() });
+    form.querySelector(".ok").hidden = false;
+  } catch (error) {
+    formError(form, error.message);
+  }
+});
+
 // Into one of my open chats, as a card its members read as the note's audience allows.
 async function showForward() {
   const section = document.getElementById("note-forward");
@@ -139,7 +158,12 @@ async function showFollow(note) {
   const author = await api("GET", `/people/${note.author_id}/notes-profile?limit=1`).catch(() => null);
   if (!author) return; // no people API yet
   const follow = followButton({ ...author, display_name: note.author_display_name }, note.id);
-  document.getElementById("note-follow").replaceChildren(follow);
+  const mute = h("button", { type: "button", class: "secondary", id: "mute-author" }, t("js.note_mute_author", { name: note.author_display_name }));
+  mute.addEventListener("click", async () => {
+    await api("PUT", `/people/${note.author_id}/mute`);
+    mute.replaceWith(h("span", { class: "hint", role: "status" }, t("js.note_muted_author", { name: note.author_display_name })));
+  });
+  document.getElementById("note-follow").replaceChildren(h("div", { class: "row" }, follow, mute));
 }
 
 async function load() {

@@ -4,6 +4,7 @@ import { locale, t } from "../boot.js";
 import { api } from "../api.js";
 import { showStatus } from "../dom.js";
 import { noteCard } from "../notes.js";
+import { noteSettings } from "../note_settings.js";
 
 const root = document.getElementById("notes-hub");
 const feed = document.getElementById("feed");
@@ -39,4 +40,4 @@ async function load() {
 }
 
 more.addEventListener("click", load);
-await load();
+await Promise.all([load(), noteSettings()]);
