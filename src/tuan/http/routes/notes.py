@@ -55,9 +55,21 @@ class NoteIn(Input):
             "longer sold a 410 PRODUCT_ARCHIVED); each is linked with the author's share"
         ),
     )
-    audience: Literal["everyone", "friends", "me"] = Field(
-        default="friends",
-        description="Who may see the note: everyone, the author's friends, or only the author",
+    audience: Literal["everyone", "friends", "groups", "me"] | None = Field(
+        default=None,
+        description=(
+            "Who may see the note: everyone, the author's friends (now), members (now) of the "
+            "groups in group_ids, or only the author. Left out: the author's default "
+            "(GET /api/v1/me/note-settings; friends until they choose)"
+        ),
+    )
+    group_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=domain.MAX_GROUPS,
+        description=(
+            f"For audience groups: 1 to {domain.MAX_GROUPS} groups the author is a member of now "
+            "(422 NOTE_GROUP_NOT_YOURS names one that is not); none for any other audience"
+        ),
     )
     area: Area | None = Field(
         default=None, examples=["上海·徐汇"], description="A coarse area in words, never a position"
@@ -94,6 +106,14 @@ class NoteOut(BaseModel):
     audience: str
     products: list[LinkedProductOut]
     created_at: datetime
+    edited_at: datetime | None = Field(description="When the author last edited it, if ever")
+    sponsored: bool = Field(
+        description=(
+            "Its author earns when others buy from it (a linked product's shop pays sharers, or "
+            "is the author's own): set by the server, never removable"
+        )
+    )
+    group_ids: list[int] = Field(description="The chosen groups, to the author only; else []")
 
     @classmethod
     def of(cls, view: queries.NoteView) -> NoteOut:
@@ -118,6 +138,7 @@ async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep)
         product_ids=body.product_ids,
         audience=body.audience,
         area=body.area,
+        group_ids=body.group_ids,
     )
     async with container.db.read_sessions() as reader:
         return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
