@@ -13,7 +13,7 @@ only who may see it is not an edit of the note. Two rules stay fixed after publi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,10 +67,10 @@ async def _groups_of(uow: UnitOfWork, note_id: int) -> list[int]:
     return list(found)
 
 
-def _refuse_fixed(sponsored: bool | None, product_ids: Sequence[int] | None) -> None:
-    if sponsored is not None:
+def _refuse_fixed(fixed: Collection[str]) -> None:
+    if "sponsored" in fixed:
         raise NoteSponsoredLabelFixed(field="sponsored")
-    if product_ids is not None:
+    if "product_ids" in fixed:
         raise NoteProductsFixed(field="product_ids")
 
 
@@ -87,12 +87,13 @@ async def edit_note(
     area: str | None = None,
     audience: str | None = None,
     group_ids: Sequence[int] | None = None,
-    sponsored: bool | None = None,
-    product_ids: Sequence[int] | None = None,
+    fixed: Collection[str] = (),
 ) -> None:
     """Change what is given (None keeps it; ``area=""`` removes the area; new ``photos``
-    without ``photo_alts`` are undescribed). Every rule of publishing applies to the result."""
-    _refuse_fixed(sponsored, product_ids)
+    without ``photo_alts`` are undescribed). Every rule of publishing applies to the result.
+    ``fixed`` names what the request tried to change that never changes (``sponsored``,
+    ``product_ids``): refused, before anything is looked at."""
+    _refuse_fixed(fixed)
     note = await _own_note(uow, note_id, actor_id)
     groups = await _groups_of(uow, note_id)
     to = audience or note.audience

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
@@ -60,6 +60,30 @@ async def set_note_settings(
         return NoteSettingsOut.model_validate(asdict(await settings.note_settings(fresh, user.id)))
 
 
+# Fields no edit may carry, stated so a client learns why: the schema admits no value (null
+# neither), and the server refuses any with its own code.
+ProductsFixed = Annotated[
+    object,
+    WithJsonSchema(
+        {
+            "not": {},
+            "description": "Never accepted (422 NOTE_PRODUCTS_FIXED): the linked products are "
+            "fixed at publishing, because orders placed through the note remember them",
+        }
+    ),
+]
+SponsoredFixed = Annotated[
+    object,
+    WithJsonSchema(
+        {
+            "not": {},
+            "description": "Never accepted (422 NOTE_SPONSORED_LABEL_FIXED): the server sets the "
+            "label while the author earns through the note, and nobody adds or removes it",
+        }
+    ),
+]
+
+
 class NoteEdit(Input):
     """What to change; a field left out (or null) stays as it is."""
 
@@ -80,20 +104,8 @@ class NoteEdit(Input):
             "out: the groups chosen before"
         ),
     )
-    product_ids: list[Id] | None = Field(
-        default=None,
-        description=(
-            "Refused (422 NOTE_PRODUCTS_FIXED): the linked products are fixed at publishing, "
-            "because orders placed through the note remember them"
-        ),
-    )
-    sponsored: bool | None = Field(
-        default=None,
-        description=(
-            "Refused (422 NOTE_SPONSORED_LABEL_FIXED): the server sets the label while the "
-            "author earns through the note, and nobody adds or removes it"
-        ),
-    )
+    product_ids: ProductsFixed = None
+    sponsored: SponsoredFixed = None
 
 
 @router.patch("/notes/{note_id}", responses=WRITE)
@@ -114,8 +126,7 @@ async def edit_note(
         area=body.area,
         audience=body.audience,
         group_ids=body.group_ids,
-        sponsored=body.sponsored,
-        product_ids=body.product_ids,
+        fixed=sorted({"sponsored", "product_ids"} & body.model_fields_set),
     )
     async with container.db.read_sessions() as reader:
         return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
