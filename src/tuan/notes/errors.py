@@ -101,3 +101,9 @@ class NoteCardNotFound(TuanError):
     code = "NOTE_CARD_NOT_FOUND"
     kind = ErrorKind.NOT_FOUND
     default_message = "No such note card in a chat you are in."
+
+
+class NoteHiddenNotForwarded(TuanError):
+    code = "NOTE_HIDDEN"
+    kind = ErrorKind.CONFLICT
+    default_message = "An operator hid this note, so it cannot be forwarded."

@@ -26,7 +26,7 @@ from tuan.chat.queries import member_of
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import live_group_name
 from tuan.norms.commands import enforce_share_norms
-from tuan.notes.errors import NoteCardNotFound
+from tuan.notes.errors import NoteCardNotFound, NoteHiddenNotForwarded
 from tuan.notes.models import Note, NoteForward, NoteProduct
 from tuan.notes.queries import NoteView, note_page, seen_by, seen_note
 from tuan.notes.stats import acted
@@ -84,6 +84,8 @@ async def forward_note(
     found; a chat they are not in is chat's refusal (not found, closed, blocked)."""
     words = check_words(words)
     note = await seen_note(uow.session, note_id, forwarder_id)
+    if note.status != "live":  # hidden by an operator: its author still sees it, nobody else
+        raise NoteHiddenNotForwarded()
     await sender_in(uow, conversation_id, forwarder_id)
     share_id = await _forward_share(uow, note.id, forwarder_id, conversation_id)
     forward = NoteForward(

@@ -12,7 +12,7 @@ from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import memberships_view
 from tuan.notes import domain
 from tuan.notes.errors import NoteGroupNotYours, NotYourNote
-from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct
+from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct, NoteRevision
 from tuan.notes.queries import seen_note
 from tuan.notes.settings import note_settings
 from tuan.shares.commands import ShareTarget, record_share
@@ -124,7 +124,8 @@ async def publish_note(
 
 async def delete_note(uow: UnitOfWork, *, note_id: int, actor_id: int) -> None:
     """The author deletes their note: its words and photos go; the row stays as a tombstone
-    (what points at it later says "deleted"), and its shares keep the orders' attribution."""
+    (what points at it later says "deleted"), and its shares keep the orders' attribution. Its
+    earlier versions go too: they are words the author took back."""
     note = await seen_note(uow.session, note_id, actor_id)
     if note.author_id != actor_id:
         raise NotYourNote()
@@ -142,3 +143,4 @@ async def delete_note(uow: UnitOfWork, *, note_id: int, actor_id: int) -> None:
             area=None,
         )
     )
+    await uow.session.execute(delete(NoteRevision).where(NoteRevision.note_id == note_id))

@@ -174,7 +174,9 @@ async def test_bad_edits_are_refused_naming_the_problem_and_change_nothing(
     assert await _revisions(container) == 0
     assert (await client.get(revisions, headers=w.amy.headers)).json() == []
 
-    # A deleted note is not there to edit.
+    # A deleted note is not there to edit, and its earlier versions go with its words.
+    assert (await edit(client, w.amy.headers, note["id"], title="新的")).status_code == 200
+    assert await _revisions(container) == 1
     assert (
         await client.delete(f"/api/v1/notes/{note['id']}", headers=w.amy.headers)
     ).status_code == 204
@@ -182,3 +184,4 @@ async def test_bad_edits_are_refused_naming_the_problem_and_change_nothing(
         404,
         "NOTE_NOT_FOUND",
     )
+    assert await _revisions(container) == 0

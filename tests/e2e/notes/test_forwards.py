@@ -9,13 +9,14 @@ Sam, a stranger to Amy.
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.e2e.loop.loopkit import messages
 from tests.e2e.notes.test_notes_api import counts, publish, refusal, world
 from tests.factories import join_open_group, say
 from tuan.bootstrap import Container
-from tuan.notes.models import NoteForward, NoteStats
+from tuan.core.uow import UnitOfWork
+from tuan.notes.models import Note, NoteForward, NoteStats
 
 
 async def forward(
@@ -124,13 +125,30 @@ async def test_only_a_note_one_sees_goes_only_into_a_chat_one_is_in(
     assert forged.status_code == 422  # only the server writes a note card
     assert (await counts(container), await _forwards(container)) == before
 
+    # A note an operator hid: its author still sees it, but it goes into no chat.
+    hidden = (await publish(client, w.amy, title="被隐藏", audience="everyone")).json()
+    await container.run(_hide, note_id=hidden["id"])
+    assert (
+        await client.get(f"/api/v1/notes/{hidden['id']}", headers=w.amy.headers)
+    ).status_code == 200
+    refused = await forward(client, w.amy.headers, hidden["id"], amys_group)
+    assert refusal(refused) == (409, "NOTE_HIDDEN", None)
+    assert await _forwards(container) == before[1]
+
     # A note to everyone, linking nothing: anyone who sees it may forward it; no share is made.
     plain = await forward(client, w.sam.headers, words_only["id"], fays_group)
     assert plain.status_code == 201, plain.text
     assert plain.json()["share_id"] is None
-    assert await counts(container) == before[0]
+    assert await counts(container) == (before[0][0] + 1, before[0][1])  # the hidden note
 
 
 async def _forwards(container: Container) -> int:
     async with container.db.read_sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(NoteForward)) or 0)
+
+
+async def _hide(uow: UnitOfWork, *, note_id: int) -> None:
+    """What an operator's hiding leaves (the moderation step is another slice's)."""
+    await uow.session.execute(
+        update(Note).where(Note.id == note_id).values(status="hidden", hidden_reason="广告")
+    )
