@@ -141,6 +141,7 @@ async def delete_note(uow: UnitOfWork, *, note_id: int, actor_id: int) -> None:
             photo_alts=[],
             tags=[],
             area=None,
+            search_text="",
         )
     )
     await uow.session.execute(delete(NoteRevision).where(NoteRevision.note_id == note_id))

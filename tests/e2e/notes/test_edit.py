@@ -13,14 +13,27 @@ from tests.e2e.notes.test_notes_api import ZH, publish, refusal, world
 from tests.factories import join_open_group
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
-from tuan.core.search import search_text
-from tuan.notes.models import Note, NoteRevision
+from tuan.core.search import matches, parse_query, search_text
+from tuan.notes.models import NOTE_SEARCH_FTS, Note, NoteRevision
 
 
 async def edit(
     client: httpx.AsyncClient, headers: dict[str, str], note_id: int, **body: Any
 ) -> httpx.Response:
     return await client.patch(f"/api/v1/notes/{note_id}", headers=headers, json=body)
+
+
+async def _found(container: Container, words: str) -> list[int]:
+    """The notes whose indexed words match, whoever may see them (the index alone)."""
+    async with container.db.read_sessions() as session:
+        where = matches(
+            session.bind.dialect,
+            key=Note.id,
+            column=Note.search_text,
+            fts_table=NOTE_SEARCH_FTS,
+            query=parse_query(words),
+        )
+        return list(await session.scalars(select(Note.id).where(where)))
 
 
 async def _revisions(container: Container) -> int:
@@ -64,6 +77,7 @@ async def test_the_author_edits_readers_see_edited_and_the_author_keeps_the_hist
         row = await session.get(Note, note["id"])
     assert row is not None
     assert row.search_text == search_text("每日坚果礼盒开箱", "还不错", "坚果 snacks")
+    assert await _found(container, "礼盒") == [note["id"]]  # the full-text index followed
 
     clock.advance(hours=1)
     again = await edit(client, w.amy.headers, note["id"], text="很好吃，会回购", area="")
@@ -85,6 +99,9 @@ async def test_the_author_edits_readers_see_edited_and_the_author_keeps_the_hist
     assert await _revisions(container) == 2
     gone = await client.get(f"/api/v1/notes/{note['id']}", headers=w.sam.headers)
     assert refusal(gone) == (404, "NOTE_NOT_FOUND", None)
+    # Deleted, its words leave the index too.
+    assert (await client.delete(f"/api/v1/notes/{note['id']}", headers=w.amy.headers)).is_success
+    assert await _found(container, "礼盒") == []
 
 
 async def test_photos_and_chosen_groups_change_by_the_publishing_rules(
