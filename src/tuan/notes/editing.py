@@ -25,6 +25,7 @@ from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
 from tuan.notes import domain
 from tuan.notes.errors import (
+    NoteCollaborationFixed,
     NoteNotFound,
     NoteNotYoursToEdit,
     NoteProductsFixed,
@@ -32,7 +33,7 @@ from tuan.notes.errors import (
 )
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct, NoteRevision
 from tuan.notes.queries import seen_by, seen_note
-from tuan.notes.service import choose_groups, earns_through
+from tuan.notes.service import choose_groups, sponsored_by
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ async def edit_note(
     area: str | None = None,
     audience: str | None = None,
     group_ids: Sequence[int] | None = None,
+    collaboration_shop_id: int | None = None,
     fixed: Collection[str] = (),
 ) -> None:
     """Change what is given (None keeps it; ``area=""`` removes the area; new ``photos``
     without ``photo_alts`` are undescribed). Every rule of publishing applies to the result.
     ``fixed`` names what the request tried to change that never changes (``sponsored``,
-    ``product_ids``): refused, before anything is looked at."""
+    ``product_ids``): refused, before anything is looked at. A paid collaboration may be
+    disclosed later, never changed or taken back."""
     _refuse_fixed(fixed)
     note = await _own_note(uow, note_id, actor_id)
     groups = await _groups_of(uow, note_id)
@@ -112,6 +115,16 @@ async def edit_note(
         area=note.area if area is None else area,
         group_ids=group_ids,
     )
+    _rewrite(uow, note, checked, alts)
+    if (checked.audience, sorted(checked.group_ids)) != (note.audience, groups):
+        note.audience = checked.audience
+        await choose_groups(uow, note_id=note.id, author_id=actor_id, group_ids=checked.group_ids)
+    await _label(uow, note, collaboration_shop_id)
+    await uow.session.flush()
+
+
+def _rewrite(uow: UnitOfWork, note: Note, checked: domain.NoteDraft, alts: list[str]) -> None:
+    """Write what readers read, keeping the words before as a revision, if any of it changed."""
     before = (note.title, note.text, list(note.tags), list(note.photos), alts, note.area)
     after = (
         checked.title,
@@ -121,29 +134,38 @@ async def edit_note(
         checked.photo_alts,
         checked.area,
     )
-    if after != before:
-        uow.session.add(
-            NoteRevision(
-                note_id=note.id,
-                title=note.title,
-                text=note.text,
-                tags=list(note.tags),
-                replaced_at=uow.now,
-            )
+    if after == before:
+        return
+    uow.session.add(
+        NoteRevision(
+            note_id=note.id,
+            title=note.title,
+            text=note.text,
+            tags=list(note.tags),
+            replaced_at=uow.now,
         )
-        note.title, note.text, note.tags = checked.title, checked.text, checked.tags
-        note.photos, note.photo_alts, note.area = checked.photos, checked.photo_alts, checked.area
-        note.search_text = search_text(checked.title, checked.text, " ".join(checked.tags))
-        note.edited_at = uow.now
-    if (checked.audience, sorted(checked.group_ids)) != (note.audience, groups):
-        note.audience = checked.audience
-        await choose_groups(uow, note_id=note.id, author_id=actor_id, group_ids=checked.group_ids)
+    )
+    note.title, note.text, note.tags = checked.title, checked.text, checked.tags
+    note.photos, note.photo_alts, note.area = checked.photos, checked.photo_alts, checked.area
+    note.search_text = search_text(checked.title, checked.text, " ".join(checked.tags))
+    note.edited_at = uow.now
+
+
+async def _label(uow: UnitOfWork, note: Note, collaboration_shop_id: int | None) -> None:
+    """The sponsored label and the disclosed collaboration: each may be set, never taken off
+    (a collaboration, once disclosed, is not swapped for another shop either)."""
+    disclosed = note.collaboration_shop_id
+    if None not in (disclosed, collaboration_shop_id) and disclosed != collaboration_shop_id:
+        raise NoteCollaborationFixed(field="collaboration_shop_id")
+    collaboration = collaboration_shop_id or disclosed
     linked = await uow.session.scalars(
         select(NoteProduct.product_id).where(NoteProduct.note_id == note.id)
     )
-    # Only ever set: a label the author earned is not taken off by an edit.
-    note.sponsored = note.sponsored or await earns_through(uow, actor_id, list(linked))
-    await uow.session.flush()
+    earning = await sponsored_by(
+        uow, note.author_id, list(linked), collaboration_shop_id=collaboration
+    )
+    note.sponsored = note.sponsored or earning
+    note.collaboration_shop_id = collaboration
 
 
 async def revisions(session: AsyncSession, note_id: int, viewer_id: int) -> list[RevisionView]:

@@ -107,3 +107,13 @@ class NoteHiddenNotForwarded(TuanError):
     code = "NOTE_HIDDEN"
     kind = ErrorKind.CONFLICT
     default_message = "An operator hid this note, so it cannot be forwarded."
+
+
+class NoteCollaborationShopNotLinked(TuanError):
+    code = "NOTE_COLLABORATION_SHOP_NOT_LINKED"
+    default_message = "A paid collaboration is with the shop of a product the note links."
+
+
+class NoteCollaborationFixed(TuanError):
+    code = "NOTE_COLLABORATION_FIXED"
+    default_message = "A note's paid collaboration, once disclosed, cannot be changed or removed."

@@ -95,6 +95,7 @@ class NoteView:
     created_at: datetime
     edited_at: datetime | None  # readers see "edited"; its author also sees the history
     sponsored: bool
+    collaboration_shop_id: int | None  # a paid collaboration its author disclosed
     group_ids: list[int]  # the chosen groups: shown to the author only ([] to anyone else)
 
 
@@ -181,6 +182,7 @@ async def note_page(
         edited_at=note.edited_at,
         # Set when published or edited; a shop that starts paying later shows at once too.
         sponsored=note.sponsored or is_sponsored(note.author_id, earnings),
+        collaboration_shop_id=note.collaboration_shop_id,
         group_ids=await _chosen_groups(session, note) if viewer_id == note.author_id else [],
     )
 

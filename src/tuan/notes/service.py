@@ -11,7 +11,7 @@ from tuan.catalog.queries import product_brief, product_facts
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import memberships_view
 from tuan.notes import domain
-from tuan.notes.errors import NoteGroupNotYours, NotYourNote
+from tuan.notes.errors import NoteCollaborationShopNotLinked, NoteGroupNotYours, NotYourNote
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct, NoteRevision
 from tuan.notes.queries import seen_note
 from tuan.notes.settings import note_settings
@@ -31,14 +31,24 @@ async def _targets(uow: UnitOfWork, product_ids: Sequence[int]) -> list[ShareTar
     return targets
 
 
-async def earns_through(uow: UnitOfWork, author_id: int, product_ids: Sequence[int]) -> bool:
-    """Whether the author earns when others buy one of ``product_ids`` (domain.is_sponsored)."""
-    linked = []
-    for product_id in product_ids:
-        facts = await product_facts(uow.session, product_id)
-        if facts is not None:
-            linked.append(domain.Earning(facts.commission_rate_bp, facts.shop_owner_id))
-    return domain.is_sponsored(author_id, linked)
+async def sponsored_by(
+    uow: UnitOfWork,
+    author_id: int,
+    product_ids: Sequence[int],
+    *,
+    collaboration_shop_id: int | None,
+) -> bool:
+    """Whether a note linking ``product_ids`` is sponsored: its author earns when others buy one
+    (domain.is_sponsored), or it discloses a paid collaboration with ``collaboration_shop_id``,
+    which must be the shop of a linked product (a note cannot name a shop it does not show)."""
+    linked = [await product_facts(uow.session, product_id) for product_id in product_ids]
+    found = [facts for facts in linked if facts is not None]
+    if collaboration_shop_id is not None:
+        if collaboration_shop_id not in {facts.shop_id for facts in found}:
+            raise NoteCollaborationShopNotLinked(field="collaboration_shop_id")
+        return True
+    earnings = [domain.Earning(f.commission_rate_bp, f.shop_owner_id) for f in found]
+    return domain.is_sponsored(author_id, earnings)
 
 
 async def choose_groups(
@@ -76,10 +86,12 @@ async def publish_note(
     audience: str | None = None,
     area: str | None = None,
     group_ids: Sequence[int] = (),
+    collaboration_shop_id: int | None = None,
 ) -> int:
     """Write a note; each linked product gets the author's share outside any chat, so buying
     from the note is buying through that share (ADR 0013). Without an ``audience`` the note
-    goes to the author's default one (their friends, until they choose). Returns its id."""
+    goes to the author's default one (their friends, until they choose). A paid collaboration
+    with a linked product's shop is disclosed with ``collaboration_shop_id``. Returns its id."""
     if audience is None:
         audience = (await note_settings(uow.session, author_id)).default_audience
     checked = domain.draft(
@@ -104,7 +116,10 @@ async def publish_note(
         area=checked.area,
         audience=checked.audience,
         status="live",
-        sponsored=await earns_through(uow, author_id, checked.product_ids),
+        sponsored=await sponsored_by(
+            uow, author_id, checked.product_ids, collaboration_shop_id=collaboration_shop_id
+        ),
+        collaboration_shop_id=collaboration_shop_id,
         created_at=uow.now,
     )
     uow.session.add(note)

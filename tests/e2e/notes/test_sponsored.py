@@ -3,20 +3,30 @@ when others buy from it; nobody can add or remove the label."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.e2e.commerce.kit import list_product, merchant, open_shop
-from tests.e2e.notes.test_notes_api import ZH, publish, refusal, world
+from tests.e2e.notes.test_notes_api import ZH, counts, publish, refusal, world
+from tests.factories import Person
 from tuan.bootstrap import Container
+
+
+async def _unpaid_shop(
+    client: httpx.AsyncClient, container: Container
+) -> tuple[Person, dict[str, Any], dict[str, Any]]:
+    """Bo, his shop that pays nobody for sharing, and its tea."""
+    bo = await merchant(client, container, "bo_shop")
+    unpaid = await open_shop(client, bo, name="阿博的小铺", commission_rate_bp=0)
+    return bo, unpaid, await list_product(client, bo, unpaid["id"], name="普洱 Pu'er")
 
 
 async def test_a_note_is_sponsored_when_its_author_earns_from_others_buying(
     client: httpx.AsyncClient, container: Container
 ) -> None:
     w = await world(client, container)  # Mei's shop pays sharers 10%
-    bo = await merchant(client, container, "bo_shop")
-    unpaid = await open_shop(client, bo, name="阿博的小铺", commission_rate_bp=0)
-    tea = await list_product(client, bo, unpaid["id"], name="普洱 Pu'er")
+    bo, _unpaid, tea = await _unpaid_shop(client, container)
 
     cases = [
         (w.amy, [w.nuts], True),  # Amy's share of the nuts earns 10% of what others buy
@@ -37,9 +47,7 @@ async def test_nobody_can_add_or_remove_the_label_and_it_outlives_the_shops_rate
     client: httpx.AsyncClient, container: Container
 ) -> None:
     w = await world(client, container)
-    bo = await merchant(client, container, "bo_shop")
-    unpaid = await open_shop(client, bo, name="阿博的小铺", commission_rate_bp=0)
-    tea = await list_product(client, bo, unpaid["id"], name="普洱 Pu'er")
+    bo, unpaid, tea = await _unpaid_shop(client, container)
     paid = (await publish(client, w.amy, product_ids=[w.nuts], audience="everyone")).json()
     plain = (await publish(client, w.amy, product_ids=[tea["id"]], audience="everyone")).json()
 
@@ -81,3 +89,55 @@ async def test_nobody_can_add_or_remove_the_label_and_it_outlives_the_shops_rate
     )
     assert started.status_code == 200, started.text
     assert (await client.get(f"/api/v1/notes/{plain['id']}")).json()["sponsored"] is True
+
+
+async def test_a_disclosed_paid_collaboration_labels_the_note_for_good(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    _bo, unpaid, tea = await _unpaid_shop(client, container)
+    mei_shop = w.front.shop["id"]
+    before = await counts(container)
+
+    # A collaboration is with the shop of a product the note shows.
+    elsewhere = await publish(
+        client, w.amy, product_ids=[tea["id"]], collaboration_shop_id=mei_shop
+    )
+    assert refusal(elsewhere) == (
+        422,
+        "NOTE_COLLABORATION_SHOP_NOT_LINKED",
+        "collaboration_shop_id",
+    )
+    assert await counts(container) == before
+    paid = await publish(
+        client,
+        w.amy,
+        product_ids=[tea["id"], w.nuts],
+        collaboration_shop_id=unpaid["id"],
+        audience="everyone",
+    )
+    assert paid.status_code == 201, paid.text
+    assert (paid.json()["sponsored"], paid.json()["collaboration_shop_id"]) == (True, unpaid["id"])
+    note_id = paid.json()["id"]
+    swapped = await client.patch(
+        f"/api/v1/notes/{note_id}", headers=w.amy.headers, json={"collaboration_shop_id": mei_shop}
+    )
+    assert refusal(swapped) == (422, "NOTE_COLLABORATION_FIXED", "collaboration_shop_id")
+    for body in ({"collaboration_shop_id": unpaid["id"]}, {"collaboration_shop_id": None}):
+        kept = await client.patch(f"/api/v1/notes/{note_id}", headers=w.amy.headers, json=body)
+        assert kept.json()["collaboration_shop_id"] == unpaid["id"], body
+
+    # Disclosed after publishing: a note that earned nothing is labelled from then on.
+    plain = (await publish(client, w.amy, product_ids=[tea["id"]], audience="everyone")).json()
+    assert (plain["sponsored"], plain["collaboration_shop_id"]) == (False, None)
+    disclosed = await client.patch(
+        f"/api/v1/notes/{plain['id']}",
+        headers=w.amy.headers,
+        json={"collaboration_shop_id": unpaid["id"]},
+    )
+    assert (disclosed.json()["sponsored"], disclosed.json()["collaboration_shop_id"]) == (
+        True,
+        unpaid["id"],
+    )
+    read = (await client.get(f"/api/v1/notes/{plain['id']}")).json()
+    assert (read["sponsored"], read["edited_at"]) == (True, None)  # not an edit of its words

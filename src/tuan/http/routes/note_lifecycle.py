@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep
 from tuan.http.errors import error_responses
-from tuan.http.routes.notes import Area, NoteOut, NoteText, Tag, Title
+from tuan.http.routes.notes import COLLABORATION, Area, NoteOut, NoteText, Tag, Title
 from tuan.http.schemas import MAX_ID, Id, IdPath, Input, PhotoAlts, Photos
 from tuan.notes import domain, editing, forwards, queries, settings
 
@@ -104,6 +104,10 @@ class NoteEdit(Input):
             "out: the groups chosen before"
         ),
     )
+    collaboration_shop_id: Id | None = Field(
+        default=None,
+        description=COLLABORATION + "; once disclosed, not changed (422 NOTE_COLLABORATION_FIXED)",
+    )
     product_ids: ProductsFixed = None
     sponsored: SponsoredFixed = None
 
@@ -126,6 +130,7 @@ async def edit_note(
         area=body.area,
         audience=body.audience,
         group_ids=body.group_ids,
+        collaboration_shop_id=body.collaboration_shop_id,
         fixed=sorted({"sponsored", "product_ids"} & body.model_fields_set),
     )
     async with container.db.read_sessions() as reader:

@@ -38,6 +38,12 @@ NoteText = Annotated[str, text(domain.MAX_TEXT, required=False)]
 Area = Annotated[str, text(domain.MAX_AREA, required=False, refused=CONTROLS)]
 
 
+COLLABORATION = (
+    "Disclose a paid collaboration with the shop of a linked product (else 422 "
+    "NOTE_COLLABORATION_SHOP_NOT_LINKED): the note is labelled sponsored, for good"
+)
+
+
 class NoteIn(Input):
     title: Title = Field(examples=["每日坚果礼盒开箱"])
     text: NoteText = ""
@@ -74,6 +80,7 @@ class NoteIn(Input):
     area: Area | None = Field(
         default=None, examples=["上海·徐汇"], description="A coarse area in words, never a position"
     )
+    collaboration_shop_id: Id | None = Field(default=None, description=COLLABORATION)
 
 
 class NotePhotoOut(BaseModel):
@@ -113,6 +120,9 @@ class NoteOut(BaseModel):
             "is the author's own): set by the server, never removable"
         )
     )
+    collaboration_shop_id: int | None = Field(
+        description="The shop whose paid collaboration the author disclosed, if any"
+    )
     group_ids: list[int] = Field(description="The chosen groups, to the author only; else []")
 
     @classmethod
@@ -139,6 +149,7 @@ async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep)
         audience=body.audience,
         area=body.area,
         group_ids=body.group_ids,
+        collaboration_shop_id=body.collaboration_shop_id,
     )
     async with container.db.read_sessions() as reader:
         return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
