@@ -21,7 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.catalog.queries import product_facts
-from tuan.chat.commands import check_words, post_server_message, register_server_kinds, sender_in
+from tuan.chat.commands import (
+    Sender,
+    check_words,
+    post_server_message,
+    register_server_kinds,
+    sender_in,
+)
 from tuan.chat.queries import member_of
 from tuan.core.uow import UnitOfWork
 from tuan.groups.queries import live_group_name
@@ -44,9 +50,7 @@ class Forwarded:
     share_id: int | None  # the forwarder's share of the note's first product, if it is on sale
 
 
-async def _forward_share(
-    uow: UnitOfWork, note_id: int, forwarder_id: int, conversation_id: int
-) -> int | None:
+async def _forward_share(uow: UnitOfWork, note_id: int, sender: Sender) -> int | None:
     """The forwarder's share of the note's first product into the chat (parent: the author's
     share), under the group's norms; None when the note links nothing on sale."""
     first = await uow.session.scalar(
@@ -57,21 +61,20 @@ async def _forward_share(
     product = await product_facts(uow.session, first.product_id)
     if product is None or product.status != "active":
         return None
-    if await live_group_name(uow.session, conversation_id) is not None:
-        sender = await sender_in(uow, conversation_id, forwarder_id)
+    if await live_group_name(uow.session, sender.conversation_id) is not None:
         await enforce_share_norms(
             uow,
-            group_id=conversation_id,
-            sharer_id=forwarder_id,
+            group_id=sender.conversation_id,
+            sharer_id=sender.user_id,
             role=sender.role,
             joined_at=sender.joined_at,
             product_id=product.id,
         )
     return await record_share(
         uow,
-        sharer_id=forwarder_id,
+        sharer_id=sender.user_id,
         target=ShareTarget(product.id, product.name, product.shop_id),
-        conversation_id=conversation_id,
+        conversation_id=sender.conversation_id,
         parent_share_id=first.share_id,
     )
 
@@ -86,8 +89,8 @@ async def forward_note(
     note = await seen_note(uow.session, note_id, forwarder_id)
     if note.status != "live":  # hidden by an operator: its author still sees it, nobody else
         raise NoteHiddenNotForwarded()
-    await sender_in(uow, conversation_id, forwarder_id)
-    share_id = await _forward_share(uow, note.id, forwarder_id, conversation_id)
+    sender = await sender_in(uow, conversation_id, forwarder_id)
+    share_id = await _forward_share(uow, note.id, sender)
     forward = NoteForward(
         note_id=note.id,
         user_id=forwarder_id,

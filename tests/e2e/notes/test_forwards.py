@@ -152,3 +152,24 @@ async def _hide(uow: UnitOfWork, *, note_id: int) -> None:
     await uow.session.execute(
         update(Note).where(Note.id == note_id).values(status="hidden", hidden_reason="广告")
     )
+
+
+async def test_a_forward_into_a_group_is_a_product_share_under_the_groups_norms(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    group = await join_open_group(client, w.fay, w.sam)
+    capped = await client.patch(
+        f"/api/v1/groups/{group}/norms", headers=w.fay.headers, json={"promotion_cap": 1}
+    )
+    assert capped.status_code == 200, capped.text
+    nuts = (await publish(client, w.amy, product_ids=[w.nuts], audience="everyone")).json()
+    words = (await publish(client, w.amy, title="只是说说", audience="everyone")).json()
+
+    assert (await forward(client, w.sam.headers, nuts["id"], group)).status_code == 201
+    before = await _forwards(container)
+    again = await forward(client, w.sam.headers, nuts["id"], group)
+    assert refusal(again)[:2] == (429, "NORM_PROMOTION_CAP")
+    assert await _forwards(container) == before
+    # A note that links nothing is no promotion: the cap does not apply.
+    assert (await forward(client, w.sam.headers, words["id"], group)).status_code == 201
