@@ -267,8 +267,15 @@ async def test_write_a_note_after_a_delivery_opens_with_the_product_linked(site:
     linked = page.locator("#linked-products li")
     await expect(linked).to_contain_text(words.product)
     await page.get_by_label("标题", exact=True).fill(words.title)
+    if find_spec("tuan.http.routes.note_lifecycle"):  # she says the shop paid her
+        await page.get_by_label("付费合作").select_option(label=f"与“{words.product}”的商家")
     await page.get_by_role("button", name="发布").click()
     await expect(page.locator(".note-product")).to_contain_text(words.product)
+    if find_spec("tuan.http.routes.note_lifecycle"):
+        await expect(page.locator("#note-sponsored")).to_be_visible()
+        note_id = page.url.rsplit("/", 1)[1]
+        read = await site.client.get(f"/api/v1/notes/{note_id}", headers=them.amy.headers)
+        assert read.json()["collaboration_shop_id"] == them.product["shop"]["id"]
 
 
 @dataclass(frozen=True)

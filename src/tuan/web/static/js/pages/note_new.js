@@ -22,6 +22,7 @@ const ERROR_LINES = {
   product_ids: "note-products-error",
   audience: "note-audience-error",
   group_ids: "note-audience-error",
+  collaboration_shop_id: "note-collab-error",
   area: "note-area-error",
 };
 // Refusals about a linked product name no field: they are said beside the products.
@@ -73,6 +74,17 @@ function showLinked() {
       onclick: () => { linked.delete(product.id); showLinked(); },
     }, t("js.note_unlink"))));
   document.getElementById("linked-products").replaceChildren(...rows);
+  showCollaborations();
+}
+
+// A paid collaboration is disclosed with the shop of a linked product (the server holds it so).
+function showCollaborations() {
+  const select = form.elements.collaboration;
+  const chosen = select.value;
+  const shops = new Map([...linked.values()].map((product) => [product.shop_id, product.name]));
+  select.replaceChildren(select.options[0], ...[...shops].map(([shopId, name]) =>
+    h("option", { value: shopId, selected: String(shopId) === chosen }, t("js.note_collab_with", { product: name }))));
+  document.getElementById("collab-box").hidden = !shops.size;
 }
 
 async function searchProducts() {
@@ -99,7 +111,7 @@ async function linkGiven() {
   const product = await api("GET", `/products/${given}`).catch(() => null);
   if (!product) return;
   linked.set(product.id, {
-    id: product.id, name: product.name, currency: product.currency, image_url: product.images[0]?.url,
+    id: product.id, name: product.name, currency: product.currency, image_url: product.images[0]?.url, shop_id: product.shop.id,
     price_from: Math.min(...product.skus.map((sku) => sku.price)),
   });
   showLinked();
@@ -153,8 +165,10 @@ form.addEventListener("submit", async (event) => {
     const groups = audience === "groups"
       ? { group_ids: [...form.querySelectorAll("input[name=group]:checked")].map((box) => Number(box.value)) }
       : {};
+    const shopId = Number(form.elements.collaboration.value);
     const note = await api("POST", "/notes", {
       ...groups,
+      ...(shopId ? { collaboration_shop_id: shopId } : {}),
       title: form.elements.title.value.trim(),
       text: form.elements.text.value.trim(),
       photos: keys,
