@@ -138,6 +138,8 @@ WALK: list[Stop] = [
     Stop("/notes?q=%E6%A9%99%E5%AD%90", "ben"),  # 橙子: words a note has
     Stop("/notes/mine", "mei"),  # the author's own notes, on their profile
     Stop("/people/{person}/notes", "mei"),
+    Stop("/notes/collections", "mei"),
+    Stop("/notes/collections/{collection}", "mei"),  # none made: the page says so
     Stop("/notes/new", "mei", "#note-form"),
     Stop("/notes/{note}", "ben", ".note-product"),
     Stop("/notes/{note}", None, ".note-product"),  # a note to everyone, signed out
@@ -236,6 +238,7 @@ async def build_world(site: Site) -> World:
 
     world.ids.update(
         note=note.json()["id"],
+        collection=1,
         group=group,
         direct=direct.json()["id"],
         invite=await invite_link(client, mei, group),

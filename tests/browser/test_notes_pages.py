@@ -384,7 +384,9 @@ async def test_readers_like_save_comment_follow_and_find_it_in_their_feeds(
 
     # Ben's profile: his public collection; Amy's: her note.
     await page.goto("/notes/mine")
-    await expect(page.locator("#profile-collections")).to_contain_text(talk.collection)
+    await page.locator("#profile-collections").get_by_role("link", name=talk.collection).click()
+    await expect(page.locator("#collection-items")).to_contain_text(words.title)
+    await speaks_only(page, locale, *talk.__dict__.values())
     await page.goto("/people/amy/notes")
     await expect(page.locator("#profile-notes .note-card")).to_contain_text(words.title)
     await expect(page.locator("#profile-counts")).to_contain_text(say("js.note_followers", count=1))

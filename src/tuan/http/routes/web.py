@@ -558,6 +558,18 @@ async def note_composer_page(request: Request) -> Response:
     )
 
 
+@router.get("/notes/collections")
+async def my_collections_page(request: Request) -> Response:
+    return await _page(request, "note_collections.html", collection_id=None)
+
+
+@router.get("/notes/collections/{collection_id:int}")
+async def collection_page(request: Request, collection_id: int) -> Response:
+    """A collection: one's own, or anyone's public one (signed out too); the API says which."""
+    viewer = await look(request)
+    return render(viewer, "note_collections.html", collection_id=collection_id)
+
+
 @router.get("/notes/{note_id:int}")
 async def note_page(request: Request, note_id: int) -> Response:
     """A note, signed out too for a note to everyone; a note the reader may not see is the same

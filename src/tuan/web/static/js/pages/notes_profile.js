@@ -21,7 +21,7 @@ function counts(profile) {
 function collections(list) {
   document.getElementById("profile-collections-section").hidden = !list.length;
   document.getElementById("profile-collections").replaceChildren(...list.map((c) =>
-    h("li", {}, h("span", { class: "name" }, c.name), " · ", h("span", { class: "hint" }, t("js.note_collection_notes", { count: c.notes })))));
+    h("li", {}, h("a", { class: "name", href: `/notes/collections/${c.id}` }, c.name), " · ", h("span", { class: "hint" }, t("js.note_collection_notes", { count: c.notes })))));
 }
 
 // Signed in only: what a person is shown to know depends on what the reader may see.
