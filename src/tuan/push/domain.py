@@ -144,6 +144,9 @@ SAID_KINDS = frozenset(
         "order_refunded",
         "ask_answered",
         "deletion_blocked",
+        "note_comment",
+        "note_reply",
+        "note_mention",
     }
 )
 
