@@ -226,7 +226,7 @@ class ReportIn(Input):
 
 @router.post(
     "/notes/{note_id}/reports",
-    status_code=status.HTTP_202_ACCEPTED,
+    status_code=NO_CONTENT,
     responses=error_responses(400, 401, 404, 422),
 )
 async def report_note(
@@ -234,12 +234,12 @@ async def report_note(
 ) -> Response:
     """Report a note you may see to the operators; reporting it again is a no-op."""
     await container.run(moderation.report, reporter_id=user.id, note_id=note_id, reason=body.reason)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return Response(status_code=NO_CONTENT)
 
 
 @router.post(
     "/notes/{note_id}/comments/{comment_id}/reports",
-    status_code=status.HTTP_202_ACCEPTED,
+    status_code=NO_CONTENT,
     responses=error_responses(400, 401, 404, 422),
 )
 async def report_comment(
@@ -253,4 +253,4 @@ async def report_comment(
         comment_id=comment_id,
         reason=body.reason,
     )
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return Response(status_code=NO_CONTENT)
