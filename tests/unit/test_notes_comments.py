@@ -15,6 +15,8 @@ from tuan.notes.comments import (
     recipients,
 )
 from tuan.notes.moderation import check_reason
+from tuan.push.domain import describe
+from tuan.web.i18n import LOCALES, render
 
 
 def test_a_comment_is_trimmed_and_keeps_its_line_breaks() -> None:
@@ -71,3 +73,21 @@ def test_a_reason_is_1_to_200_characters() -> None:
     for bad in (" ", "因" * 201, "\x00"):
         with pytest.raises(TuanError):
             check_reason(bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "zh", "en"),
+    [
+        (COMMENTED, "Fay 评论了你的笔记", "Fay commented on your note"),
+        (REPLIED, "Fay 回复了你的评论", "Fay replied to your comment"),
+        (MENTIONED, "Fay 在评论里@了你", "Fay mentioned you in a comment"),
+    ],
+)
+def test_a_comment_notification_is_said_on_a_device_in_both_languages(
+    kind: str, zh: str, en: str
+) -> None:
+    told = {"kind": kind, "data": {"note_id": 7, "comment_id": 9}, "conversation_id": None}
+    shown = describe(told, actor_name="Fay", show_text=True, count=1)
+    assert shown.body is not None
+    said = {locale: render(locale, shown.body.code, shown.body.params) for locale in LOCALES}
+    assert said == {"zh-CN": zh, "en": en}
