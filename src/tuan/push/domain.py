@@ -123,6 +123,8 @@ _SYSTEMS = (
 
 # Notifications about a message: their body is the message's words, or "New message".
 MESSAGE_KINDS = frozenset({"direct_message", "mention", "reply"})
+# A comment on one's note, a reply to one's comment, a mention in one: they open the comment.
+NOTE_COMMENT_KINDS = ("note_comment", "note_reply", "note_mention")
 # Kinds the notification list says with a sentence of their own (tuan/web/locales).
 SAID_KINDS = frozenset(
     {
@@ -144,6 +146,9 @@ SAID_KINDS = frozenset(
         "order_refunded",
         "ask_answered",
         "deletion_blocked",
+        "note_prompt",
+        "note_digest",
+        "note_question",
         "note_comment",
         "note_reply",
         "note_mention",
@@ -181,6 +186,10 @@ def describe(
         "product": str(data.get("product", "")),
         "size": int(data.get("size") or 0),
         "count": int(data.get("count") or 1),
+        "title": str(data.get("title", "")),
+        "decided": int(data.get("decided") or 0),
+        "saves": int(data.get("saves") or 0),
+        "helpful": int(data.get("helpful") or 0),
     }
     url, tag = _where(kind, cid, notification.get("message_seq"), data)
     said = Phrase(f"notifications.{kind}" if kind in SAID_KINDS else "notifications.other", params)
@@ -220,6 +229,13 @@ def _where(kind: str, cid: int | None, seq: int | None, data: dict[str, Any]) ->
         return f"/chats/{cid}{anchor}", f"chat-{cid}"
     if kind in ("friend_request", "friend_accepted"):
         return "/friends", "friends"
+    if kind == "note_prompt":  # the composer, with the product ready
+        return f"/notes/new?product={int(data.get('product_id') or 0)}", "note-prompt"
+    if kind in ("note_question", *NOTE_COMMENT_KINDS) and data.get("note_id"):
+        note = int(data["note_id"])
+        return f"/notes/{note}#c{int(data.get('comment_id') or 0)}", f"note-{note}"
+    if kind == "note_digest":
+        return "/notes/mine", "note-digest"
     if kind == "deletion_blocked":
         return "/settings#delete-account", "account"
     return "/notifications", "notifications"
