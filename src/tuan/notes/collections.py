@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import Table, delete, func, select
 
 from tuan.core.uow import UnitOfWork
-from tuan.notes import stats
+from tuan.notes import nudges, stats
 from tuan.notes.errors import (
     CollectionNameInvalid,
     CollectionNameTaken,
@@ -113,11 +113,13 @@ async def _lock_owner(uow: UnitOfWork, owner_id: int) -> None:
 async def save_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_id: int) -> None:
     """Put a note the person may see into one of their collections; again is a no-op."""
     await owned(uow, collection_id, user_id)
-    await seen_note(uow.session, note_id, user_id)
+    note = await seen_note(uow.session, note_id, user_id)
     await _lock_owner(uow, user_id)
     values = {"collection_id": collection_id, "note_id": note_id, "created_at": uow.now}
     if await insert_once(uow, _ITEMS, values) and await _saved_anywhere(uow, user_id, note_id) == 1:
         await stats.acted(uow, note_id, "save")
+        if user_id != note.author_id:
+            await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest
 
 
 async def unsave_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_id: int) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from tuan.accounts.queries import user_by_username
 from tuan.core.uow import UnitOfWork
-from tuan.notes import stats
+from tuan.notes import nudges, stats
 from tuan.notes.errors import CommentEmpty, CommentInvalid, CommentNotFound, NotYourComment
 from tuan.notes.models import Note, NoteComment
 from tuan.notes.queries import seen_by, seen_note
@@ -127,6 +127,7 @@ async def add_comment(
     uow.session.add(comment)
     await uow.session.flush()
     await stats.acted(uow, note_id, "comment")
+    await nudges.comment_posted(uow, comment, note.author_id)  # a question waits for an answer
     told = recipients(
         commenter=author_id,
         note_author=note.author_id,

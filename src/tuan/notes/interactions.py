@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tuan.core.uow import UnitOfWork
-from tuan.notes import stats
+from tuan.notes import nudges, stats
 from tuan.notes.models import NoteHelpful, NoteLike
 from tuan.notes.queries import seen_note
 
@@ -38,7 +38,7 @@ async def insert_once(uow: UnitOfWork, table: Table, values: dict[str, Any]) -> 
 
 
 async def _act(uow: UnitOfWork, act: stats.Act, note_id: int, user_id: int, *, on: bool) -> None:
-    await seen_note(uow.session, note_id, user_id)
+    note = await seen_note(uow.session, note_id, user_id)
     table = cast(Table, _PAIRS[act].__table__)
     if on:
         values = {"note_id": note_id, "user_id": user_id, "created_at": uow.now}
@@ -52,6 +52,8 @@ async def _act(uow: UnitOfWork, act: stats.Act, note_id: int, user_id: int, *, o
         changed = removed.first() is not None
     if changed:
         await stats.acted(uow, note_id, act, undo=not on)
+    if changed and on and act == "helpful" and user_id != note.author_id:
+        await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest
 
 
 async def like_note(uow: UnitOfWork, *, note_id: int, user_id: int) -> None:

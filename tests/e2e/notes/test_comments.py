@@ -11,11 +11,15 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from tests.e2e.commerce.kit import settle
 from tests.e2e.loop.loopkit import befriend
 from tests.e2e.notes.test_notes_api import ZH, publish, refusal
 from tests.factories import Person, people
+from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
 from tuan.notes.models import NoteComment
+
+NUDGES = ("note_question", "note_digest")
 
 
 async def _friends_note(client: httpx.AsyncClient) -> tuple[Person, Person, Person, Person, int]:
@@ -190,3 +194,31 @@ async def test_comments_of_people_one_blocked_or_who_blocked_one_are_out_of_sigh
     assert refusal(refused)[:2] == (404, "COMMENT_NOT_FOUND")
     await _comment(client, fay, note, "@kim 你好")
     assert await _told(client, kim) == []
+
+
+async def test_an_unanswered_question_and_saves_and_helpful_marks_reach_the_author_next_day(
+    client: httpx.AsyncClient, container: Container, clock: ShiftableClock
+) -> None:
+    amy, fay, kim, _, note = await _friends_note(client)
+    asked = (await _comment(client, fay, note, "保质期多久？")).json()
+    answered = (await _comment(client, kim, note, "哪里买的?")).json()
+    await _comment(client, amy, note, "京东", answered["id"])
+    await _comment(client, amy, note, "我自己问自己？")  # her own question is no nudge
+    collection = (
+        await client.post("/api/v1/collections", headers=fay.headers, json={"name": "零食"})
+    ).json()["id"]
+    saved = await client.put(f"/api/v1/collections/{collection}/notes/{note}", headers=fay.headers)
+    assert saved.status_code == 204, saved.text
+    helpful = await client.put(f"/api/v1/notes/{note}/helpful", headers=kim.headers)
+    assert helpful.status_code == 204, helpful.text
+    await settle(container)
+    assert [kind for kind, _, _ in await _told(client, amy)] == ["note_comment"] * 2
+
+    clock.advance(days=1, minutes=1)
+    await settle(container)
+    listed = (await client.get("/api/v1/notifications", headers=amy.headers)).json()
+    nudged = {n["kind"]: n for n in listed["notifications"] if n["kind"] in NUDGES}
+    assert nudged["note_question"]["data"]["comment_id"] == asked["id"]
+    digest = nudged["note_digest"]["data"]
+    assert (digest["saves"], digest["helpful"]) == (1, 1)
+    assert [n["kind"] for n in listed["notifications"]].count("note_question") == 1
