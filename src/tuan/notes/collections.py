@@ -15,14 +15,14 @@ from typing import cast
 from sqlalchemy import Table, delete, func, select
 
 from tuan.core.uow import UnitOfWork
-from tuan.notes import nudges, stats
+from tuan.notes import nudges
 from tuan.notes.errors import (
     CollectionNameInvalid,
     CollectionNameTaken,
     CollectionNotFound,
     NotYourCollection,
 )
-from tuan.notes.interactions import insert_once
+from tuan.notes.interactions import counted, insert_once
 from tuan.notes.models import Collection, CollectionNote
 from tuan.notes.queries import seen_note
 
@@ -117,7 +117,7 @@ async def save_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_i
     await _lock_owner(uow, user_id)
     values = {"collection_id": collection_id, "note_id": note_id, "created_at": uow.now}
     if await insert_once(uow, _ITEMS, values) and await _saved_anywhere(uow, user_id, note_id) == 1:
-        await stats.acted(uow, note_id, "save")
+        await counted(uow, note_id, "save")
         if user_id != note.author_id:
             await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest
 
@@ -133,7 +133,7 @@ async def unsave_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user
         .returning(_ITEMS.c.note_id)
     )
     if removed.first() is not None and await _saved_anywhere(uow, user_id, note_id) == 0:
-        await stats.acted(uow, note_id, "save", undo=True)
+        await counted(uow, note_id, "save", undo=True)
 
 
 async def delete_collection(uow: UnitOfWork, *, collection_id: int, owner_id: int) -> None:
@@ -150,4 +150,4 @@ async def delete_collection(uow: UnitOfWork, *, collection_id: int, owner_id: in
     await uow.session.execute(delete(Collection).where(Collection.id == collection_id))
     for note_id in notes:
         if await _saved_anywhere(uow, owner_id, note_id) == 0:
-            await stats.acted(uow, note_id, "save", undo=True)
+            await counted(uow, note_id, "save", undo=True)

@@ -17,8 +17,9 @@ from sqlalchemy import select, update
 
 from tuan.accounts.queries import user_by_username
 from tuan.core.uow import UnitOfWork
-from tuan.notes import nudges, stats
+from tuan.notes import nudges
 from tuan.notes.errors import CommentEmpty, CommentInvalid, CommentNotFound, NotYourComment
+from tuan.notes.interactions import counted
 from tuan.notes.models import Note, NoteComment
 from tuan.notes.queries import seen_by, seen_note
 from tuan.notifications.commands import notify_users
@@ -126,7 +127,7 @@ async def add_comment(
     )
     uow.session.add(comment)
     await uow.session.flush()
-    await stats.acted(uow, note_id, "comment")
+    await counted(uow, note_id, "comment")
     await nudges.comment_posted(uow, comment, note.author_id)  # a question waits for an answer
     told = recipients(
         commenter=author_id,
@@ -169,4 +170,4 @@ async def delete_comment(uow: UnitOfWork, *, note_id: int, comment_id: int, user
         .values(status="deleted", text="", mentions=[], hidden_reason=None)
     )
     if was_live:  # a hidden comment was taken out of the count when hidden
-        await stats.acted(uow, comment.note_id, "comment", undo=True)
+        await counted(uow, comment.note_id, "comment", undo=True)

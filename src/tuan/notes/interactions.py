@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tuan.core.uow import UnitOfWork
 from tuan.notes import nudges, stats
-from tuan.notes.models import NoteHelpful, NoteLike
+from tuan.notes.models import NoteHelpful, NoteLike, NoteStats
 from tuan.notes.queries import seen_note
 
 _PAIRS: dict[stats.Act, type[NoteLike] | type[NoteHelpful]] = {
@@ -37,6 +37,26 @@ async def insert_once(uow: UnitOfWork, table: Table, values: dict[str, Any]) -> 
     return inserted.first() is not None
 
 
+_STATS = cast(Table, NoteStats.__table__)
+_NO_STATS = {
+    "likes": 0,
+    "saves": 0,
+    "comments": 0,
+    "forwards": 0,
+    "helpful": 0,
+    "impressions": 0,
+    "heat": 0.0,
+    "heat_at": None,
+}
+
+
+async def counted(uow: UnitOfWork, note_id: int, act: stats.Act, *, undo: bool = False) -> None:
+    """``stats.acted``, with the note's totals row made first if it is not there yet: two
+    first acts on a new note at once would otherwise both add it, and one would fail."""
+    await insert_once(uow, _STATS, {"note_id": note_id, **_NO_STATS})
+    await stats.acted(uow, note_id, act, undo=undo)
+
+
 async def _act(uow: UnitOfWork, act: stats.Act, note_id: int, user_id: int, *, on: bool) -> None:
     note = await seen_note(uow.session, note_id, user_id)
     table = cast(Table, _PAIRS[act].__table__)
@@ -51,7 +71,7 @@ async def _act(uow: UnitOfWork, act: stats.Act, note_id: int, user_id: int, *, o
         )
         changed = removed.first() is not None
     if changed:
-        await stats.acted(uow, note_id, act, undo=not on)
+        await counted(uow, note_id, act, undo=not on)
     if changed and on and act == "helpful" and user_id != note.author_id:
         await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest
 

@@ -18,8 +18,8 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.core.uow import UnitOfWork
-from tuan.notes import stats
 from tuan.notes.errors import CommentNotFound, NoteNotFound, ReportNotFound, ReportReasonInvalid
+from tuan.notes.interactions import counted
 from tuan.notes.models import Note, NoteComment, NoteReport
 from tuan.notes.queries import seen_note
 from tuan.social.queries import blocked_either_way
@@ -157,7 +157,7 @@ async def hide_comment(uow: UnitOfWork, *, comment_id: int, reason: str) -> None
     comment.hidden_reason = words
     await uow.session.flush()
     if was_live:
-        await stats.acted(uow, comment.note_id, "comment", undo=True)
+        await counted(uow, comment.note_id, "comment", undo=True)
     await _resolve(uow, comment.note_id, comment_id, "hidden")
 
 

@@ -7,6 +7,7 @@ Amy writes the notes; Fay is her friend; Sam is a stranger to her.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -207,3 +208,18 @@ async def test_someone_elses_collection_is_refused_and_a_private_one_is_not_foun
         assert refusal(await attempt)[:2] == (403, "COLLECTION_NOT_YOURS")
     assert await _saved_rows(container) == before
     assert (await _read(client, open_note, sam))["saves"] == 1
+
+
+async def test_acts_at_the_same_moment_on_a_new_note_all_count(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    amy, *readers = await people(client, "amy", "fay", "kim", "sam", "bob")
+    note = await _note(client, amy, "everyone", "刚发的")
+    acts = [
+        client.put(f"/api/v1/notes/{note}/{act}", headers=who.headers)
+        for who in readers
+        for act in ("like", "helpful")
+    ]
+    done = await asyncio.gather(*acts)
+    assert [d.status_code for d in done] == [204] * len(acts), [d.text for d in done]
+    assert _counts(await _read(client, note, amy)) == (4, 0, 0, 4)
