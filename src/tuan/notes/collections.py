@@ -29,6 +29,7 @@ from tuan.notes.queries import seen_note
 MAX_NAME = 40
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ITEMS = cast(Table, CollectionNote.__table__)
+_COLLECTIONS = cast(Table, Collection.__table__)
 
 
 def check_name(raw: str) -> str:
@@ -61,13 +62,13 @@ async def create_collection(
     uow: UnitOfWork, *, owner_id: int, name: str, public: bool = False
 ) -> int:
     """A new collection (private unless ``public``); its id. A name the owner already uses is
-    refused (the unique pair (owner, name) holds under races too)."""
+    refused: the unique pair (owner, name) decides, so it holds under races too."""
     checked = check_name(name)
-    await _name_free(uow, owner_id, checked)
-    collection = Collection(owner_id=owner_id, name=checked, public=public, created_at=uow.now)
-    uow.session.add(collection)
-    await uow.session.flush()
-    return collection.id
+    values = {"owner_id": owner_id, "name": checked, "public": public, "created_at": uow.now}
+    collection_id = await insert_once(uow, _COLLECTIONS, values)
+    if collection_id is None:
+        raise CollectionNameTaken(field="name")
+    return int(collection_id)
 
 
 async def change_collection(
@@ -116,7 +117,8 @@ async def save_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_i
     note = await seen_note(uow.session, note_id, user_id)
     await _lock_owner(uow, user_id)
     values = {"collection_id": collection_id, "note_id": note_id, "created_at": uow.now}
-    if await insert_once(uow, _ITEMS, values) and await _saved_anywhere(uow, user_id, note_id) == 1:
+    added = await insert_once(uow, _ITEMS, values) is not None
+    if added and await _saved_anywhere(uow, user_id, note_id) == 1:
         await counted(uow, note_id, "save")
         if user_id != note.author_id:
             await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest

@@ -24,9 +24,9 @@ _PAIRS: dict[stats.Act, type[NoteLike] | type[NoteHelpful]] = {
 }
 
 
-async def insert_once(uow: UnitOfWork, table: Table, values: dict[str, Any]) -> bool:
-    """Insert the row unless its key is taken (one statement, race-safe on both engines);
-    whether it was inserted."""
+async def insert_once(uow: UnitOfWork, table: Table, values: dict[str, Any]) -> Any | None:
+    """Insert the row unless its key or another unique column set is taken (one statement,
+    race-safe on both engines): its first key column's value, or None when nothing was added."""
     key = table.c[next(iter(table.primary_key.columns)).name]
     if uow.session.get_bind().dialect.name == "postgresql":
         pg = postgres_insert(table).values(**values).on_conflict_do_nothing().returning(key)
@@ -34,7 +34,7 @@ async def insert_once(uow: UnitOfWork, table: Table, values: dict[str, Any]) -> 
     else:
         lite = sqlite_insert(table).values(**values).on_conflict_do_nothing().returning(key)
         inserted = await uow.session.execute(lite)
-    return inserted.first() is not None
+    return inserted.scalar()
 
 
 _STATS = cast(Table, NoteStats.__table__)
@@ -62,7 +62,7 @@ async def _act(uow: UnitOfWork, act: stats.Act, note_id: int, user_id: int, *, o
     table = cast(Table, _PAIRS[act].__table__)
     if on:
         values = {"note_id": note_id, "user_id": user_id, "created_at": uow.now}
-        changed = await insert_once(uow, table, values)
+        changed = await insert_once(uow, table, values) is not None
     else:
         removed = await uow.session.execute(
             delete(table)

@@ -151,10 +151,16 @@ async def test_collection_names_are_one_line_and_unique_per_owner(
     )
     assert renamed.status_code == 200, renamed.text
     assert (renamed.json()["name"], renamed.json()["public"]) == ("坚果", False)
-    names = [
-        c["name"] for c in (await client.get("/api/v1/collections", headers=fay.headers)).json()
-    ]
-    assert sorted(names) == ["坚果", "礼物"]
+    # Two at the same moment: one is made, the other told the name is taken.
+    both = await asyncio.gather(
+        *(
+            client.post("/api/v1/collections", headers=fay.headers, json={"name": "同名"})
+            for _ in "ab"
+        )
+    )
+    assert sorted(r.status_code for r in both) == [201, 409], [r.text for r in both]
+    mine = (await client.get("/api/v1/collections", headers=fay.headers)).json()
+    assert sorted(c["name"] for c in mine) == ["同名", "坚果", "礼物"]
 
 
 async def test_someone_elses_collection_is_refused_and_a_private_one_is_not_found(
