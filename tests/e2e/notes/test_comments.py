@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from tests.e2e.commerce.kit import settle
 from tests.e2e.loop.loopkit import befriend
 from tests.e2e.notes.test_notes_api import ZH, publish, refusal
+from tests.e2e.notes.test_nudges import page_of
 from tests.factories import Person, people
 from tests.fakes import ShiftableClock
 from tuan.bootstrap import Container
@@ -94,6 +95,9 @@ async def test_comments_and_replies_are_one_level_deep_and_tell_the_right_people
     assert await _told(client, fay) == [("note_reply", amy.id, answer["id"])]
     assert await _told(client, sam) == []
     assert await _told(client, kim) == []
+    said = await page_of(client, amy)  # the notifications page, in Chinese
+    assert "fay 评论了你的笔记" in said and "kim 回复了你的评论" in said
+    assert "amy 回复了你的评论" in await page_of(client, fay)
 
     thread = await _thread(client, kim, note)
     assert _said(thread) == [
