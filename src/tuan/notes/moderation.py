@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.core.uow import UnitOfWork
@@ -53,6 +53,13 @@ async def _seen_comment(
     return comment
 
 
+def _about(comment_id: int | None) -> ColumnElement[bool]:
+    """Reports of the note itself (no comment), or of this comment of it."""
+    if comment_id is None:
+        return NoteReport.comment_id.is_(None)
+    return NoteReport.comment_id == comment_id
+
+
 async def report(
     uow: UnitOfWork, *, reporter_id: int, note_id: int, reason: str, comment_id: int | None = None
 ) -> None:
@@ -61,11 +68,7 @@ async def report(
     await seen_note(uow.session, note_id, reporter_id)
     if comment_id is not None:
         await _seen_comment(uow.session, note_id, comment_id, reporter_id)
-    target = (
-        NoteReport.comment_id.is_(None)
-        if comment_id is None
-        else (NoteReport.comment_id == comment_id)
-    )
+    target = _about(comment_id)
     # The unique (reporter, note, comment) does not hold for a note's own report (comment NULL
     # is distinct from NULL), so "once" is this check; a race at worst files it twice.
     already = await uow.session.scalar(
@@ -118,11 +121,7 @@ async def open_reports(session: AsyncSession, *, limit: int = 100) -> list[OpenR
 
 
 async def _resolve(uow: UnitOfWork, note_id: int, comment_id: int | None, outcome: str) -> None:
-    target = (
-        NoteReport.comment_id.is_(None)
-        if comment_id is None
-        else (NoteReport.comment_id == comment_id)
-    )
+    target = _about(comment_id)
     await uow.session.execute(
         update(NoteReport)
         .where(NoteReport.note_id == note_id, target, NoteReport.resolved_at.is_(None))
