@@ -30,7 +30,7 @@ from tests.e2e.commerce.kit import buy, checkout, merchant, open_shop, settle
 from tests.e2e.loop.loopkit import delivered_order, open_team, review, share_card
 from tests.factories import PASSWORD, Person, invite_link, join_open_group, say
 from tuan.core.money import CURRENCIES
-from tuan.http.routes import app_shell, web
+from tuan.http.routes import app_shell, notes_web, web
 from tuan.web.i18n import render
 
 Act = Callable[[Page], Awaitable[None]]
@@ -384,7 +384,7 @@ def _shape(path: str) -> str:
 def test_the_walk_visits_every_page_of_the_web_app() -> None:
     pages = {
         _shape(route.path)
-        for route in [*web.router.routes, *app_shell.router.routes]
+        for route in [*web.router.routes, *notes_web.router.routes, *app_shell.router.routes]
         if isinstance(route, APIRoute) and "GET" in route.methods
     }
     # a redirect, images, and the installable app's files (tests/browser/test_installable.py)
