@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from tuan.catalog.errors import ProductArchived, ProductNotFound
 from tuan.catalog.queries import product_brief
+from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
 from tuan.notes import domain
 from tuan.notes.errors import NotYourNote
@@ -65,6 +66,8 @@ async def publish_note(
         area=checked.area,
         audience=checked.audience,
         status="live",
+        # What note search looks in: title, words and tags (notes.search).
+        search_text=search_text(checked.title, checked.text, " ".join(checked.tags)),
         created_at=uow.now,
     )
     uow.session.add(note)

@@ -1,0 +1,61 @@
+"""Searching notes by words and tags, in Chinese and English (ADR 0013).
+
+The words go through the catalog's full-text search (``tuan.core.search``: FTS5 over bigrams on
+SQLite, a GIN index on PostgreSQL) over ``notes.search_text``, which holds a note's title, words
+and tags, so 坚果 finds 每日坚果礼盒开箱. A tag (``#露营``) is normalised as a note's tags are
+and must be one of the note's tags exactly; its terms go through the full-text index too, so the
+exact check runs on a few candidates, not on every note. Who may see a note (``seen_by``) and
+the searcher's mutes filter in the same statement; newest first, keyset-paged like the feeds.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.core.search import matches, parse_query
+from tuan.notes.domain import normalise_tag
+from tuan.notes.errors import NoteSearchEmpty
+from tuan.notes.feeds import NotePage, note_page
+from tuan.notes.models import NOTE_SEARCH_FTS, Note
+from tuan.notes.mutes import not_muted_by
+from tuan.notes.queries import seen_by
+
+
+def _has_tag(dialect: str, tag: str) -> ColumnElement[bool]:
+    """The note carries ``tag`` (normalised) among its JSON tags."""
+    if dialect == "sqlite":
+        each = func.json_each(Note.tags).table_valued("value")
+    else:
+        each = func.json_array_elements_text(Note.tags).table_valued("value")
+    return exists().select_from(each).where(each.c.value == tag)
+
+
+async def search_notes(
+    session: AsyncSession,
+    viewer_id: int | None,
+    *,
+    words: str | None = None,
+    tag: str | None = None,
+    before: int | None = None,
+    limit: int = 20,
+) -> NotePage:
+    """Notes ``viewer_id`` may see whose words match ``words`` and that carry ``tag``."""
+    words = (words or "").strip()
+    if not words and not tag:
+        raise NoteSearchEmpty(field="q")
+    dialect = session.get_bind().dialect.name
+    wanted = normalise_tag(tag, field="tag") if tag else None
+    query = parse_query(" ".join(w for w in (words, wanted) if w))
+    if query.empty:
+        return NotePage([], None)  # nothing searchable in it (only punctuation, say)
+    statement = select(Note).where(
+        matches(
+            dialect, key=Note.id, column=Note.search_text, fts_table=NOTE_SEARCH_FTS, query=query
+        ),
+        seen_by(viewer_id),
+        not_muted_by(viewer_id),
+    )
+    if wanted is not None:
+        statement = statement.where(_has_tag(dialect, wanted))
+    return await note_page(session, statement, before=before, limit=limit)
