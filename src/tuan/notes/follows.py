@@ -7,8 +7,8 @@ may see, and such a follow counts once in the note's heat (weight 8, ``stats.act
 Who follows whom is the follower's and the followee's business: anyone may see the two counts
 on a profile, but the lists of followers and of people followed are shown to the person
 themself only. People with a block between them cannot follow each other; a follow made before
-a block stays a row but brings nothing into the Following feed (see ``feeds``), and neither
-list shows the other.
+a block stays a row, but ``seen_by`` hides every note across a block (so it brings nothing into
+the Following feed) and neither list shows the other.
 """
 
 from __future__ import annotations
@@ -93,11 +93,10 @@ async def follows(session: AsyncSession, follower_id: int, followee_id: int) -> 
 
 
 async def followee_ids(session: AsyncSession, user_id: int) -> list[int]:
-    """Whom ``user_id`` follows, leaving out anyone with a block between them."""
-    ids = set(
+    """Whom ``user_id`` follows (a block between them is ``seen_by``'s to apply)."""
+    return list(
         await session.scalars(select(Follow.followee_id).where(Follow.follower_id == user_id))
     )
-    return sorted(ids - await blocked_among(session, user_id, ids))
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,24 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tuan.core.search import matches, parse_query
+from tuan.core.search import matches, parse_query, search_text
 from tuan.notes.domain import normalise_tag
 from tuan.notes.errors import NoteSearchEmpty
 from tuan.notes.feeds import NotePage, note_page
 from tuan.notes.models import NOTE_SEARCH_FTS, Note
 from tuan.notes.mutes import not_muted_by
 from tuan.notes.queries import seen_by
+
+# The longest term a note's search text keeps. No word worth searching for is longer, and
+# PostgreSQL refuses to index a lexeme over 2 kB (a note of 5,000 zeros would fail to publish).
+MAX_TERM = 60
+
+
+def note_search_text(title: str, text: str, tags: list[str]) -> str:
+    """What note search looks in: the note's title, words and tags, as tuan.core.search
+    derives them, less any absurdly long term."""
+    terms = search_text(title, text, " ".join(tags)).split(" ")
+    return " ".join(term for term in terms if len(term) <= MAX_TERM)
 
 
 def _has_tag(dialect: str, tag: str) -> ColumnElement[bool]:

@@ -8,12 +8,12 @@ from sqlalchemy import update
 
 from tuan.catalog.errors import ProductArchived, ProductNotFound
 from tuan.catalog.queries import product_brief
-from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
 from tuan.notes import domain
 from tuan.notes.errors import NotYourNote
 from tuan.notes.models import Note, NoteProduct
 from tuan.notes.queries import seen_note
+from tuan.notes.search import note_search_text
 from tuan.shares.commands import ShareTarget, record_share
 
 
@@ -66,8 +66,7 @@ async def publish_note(
         area=checked.area,
         audience=checked.audience,
         status="live",
-        # What note search looks in: title, words and tags (notes.search).
-        search_text=search_text(checked.title, checked.text, " ".join(checked.tags)),
+        search_text=note_search_text(checked.title, checked.text, checked.tags),
         created_at=uow.now,
     )
     uow.session.add(note)

@@ -111,3 +111,14 @@ async def test_a_search_needs_words_or_a_tag_and_a_bad_tag_is_refused(
     for params in ({"tag": "two words"}, {"q": "坚" * 101}, {"limit": 0}):
         refused = await client.get("/api/v1/notes/search", headers=w.sam.headers, params=params)
         assert refused.status_code == 422, (params, refused.text)
+
+
+async def test_a_note_with_an_absurdly_long_word_publishes_and_its_other_words_are_found(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    published = await publish(
+        client, w.amy, title="长词 test", text="0" * 5000, audience="everyone"
+    )
+    assert published.status_code == 201, published.text  # PostgreSQL indexes no 5 kB word
+    assert await found(client, w.sam.headers, q="长词") == ["长词 test"]
