@@ -7,23 +7,22 @@ reader's mutes (``mutes.not_muted_by``).
 
 The Following feed reads ``notes`` through ``ix_notes_author_feed (author_id, id)``: for each
 person followed, the index gives their notes below the cursor in id order, so the database
-merges per-author ranges instead of sorting every note. Whom the reader follows is read first
-(one small statement) and passed as a list, which lets the planner pick that index for each
-author on both engines.
+merges per-author ranges instead of sorting, or walking, every note (see
+:func:`_followed_recent_ids`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names
 from tuan.core.media import media_url, photo_alts_of
-from tuan.notes.follows import followee_ids
-from tuan.notes.models import Note
+from tuan.notes.models import Follow, Note
 from tuan.notes.mutes import not_muted_by
 from tuan.notes.queries import NotePhoto, seen_by
 
@@ -100,14 +99,77 @@ async def note_page(
     return NotePage(await note_cards(session, shown), shown[-1].id if more else None)
 
 
+# The Following feed reads candidates in batches of this many per page asked for, and gives up
+# after so many batches (the page is then short, with a cursor to go on from).
+CANDIDATES_PER_NOTE = 4
+MAX_BATCHES = 8
+
+
+def _followed_recent_ids(
+    dialect: str, viewer_id: int, before: int | None, count: int
+) -> Select[Any]:
+    """The ids of the newest ``count`` notes by people ``viewer_id`` follows, below ``before``,
+    newest first, whoever may see them: read from ``ix_notes_author_feed`` alone.
+
+    On PostgreSQL, a per-person top-``count`` merge: for each person followed, a LATERAL
+    subquery walks the index backwards from the cursor and stops after ``count`` ids; the outer
+    query sorts at most (people followed × ``count``) ids. Left to itself the planner walks the
+    primary key backwards and filters by author, which reads every note in the table for a
+    reader who follows a few quiet people. SQLite has no LATERAL: there ``author_id IN (…)``
+    searches the same index once per person followed."""
+    below = [] if before is None else [Note.id < before]
+    if dialect == "postgresql":
+        recent = (
+            select(Note.id)
+            .where(Note.author_id == Follow.followee_id, *below)
+            .order_by(Note.id.desc())
+            .limit(count)
+            .lateral("recent")
+        )
+        return (
+            select(recent.c.id)
+            .select_from(Follow)
+            .join(recent, true())
+            .where(Follow.follower_id == viewer_id)
+            .order_by(recent.c.id.desc())
+            .limit(count)
+        )
+    followed = select(Follow.followee_id).where(Follow.follower_id == viewer_id)
+    return (
+        select(Note.id)
+        .where(Note.author_id.in_(followed), *below)
+        .order_by(Note.id.desc())
+        .limit(count)
+    )
+
+
 async def following_feed(
     session: AsyncSession, viewer_id: int, *, before: int | None = None, limit: int = 20
 ) -> NotePage:
-    """Notes by the people ``viewer_id`` follows that they may see, less what they muted."""
-    authors = await followee_ids(session, viewer_id)
-    if not authors:
-        return NotePage([], None)
-    statement = select(Note).where(
-        Note.author_id.in_(authors), seen_by(viewer_id), not_muted_by(viewer_id)
-    )
-    return await note_page(session, statement, before=before, limit=limit)
+    """Notes by the people ``viewer_id`` follows that they may see, less what they muted.
+
+    Candidates come from the index in batches (newest first); ``seen_by`` and the mutes then
+    filter each batch by primary key, so the audience rules run on a few dozen notes, not on
+    every note of everyone followed. After ``MAX_BATCHES`` the page may be short; its
+    ``next_before`` then says where to go on."""
+    dialect = session.get_bind().dialect.name
+    batch = CANDIDATES_PER_NOTE * (limit + 1)
+    cursor, found = before, list[Note]()
+    for _ in range(MAX_BATCHES):
+        candidates = list(
+            await session.scalars(_followed_recent_ids(dialect, viewer_id, cursor, batch))
+        )
+        if candidates:
+            found += await session.scalars(
+                select(Note)
+                .where(Note.id.in_(candidates), seen_by(viewer_id), not_muted_by(viewer_id))
+                .order_by(Note.id.desc())
+            )
+        if len(found) > limit or len(candidates) < batch:
+            break
+        cursor = candidates[-1]
+    else:
+        shown = found[:limit]
+        return NotePage(await note_cards(session, shown), cursor)
+    shown = found[:limit]
+    return NotePage(await note_cards(session, shown), shown[-1].id if len(found) > limit else None)

@@ -14,6 +14,7 @@ from tests.e2e.notes.test_follows import follow
 from tests.e2e.notes.test_notes_api import ZH, publish, refusal, world
 from tests.factories import Person, people
 from tuan.bootstrap import Container
+from tuan.notes.service import publish_note
 
 
 async def feed(client: httpx.AsyncClient, who: Person, **params: Any) -> dict[str, Any]:
@@ -149,3 +150,24 @@ async def test_bad_mutes_are_refused_and_change_nothing(
     assert (await client.get("/api/v1/me/mutes")).status_code == 401
     mine = (await client.get("/api/v1/me/mutes", headers=w.fay.headers)).json()
     assert mine == {"keywords": [], "people": []}
+
+
+async def test_a_long_run_of_notes_the_reader_may_not_see_is_walked_past_page_by_page(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    await publish(client, w.amy, title="给大家", audience="everyone")
+    for n in range(80):  # more than the feed reads for one page of one (8 batches of 8)
+        await container.run(publish_note, author_id=w.amy.id, title=f"私密 {n}", audience="me")
+    await follow(client, w.sam.headers, w.amy.id)
+    shown: list[str] = []
+    page = await feed(client, w.sam, limit=1)
+    pages = 1
+    while True:
+        shown += [n["title"] for n in page["notes"]]
+        if page["next_before"] is None:
+            break
+        page = await feed(client, w.sam, limit=1, before=page["next_before"])
+        pages += 1
+    assert shown == ["给大家"]
+    assert pages > 1  # a short page said where to go on from
