@@ -13,6 +13,7 @@ import httpx
 from tests.e2e.notes.test_follows import follow
 from tests.e2e.notes.test_notes_api import ZH, publish, refusal, world
 from tests.factories import Person, people
+from tests.integration.commerce.test_query_budgets import counting
 from tuan.bootstrap import Container
 from tuan.notes.service import publish_note
 
@@ -171,3 +172,29 @@ async def test_a_long_run_of_notes_the_reader_may_not_see_is_walked_past_page_by
         pages += 1
     assert shown == ["给大家"]
     assert pages > 1  # a short page said where to go on from
+
+
+async def test_the_feed_search_and_profile_cost_the_same_statements_for_one_author_or_six(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    others = await people(client, "ann", "bob", "cyd", "dee", "eve")
+    paths = [
+        "/api/v1/notes/following",
+        "/api/v1/notes/search?q=坚果",
+        f"/api/v1/people/{w.amy.id}/notes-profile",
+    ]
+    costs = []
+    for authors in ([w.amy], others):
+        for author in authors:
+            for n in range(3):
+                await publish(client, author, title=f"坚果 {n}", audience="everyone")
+            await follow(client, w.sam.headers, author.id)
+        cost = []
+        for path in paths:
+            with counting(container) as statements:
+                response = await client.get(path, headers=w.sam.headers)
+            assert response.status_code == 200, response.text
+            cost.append(len(statements))
+        costs.append(cost)
+    assert costs[0] == costs[1], costs

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.notes.test_follows import follow
 from tests.e2e.notes.test_notes_api import ZH, World, publish, refusal, world
 from tuan.bootstrap import Container
+from tuan.notes import search as note_search
 
 
 async def found(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> list[str]:
@@ -122,3 +124,33 @@ async def test_a_note_with_an_absurdly_long_word_publishes_and_its_other_words_a
     )
     assert published.status_code == 201, published.text  # PostgreSQL indexes no 5 kB word
     assert await found(client, w.sam.headers, q="长词") == ["长词 test"]
+
+
+async def test_every_way_search_reads_the_index_gives_the_same_pages(
+    client: httpx.AsyncClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search reads a window of the newest notes, every match from the full-text index, or
+    walks all notes, depending on how common the words are; small limits here reach each."""
+    w = await world(client, container)
+    for n in range(7):
+        await publish(client, w.amy, title=f"坚果 {n}", audience="everyone" if n % 3 else "me")
+        await publish(client, w.fay, title=f"别的 {n}", audience="everyone")
+
+    async def pages(limit: int) -> list[list[str]]:
+        found: list[list[str]] = []
+        params: dict[str, Any] = {"q": "坚果", "limit": limit}
+        while True:
+            page = (
+                await client.get("/api/v1/notes/search", headers=w.sam.headers, params=params)
+            ).json()
+            found.append([n["title"] for n in page["notes"]])
+            if page["next_before"] is None:
+                return found
+            params["before"] = page["next_before"]
+
+    expected = [["坚果 5", "坚果 4"], ["坚果 2", "坚果 1"]]
+    for window, max_hits in ((10_000, 2000), (3, 2000), (3, 2), (1, 1)):
+        monkeypatch.setattr(note_search, "WINDOW", window)
+        monkeypatch.setattr(note_search, "MAX_HITS", max_hits)
+        got = await pages(2)
+        assert got == expected, (window, max_hits)
