@@ -6,6 +6,13 @@ and tags, so 坚果 finds 每日坚果礼盒开箱. A tag (``#露营``) is norma
 and must be one of the note's tags exactly; its terms go through the full-text index too, so the
 exact check runs on a few candidates, not on every note. Who may see a note (``seen_by``) and
 the searcher's mutes filter in the same statement; newest first, keyset-paged like the feeds.
+
+How the matches are read depends on how common the words are, because PostgreSQL's planner,
+asked for the newest matches, walks the primary key backwards and meets a rare word's matches
+late or never (a word nobody wrote read all 1M notes, a second). So: first the newest
+``WINDOW`` notes (a common word fills its page there); else every match from the full-text
+index, unordered, when there are at most ``MAX_HITS`` (a rare word: a few); else the walk.
+At 1M notes on PostgreSQL each case answered in about 10–25 ms on the loaded 2-core machine.
 """
 
 from __future__ import annotations

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.notes.test_follows import follow
 from tests.e2e.notes.test_notes_api import ZH, publish, refusal, world
 from tests.factories import Person, people
 from tests.integration.commerce.test_query_budgets import counting
 from tuan.bootstrap import Container
+from tuan.notes import mutes
 from tuan.notes.service import publish_note
 
 
@@ -198,3 +200,23 @@ async def test_the_feed_search_and_profile_cost_the_same_statements_for_one_auth
             cost.append(len(statements))
         costs.append(cost)
     assert costs[0] == costs[1], costs
+
+
+async def test_muted_words_are_bounded_and_muting_one_again_is_fine_at_the_bound(
+    client: httpx.AsyncClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world(client, container)
+    monkeypatch.setattr(mutes, "MAX_WORDS", 2)  # 200 in use; each is a LIKE on every candidate
+
+    async def mute(word: str) -> httpx.Response:
+        return await client.post(
+            "/api/v1/me/mutes/keywords", headers={**w.fay.headers, **ZH}, json={"keyword": word}
+        )
+
+    for word in ("坚果", "露营", "坚果"):
+        assert (await mute(word)).status_code == 200
+    full = await mute("零食")
+    assert refusal(full)[:2] == (409, "MUTES_FULL")
+    assert full.json()["error"]["message"] == "你已屏蔽 2 个词，已达上限；请先取消一些。"
+    mine = (await client.get("/api/v1/me/mutes", headers=w.fay.headers)).json()
+    assert mine["keywords"] == ["坚果", "露营"]
