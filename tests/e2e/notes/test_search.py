@@ -124,6 +124,13 @@ async def test_a_note_with_an_absurdly_long_word_publishes_and_its_other_words_a
     )
     assert published.status_code == 201, published.text  # PostgreSQL indexes no 5 kB word
     assert await found(client, w.sam.headers, q="长词") == ["长词 test"]
+    edited = await client.patch(
+        f"/api/v1/notes/{published.json()['id']}",
+        headers=w.amy.headers,
+        json={"title": "改过 test", "text": "9" * 5000},
+    )
+    assert edited.status_code == 200, edited.text  # nor an edit's
+    assert await found(client, w.sam.headers, q="改过") == ["改过 test"]
 
 
 async def test_every_way_search_reads_the_index_gives_the_same_pages(
