@@ -376,7 +376,7 @@ async def test_a_reader_likes_saves_and_comments_on_a_note(site: Site, locale: s
     await speaks_only(page, locale, *talk.__dict__.values())
 
 
-@having("note_people", "note_discover")
+@having("note_people")
 @pytest.mark.parametrize("locale", LANGUAGES)
 async def test_a_reader_follows_the_author_and_finds_notes_in_feeds_and_profiles(
     site: Site, locale: str
@@ -399,9 +399,10 @@ async def test_a_reader_follows_the_author_and_finds_notes_in_feeds_and_profiles
     await expect(card.locator("img")).to_have_attribute("alt", words.alt)
     await speaks_only(page, locale)
     await site.shoot(page, f"notes-following-{locale}", phone_only=True)
-    await page.get_by_role("link", name=say("notes.discover")).click()
-    await expect(page.locator("#feed .note-card", has_text=words.title)).to_be_visible()
-    await speaks_only(page, locale)
+    if find_spec("tuan.http.routes.note_discover"):  # ranked with its reasons
+        await page.get_by_role("link", name=say("notes.discover")).click()
+        await expect(page.locator("#feed .note-card", has_text=words.title)).to_be_visible()
+        await speaks_only(page, locale)
 
     # Amy's profile: her note, and Ben among her followers.
     await card.get_by_role("link", name=words.amy).click()
