@@ -11,6 +11,7 @@ whoever reads signed out. Following someone grants nothing: Flo and Sam see what
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -56,7 +57,7 @@ async def circle(client: httpx.AsyncClient) -> Circle:
         assert followed.status_code == 200, followed.text
     notes = {}
     for audience in AUDIENCES:
-        extra = {"group_ids": [group_id]} if audience == "groups" else {}
+        extra: dict[str, Any] = {"group_ids": [group_id]} if audience == "groups" else {}
         made = await publish(
             client, amy, title=f"坚果礼盒 {audience}", audience=audience, tags=["坚果"], **extra
         )
