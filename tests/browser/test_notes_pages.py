@@ -376,6 +376,23 @@ async def test_a_reader_likes_saves_and_comments_on_a_note(site: Site, locale: s
     await speaks_only(page, locale, *talk.__dict__.values())
 
 
+async def a_friend_saves(site: Site, who: Person, note_id: int, locale: str) -> None:
+    """Lan, a friend of ``who``, saves the note: Discover can say so to ``who``."""
+    lan = await site.person("lan", "陈兰" if locale == "zh-CN" else "Lan Chen")
+    for asking, answering in ((lan, who), (who, lan)):
+        asked = await site.client.post(
+            "/api/v1/friends/requests", headers=asking.headers, json={"user_id": answering.id}
+        )
+        assert asked.status_code in (200, 201), asked.text
+    public = {"name": "x", "public": True}  # a save into a private one is never named
+    made = await site.client.post("/api/v1/collections", headers=lan.headers, json=public)
+    assert made.status_code == 201, made.text
+    saved = await site.client.put(
+        f"/api/v1/collections/{made.json()['id']}/notes/{note_id}", headers=lan.headers
+    )
+    assert saved.status_code == 204, saved.text
+
+
 @having("note_people")
 @pytest.mark.parametrize("locale", LANGUAGES)
 async def test_a_reader_follows_the_author_and_finds_notes_in_feeds_and_profiles(
@@ -383,7 +400,7 @@ async def test_a_reader_follows_the_author_and_finds_notes_in_feeds_and_profiles
 ) -> None:
     words = WORDS[locale]
     say = lambda key, **values: render(locale, key, values)  # noqa: E731
-    _, _, page = await ben_reads_amys_note(site, locale)
+    them, note, page = await ben_reads_amys_note(site, locale)
     follow = page.get_by_role("button", name=say("js.note_follow_named", name=words.amy))
     await follow.click()
     await expect(follow).to_have_attribute("aria-pressed", "true")
@@ -400,9 +417,12 @@ async def test_a_reader_follows_the_author_and_finds_notes_in_feeds_and_profiles
     await speaks_only(page, locale)
     await site.shoot(page, f"notes-following-{locale}", phone_only=True)
     if find_spec("tuan.http.routes.note_discover"):  # ranked with its reasons
+        await a_friend_saves(site, them.ben, note["id"], locale)
         await page.get_by_role("link", name=say("notes.discover")).click()
-        await expect(page.locator("#feed .note-card", has_text=words.title)).to_be_visible()
+        found = page.locator("#feed .note-card", has_text=words.title)
+        await expect(found.locator(".why")).not_to_be_empty()
         await speaks_only(page, locale)
+        await site.shoot(page, f"notes-discover-{locale}", phone_only=True)
 
     # Amy's profile: her note, and Ben among her followers.
     await card.get_by_role("link", name=words.amy).click()
