@@ -450,13 +450,6 @@ async def test_an_author_edits_and_forwards_a_note_and_a_member_buys_from_the_ca
     # The shop pays sharers, so the note says its author earns; she cannot take it off.
     await expect(amys.locator("#note-sponsored")).to_have_text(say("notes.sponsored"))
 
-    await amys.get_by_text(say("notes.edit"), exact=True).click()
-    edit = amys.locator("#note-edit-form")
-    await edit.get_by_label(say("notes.field_text")).fill(words.text)
-    await edit.get_by_role("button", name=say("notes.save_edit")).click()
-    await expect(amys.locator("#note-text")).to_have_text(words.text)
-    await expect(amys.locator("#note-edited")).to_contain_text(say("js.note_edited"))
-
     forward = amys.locator("#note-forward-form")
     await forward.get_by_label(say("notes.forward_to")).select_option(label=words.group)
     await forward.get_by_label(say("notes.forward_words")).fill(words.alt)
@@ -473,6 +466,20 @@ async def test_an_author_edits_and_forwards_a_note_and_a_member_buys_from_the_ca
     await bens.wait_for_url(re.compile(rf".*/products/{them.product['id']}\?share=\d+$"))
     forwarded_share = int(bens.url.rsplit("=", 1)[1])
     assert forwarded_share != note["products"][0]["share_id"]  # Amy forwarded: her share's child
+
+    # Amy edits it for her friends only: Ben (not one) now meets "a note you cannot see".
+    await amys.goto(f"/notes/{note['id']}")
+    await amys.get_by_text(say("notes.edit"), exact=True).click()
+    edit = amys.locator("#note-edit-form")
+    await edit.get_by_label(say("notes.field_text")).fill(words.text)
+    await edit.get_by_label(say("notes.audience_friends")).check()
+    await edit.get_by_role("button", name=say("notes.save_edit")).click()
+    await expect(amys.locator("#note-text")).to_have_text(words.text)
+    await expect(amys.locator("#note-audience")).to_have_text(say("js.note_audience_friends"))
+    await expect(amys.locator("#note-edited")).to_contain_text(say("js.note_edited"))
+    await bens.goto(f"/chats/{them.group}")
+    await expect(card).to_contain_text(say("js.note_card_unseen"))
+    await expect(card).not_to_contain_text(words.title)
 
 
 @pytest.mark.skipif(

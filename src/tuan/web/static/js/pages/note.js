@@ -97,6 +97,9 @@ function fillEdit(note) {
   form.elements.text.value = note.text;
   form.elements.tags.value = note.tags.map((tag) => `#${tag}`).join(" ");
   form.elements.area.value = note.area ?? "";
+  // A note to chosen groups keeps them unless the author picks another audience here.
+  const audience = form.querySelector(`input[name=audience][value="${note.audience}"]`);
+  if (audience) audience.checked = true;
 }
 
 document.getElementById("note-edit-form").addEventListener("submit", async (event) => {
@@ -109,6 +112,7 @@ document.getElementById("note-edit-form").addEventListener("submit", async (even
       text: form.elements.text.value.trim(),
       tags: form.elements.tags.value.split(/[\s,，、]+/).filter(Boolean),
       area: form.elements.area.value.trim(),
+      ...(form.elements.audience.value ? { audience: form.elements.audience.value } : {}),
     });
     form.closest("details").open = false;
     await reload();
