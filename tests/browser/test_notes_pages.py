@@ -221,6 +221,12 @@ async def test_signed_out_readers_open_a_note_to_everyone_and_sign_in_to_buy(
     )
     page = await site.page(None, f"/notes/{note['id']}", locale=locale, viewport=MOBILE)
     await expect(page.get_by_role("heading", name=words.title)).to_be_visible()
+    await speaks_only(page, locale)
+    if find_spec("tuan.http.routes.note_people"):  # her profile, signed out: notes to everyone
+        await page.get_by_role("link", name=words.amy).click()
+        await expect(page.locator("#profile-notes .note-card")).to_contain_text(words.title)
+        await expect(page.get_by_role("button", name=words.amy)).to_have_count(0)  # no follow
+        await page.go_back()
     buy_link = page.get_by_role(
         "link", name=render(locale, "js.note_buy_named", {"name": words.product})
     )
