@@ -1,0 +1,416 @@
+"""Discover: the notes a viewer may like, ranked by what people they trust did with them
+(ADR 0013; the arithmetic is :mod:`tuan.notes.ranking`).
+
+Candidates, each through :func:`seen_by` (never the viewer's own notes):
+- the :data:`HOT` notes with the most heat, read off ``ix_note_stats_heat``;
+- notes that the viewer's friends or the people they follow liked, saved into a public
+  collection, commented on, forwarded or followed the author from in the last week;
+- fresh notes (under 24 h, fewer than 50 impressions) for the first-audience slots.
+
+Only what the viewer may see is scored or named: a save into a private collection never
+leaves the note's anonymous total; people blocked either way are left out; a purchase is
+named only as ``privacy.queries`` lets the viewer see the buyer's purchases. Acts older than
+:data:`LOOKBACK` are not read: their weight is under 1/128 of a new one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, union, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tuan.accounts.queries import public_names
+from tuan.core.media import media_url
+from tuan.core.phrases import Phrase
+from tuan.core.uow import UnitOfWork
+from tuan.groups.queries import groups_of, memberships_view
+from tuan.notes import ranking
+from tuan.notes.models import (
+    Collection,
+    CollectionNote,
+    Follow,
+    Note,
+    NoteComment,
+    NoteForward,
+    NoteLike,
+    NoteProduct,
+    NoteStats,
+)
+from tuan.notes.queries import seen_by
+from tuan.notes.ranking import Engagement, Ranked
+from tuan.notes.stats import Act, heat_now
+from tuan.orders.queries import purchases_view
+from tuan.privacy.queries import visible_owners
+from tuan.social.queries import blocked_among, friend_pairs_view, friends_among
+from tuan.trust.queries import trust_seen_by
+
+HOT = 500
+SOCIAL_POOL = 500
+FRESH_POOL = 100
+WEEK = timedelta(days=7)
+LOOKBACK = timedelta(days=21)
+TRUST_CHUNK = 2000  # people per trust statement: well under either engine's bound parameters
+# The kinds a person may be named for doing (a follow is counted, never named).
+NAMED: tuple[Act, ...] = ("save", "comment", "forward", "like")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A note in Discover, as the viewer may see it, with why it is there."""
+
+    note_id: int
+    author_id: int
+    author_username: str
+    author_display_name: str
+    title: str
+    cover_url: str | None
+    cover_alt: str
+    tags: list[str]
+    created_at: datetime
+    score: float
+    first_audience: bool
+    reasons: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class _Acts:
+    """The visible acts on the candidates, by note."""
+
+    by_note: dict[int, list[Engagement]]
+    actors: set[int]
+
+
+def _readable(viewer_id: int | None) -> ColumnElement[bool]:
+    """The notes Discover may offer the viewer: ones they may see, not their own."""
+    mine = Note.author_id != viewer_id if viewer_id is not None else Note.id.is_not(None)
+    # MUTES: and_(..., notes.mutes.not_muted_by(viewer_id)) goes here when it lands.
+    return and_(seen_by(viewer_id), mine)
+
+
+async def _hot(
+    session: AsyncSession, viewer_id: int | None
+) -> list[tuple[int, float, datetime | None]]:
+    """(note, stored heat, when it was stored) of the hottest notes the viewer may see, read
+    off the heat index."""
+    rows = await session.execute(
+        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at)
+        .join(Note, Note.id == NoteStats.note_id)
+        .where(_readable(viewer_id))
+        .order_by(NoteStats.heat.desc())
+        .limit(HOT)
+    )
+    return [(int(n), float(h or 0.0), at) for n, h, at in rows]
+
+
+def _circle(viewer_id: int) -> Select[Any]:
+    """The people the viewer is friends with or follows."""
+    friends = friend_pairs_view()
+    return union(
+        select(friends.c.friend_id).where(friends.c.user_id == viewer_id),
+        select(Follow.followee_id).where(Follow.follower_id == viewer_id),
+    )  # type: ignore[return-value]
+
+
+async def _social(session: AsyncSession, viewer_id: int, now: datetime) -> set[int]:
+    """Notes the viewer's circle engaged with, visibly, in the last week."""
+    circle, since = _circle(viewer_id), now - WEEK
+    engaged = union(
+        select(NoteLike.note_id).where(NoteLike.user_id.in_(circle), NoteLike.created_at >= since),
+        select(CollectionNote.note_id)
+        .join(Collection, Collection.id == CollectionNote.collection_id)
+        .where(
+            Collection.owner_id.in_(circle),
+            Collection.public.is_(True),
+            CollectionNote.created_at >= since,
+        ),
+        select(NoteComment.note_id).where(
+            NoteComment.author_id.in_(circle),
+            NoteComment.status == "live",
+            NoteComment.created_at >= since,
+        ),
+        select(NoteForward.note_id).where(
+            NoteForward.user_id.in_(circle), NoteForward.created_at >= since
+        ),
+        select(Follow.via_note_id).where(
+            Follow.follower_id.in_(circle), Follow.created_at >= since
+        ),
+    ).subquery()
+    rows = await session.scalars(
+        select(Note.id)
+        .where(Note.id.in_(select(engaged.c[0])), _readable(viewer_id))
+        .order_by(Note.id.desc())
+        .limit(SOCIAL_POOL)
+    )
+    return set(rows)
+
+
+async def _fresh(session: AsyncSession, viewer_id: int, now: datetime) -> list[Ranked]:
+    """Notes young and little seen enough for a first audience, newest first."""
+    seen = func.coalesce(NoteStats.impressions, 0)
+    rows = await session.execute(
+        select(Note.id, Note.author_id)
+        .outerjoin(NoteStats, NoteStats.note_id == Note.id)
+        .where(
+            Note.created_at > now - ranking.FRESH_FOR,
+            seen < ranking.FRESH_IMPRESSIONS,
+            _readable(viewer_id),
+        )
+        .order_by(Note.id.desc())
+        .limit(FRESH_POOL)
+    )
+    return [Ranked(int(n), int(a), 0.0) for n, a in rows]
+
+
+def _acts_of(kind: Act, rows: Iterable[Any], found: dict[int, list[Engagement]]) -> None:
+    for note_id, actor_id, at in rows:
+        found[int(note_id)].append(Engagement(int(actor_id), kind, at))
+
+
+async def _acts(session: AsyncSession, viewer_id: int, note_ids: set[int], now: datetime) -> _Acts:
+    """The acts on ``note_ids`` the viewer may see, since :data:`LOOKBACK`: five statements."""
+    found: dict[int, list[Engagement]] = defaultdict(list)
+    if not note_ids:
+        return _Acts({}, set())
+    since = now - LOOKBACK
+    likes = select(NoteLike.note_id, NoteLike.user_id, NoteLike.created_at).where(
+        NoteLike.note_id.in_(note_ids), NoteLike.created_at >= since
+    )
+    saves = (
+        select(CollectionNote.note_id, Collection.owner_id, CollectionNote.created_at)
+        .join(Collection, Collection.id == CollectionNote.collection_id)
+        # A save into a private collection counts in the note's anonymous total only.
+        .where(
+            CollectionNote.note_id.in_(note_ids),
+            Collection.public.is_(True),
+            CollectionNote.created_at >= since,
+        )
+    )
+    comments = select(NoteComment.note_id, NoteComment.author_id, NoteComment.created_at).where(
+        NoteComment.note_id.in_(note_ids),
+        NoteComment.status == "live",
+        NoteComment.created_at >= since,
+    )
+    forwards = select(NoteForward.note_id, NoteForward.user_id, NoteForward.created_at).where(
+        NoteForward.note_id.in_(note_ids), NoteForward.created_at >= since
+    )
+    follows = select(Follow.via_note_id, Follow.follower_id, Follow.created_at).where(
+        Follow.via_note_id.in_(note_ids), Follow.created_at >= since
+    )
+    kinds: list[tuple[Act, Any]] = [
+        ("like", likes),
+        ("save", saves),
+        ("comment", comments),
+        ("forward", forwards),
+        ("follow", follows),
+    ]
+    for kind, statement in kinds:
+        _acts_of(kind, await session.execute(statement), found)
+    actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
+    blocked = await blocked_among(session, viewer_id, actors)
+    if blocked:
+        for note_id, acts in found.items():
+            found[note_id] = [e for e in acts if e.actor_id not in blocked]
+    return _Acts(dict(found), actors - blocked)
+
+
+async def _trust(
+    session: AsyncSession, viewer_id: int, people: set[int], now: datetime
+) -> dict[int, float]:
+    trust: dict[int, float] = {}
+    ordered = sorted(people)
+    for start in range(0, len(ordered), TRUST_CHUNK):
+        chunk = ordered[start : start + TRUST_CHUNK]
+        trust.update(await trust_seen_by(session, viewer_id, chunk, now))
+    return trust
+
+
+async def _authors(session: AsyncSession, note_ids: Iterable[int]) -> dict[int, int]:
+    ids = set(note_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Note.id, Note.author_id).where(Note.id.in_(ids)))
+    return {int(n): int(a) for n, a in rows}
+
+
+async def _ranked(
+    session: AsyncSession, viewer_id: int, now: datetime
+) -> tuple[list[Ranked], _Acts, set[int]]:
+    """The viewer's candidates scored, capped per author, with first-audience notes placed;
+    the acts read (for the reasons) and which notes took a first-audience slot."""
+    hot = {note_id for note_id, _, _ in await _hot(session, viewer_id)}
+    candidates = hot | await _social(session, viewer_id, now)
+    fresh = await _fresh(session, viewer_id, now)
+    acts = await _acts(session, viewer_id, candidates, now)
+    trust = await _trust(session, viewer_id, acts.actors, now)
+    authors = await _authors(session, candidates)
+    scored = [
+        Ranked(n, authors[n], ranking.score(viewer_id, acts.by_note.get(n, ()), trust, now))
+        for n in candidates
+        if n in authors
+    ]
+    feed = ranking.cap_authors(ranking.by_score(scored))
+    placed = ranking.first_audience(feed, fresh, viewer_id, now.date())
+    fresh_ids = {r.note_id for r in fresh} - {r.note_id for r in feed[: ranking.TOP]}
+    firsts = {r.note_id for r in placed[: ranking.TOP] if r.note_id in fresh_ids}
+    return placed, acts, firsts
+
+
+def _friends_reason(
+    acts: Sequence[Engagement], friends: set[int], names: dict[int, str]
+) -> Phrase | None:
+    """ "3 位好友收藏了": the kind most of the viewer's friends did, from acts they may see."""
+    who: dict[Act, set[int]] = defaultdict(set)
+    for e in acts:
+        if e.actor_id in friends and e.kind in NAMED:
+            who[e.kind].add(e.actor_id)
+    if not who:
+        return None
+    kind = max(NAMED, key=lambda k: (len(who[k]), -NAMED.index(k)))
+    people = who[kind]
+    if len(people) == 1:
+        (friend,) = people
+        return Phrase(f"discover.friend_{kind}", {"name": names.get(friend, "")})
+    return Phrase(f"discover.friends_{kind}", {"count": len(people)})
+
+
+async def _group_buyers(
+    session: AsyncSession, viewer_id: int, note_ids: set[int]
+) -> dict[int, str]:
+    """For each note, the viewer's group with the most members who bought one of its products
+    and let the viewer see their purchases ("Class 5 群里有人买了")."""
+    if not note_ids:
+        return {}
+    bought, mine, theirs = purchases_view(), memberships_view("mine"), memberships_view("theirs")
+    rows = (
+        await session.execute(
+            select(NoteProduct.note_id, theirs.c.group_id, bought.c.buyer_id)
+            .join(bought, bought.c.product_id == NoteProduct.product_id)
+            .join(theirs, theirs.c.user_id == bought.c.buyer_id)
+            .join(mine, mine.c.group_id == theirs.c.group_id)
+            .where(
+                NoteProduct.note_id.in_(note_ids),
+                mine.c.user_id == viewer_id,
+                bought.c.buyer_id != viewer_id,
+            )
+            .distinct()
+        )
+    ).all()
+    seen = await visible_owners(session, viewer_id, {buyer for _, _, buyer in rows}, "purchases")
+    counts: dict[int, Counter[int]] = defaultdict(Counter)
+    for note_id, group_id, buyer in rows:
+        if buyer in seen:
+            counts[int(note_id)][int(group_id)] += 1
+    if not counts:
+        return {}
+    names = {g.id: g.name for g in await groups_of(session, viewer_id)}
+    return {
+        note_id: names[min(c, key=lambda g: (-c[g], g))]
+        for note_id, c in counts.items()
+        if min(c, key=lambda g: (-c[g], g)) in names
+    }
+
+
+async def _reasons(
+    session: AsyncSession, viewer_id: int, shown: Sequence[Ranked], acts: _Acts, firsts: set[int]
+) -> dict[int, tuple[Phrase, ...]]:
+    ids = {r.note_id for r in shown}
+    named = {e.actor_id for n in ids for e in acts.by_note.get(n, ()) if e.kind in NAMED}
+    friends = await friends_among(session, viewer_id, named)
+    names = {p.id: p.display_name for p in (await public_names(session, friends)).values()}
+    groups = await _group_buyers(session, viewer_id, ids)
+    found: dict[int, tuple[Phrase, ...]] = {}
+    for note_id in ids:
+        reasons = []
+        if note_id in groups:
+            reasons.append(Phrase("discover.group_bought", {"group": groups[note_id]}))
+        friendly = _friends_reason(acts.by_note.get(note_id, ()), friends, names)
+        if friendly is not None:
+            reasons.append(friendly)
+        if note_id in firsts:
+            reasons.append(Phrase("discover.fresh", {}))
+        found[note_id] = tuple(reasons)
+    return found
+
+
+async def _shown(
+    session: AsyncSession,
+    ranked: Sequence[Ranked],
+    reasons: dict[int, tuple[Phrase, ...]],
+    firsts: set[int],
+) -> list[Shown]:
+    """The ranked notes as cards, in order (one statement for the notes, one for names)."""
+    ids = [r.note_id for r in ranked]
+    notes = {n.id: n for n in await session.scalars(select(Note).where(Note.id.in_(ids)))}
+    names = await public_names(session, {n.author_id for n in notes.values()})
+    cards = []
+    for r in ranked:
+        note, name = notes.get(r.note_id), names.get(r.author_id)
+        if note is None or name is None:
+            continue
+        alts = list(note.photo_alts or [])
+        cards.append(
+            Shown(
+                note_id=note.id,
+                author_id=note.author_id,
+                author_username=name.username,
+                author_display_name=name.display_name,
+                title=note.title,
+                cover_url=media_url(note.photos[0]) if note.photos else None,
+                cover_alt=alts[0] if note.photos and alts else "",
+                tags=list(note.tags),
+                created_at=note.created_at,
+                score=round(r.score, 4),
+                first_audience=r.note_id in firsts,
+                reasons=reasons.get(r.note_id, ()),
+            )
+        )
+    return cards
+
+
+async def discover(
+    session: AsyncSession, viewer_id: int | None, now: datetime, limit: int = 20
+) -> list[Shown]:
+    """The viewer's Discover feed, best first. Signed out: notes to everyone by heat."""
+    if viewer_id is None:
+        hot = await _hot(session, None)
+        by_heat = sorted(hot, key=lambda h: (-heat_now(h[1], h[2], now), -h[0]))[:limit]
+        authors = await _authors(session, [n for n, _, _ in by_heat])
+        ranked = [
+            Ranked(n, authors[n], heat_now(h, at, now)) for n, h, at in by_heat if n in authors
+        ]
+        return await _shown(session, ranked, {}, set())
+    placed, acts, firsts = await _ranked(session, viewer_id, now)
+    page = placed[:limit]
+    reasons = await _reasons(session, viewer_id, page, acts, firsts)
+    return await _shown(session, page, reasons, firsts & {r.note_id for r in page})
+
+
+async def record_impressions(uow: UnitOfWork, *, note_ids: Sequence[int]) -> None:
+    """Count one impression of each note shown: one update, and one insert for notes nobody
+    has acted on yet (a race with a first like loses at most that one impression)."""
+    ids = sorted(set(note_ids))
+    if not ids:
+        return
+    session = uow.session
+    have = set(await session.scalars(select(NoteStats.note_id).where(NoteStats.note_id.in_(ids))))
+    await session.execute(
+        update(NoteStats)
+        .where(NoteStats.note_id.in_(have))
+        .values(impressions=NoteStats.impressions + 1)
+    )
+    missing = [n for n in ids if n not in have]
+    if missing:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            # The columns' defaults (zero totals, no heat) fill the rest of each row.
+            insert(NoteStats)
+            .values([{"note_id": n, "impressions": 1} for n in missing])
+            .on_conflict_do_nothing()
+        )
