@@ -21,7 +21,7 @@ from tuan.groups.queries import memberships_view
 from tuan.notes.errors import NoteNotFound
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct
 from tuan.orders.queries import purchases_view
-from tuan.social.queries import friend_pairs_view
+from tuan.social.queries import blocked_with, friend_pairs_view
 
 
 def seen_by(viewer_id: int | None) -> ColumnElement[bool]:
@@ -36,6 +36,8 @@ def seen_by(viewer_id: int | None) -> ColumnElement[bool]:
         and_(Note.author_id == viewer_id, Note.status.in_(("live", "hidden"))),
         and_(
             Note.status == "live",
+            # Blocking either way hides a person's notes, even those to everyone.
+            ~blocked_with(viewer_id, Note.author_id),
             or_(
                 Note.audience == "everyone",
                 and_(

@@ -71,6 +71,31 @@ async def recent_notifications(
     ]
 
 
+async def count_since(
+    session: AsyncSession, *, user_id: int, kinds: Iterable[str], since: datetime
+) -> int:
+    """How many notifications of ``kinds`` the person was sent since ``since`` (a daily cap)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.kind.in_(sorted(set(kinds))),
+            Notification.created_at >= since,
+        )
+    )
+    return int(count or 0)
+
+
+async def last_sent(session: AsyncSession, *, user_id: int, kind: str) -> datetime | None:
+    """When the person was last sent a notification of ``kind``."""
+    return await session.scalar(
+        select(func.max(Notification.created_at)).where(
+            Notification.user_id == user_id, Notification.kind == kind
+        )
+    )
+
+
 async def unread_count(session: AsyncSession, *, user_id: int) -> int:
     count = await session.scalar(
         select(func.count())

@@ -144,6 +144,9 @@ SAID_KINDS = frozenset(
         "order_refunded",
         "ask_answered",
         "deletion_blocked",
+        "note_prompt",
+        "note_digest",
+        "note_question",
     }
 )
 
@@ -178,6 +181,10 @@ def describe(
         "product": str(data.get("product", "")),
         "size": int(data.get("size") or 0),
         "count": int(data.get("count") or 1),
+        "title": str(data.get("title", "")),
+        "decided": int(data.get("decided") or 0),
+        "saves": int(data.get("saves") or 0),
+        "helpful": int(data.get("helpful") or 0),
     }
     url, tag = _where(kind, cid, notification.get("message_seq"), data)
     said = Phrase(f"notifications.{kind}" if kind in SAID_KINDS else "notifications.other", params)
@@ -217,6 +224,13 @@ def _where(kind: str, cid: int | None, seq: int | None, data: dict[str, Any]) ->
         return f"/chats/{cid}{anchor}", f"chat-{cid}"
     if kind in ("friend_request", "friend_accepted"):
         return "/friends", "friends"
+    if kind == "note_prompt":  # the composer, with the product ready
+        return f"/notes/new?product={int(data.get('product_id') or 0)}", "note-prompt"
+    if kind == "note_question" and data.get("note_id"):
+        note = int(data["note_id"])
+        return f"/notes/{note}#c{int(data.get('comment_id') or 0)}", f"note-{note}"
+    if kind == "note_digest":
+        return "/notes/mine", "note-digest"
     if kind == "deletion_blocked":
         return "/settings#delete-account", "account"
     return "/notifications", "notifications"

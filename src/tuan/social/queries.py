@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Subquery, and_, exists, or_, select, union_all
+from sqlalchemy import ColumnElement, Subquery, and_, exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tuan.accounts.queries import avatar_url, people_view
 from tuan.social.models import Block, FriendRequest, Friendship
@@ -66,6 +67,19 @@ async def blocked_either_way(session: AsyncSession, a: int, b: int) -> bool:
         )
     )
     return bool(found)
+
+
+def blocked_with(
+    user_id: int, other: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
+    """SQL: ``other`` (a column, such as a note's author) blocked ``user_id``, or was blocked by
+    them; to keep a blocked person's things out of a read in the same statement."""
+    return exists().where(
+        or_(
+            and_(Block.blocker_id == other, Block.blocked_id == user_id),
+            and_(Block.blocker_id == user_id, Block.blocked_id == other),
+        )
+    )
 
 
 async def blocked_among(session: AsyncSession, user_id: int, others: set[int]) -> set[int]:

@@ -254,3 +254,23 @@ async def test_a_deleted_note_is_not_found_by_anyone(
     async with container.db.read_sessions() as session:
         tombstone = await session.get(Note, note_id)
     assert tombstone is not None and (tombstone.title, tombstone.tags) == ("", [])
+
+
+async def test_blocking_either_way_hides_even_a_note_to_everyone(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client, container)
+    note = (await publish(client, w.amy, audience="everyone")).json()
+    assert (
+        await client.get(f"/api/v1/notes/{note['id']}", headers=w.sam.headers)
+    ).status_code == 200
+    blocked = await client.put(f"/api/v1/blocks/{w.sam.id}", headers=w.amy.headers)
+    assert blocked.status_code == 204, blocked.text
+    read = await client.get(f"/api/v1/notes/{note['id']}", headers=w.sam.headers)
+    assert refusal(read) == (404, "NOTE_NOT_FOUND", None)
+    # and the other way round: Fay blocks Amy, and no longer meets her notes
+    await client.put(f"/api/v1/blocks/{w.amy.id}", headers=w.fay.headers)
+    read = await client.get(f"/api/v1/notes/{note['id']}", headers=w.fay.headers)
+    assert refusal(read) == (404, "NOTE_NOT_FOUND", None)
+    mine = await client.get(f"/api/v1/notes/{note['id']}", headers=w.amy.headers)
+    assert mine.status_code == 200
