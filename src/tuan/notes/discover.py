@@ -31,7 +31,7 @@ from tuan.core.db import UTCDateTime
 from tuan.core.media import media_url
 from tuan.core.phrases import Phrase
 from tuan.core.uow import UnitOfWork
-from tuan.groups.queries import groups_of, memberships_view
+from tuan.groups.queries import groupmates, groups_of, memberships_view
 from tuan.notes import ranking
 from tuan.notes.models import (
     Collection,
@@ -49,7 +49,7 @@ from tuan.notes.ranking import Engagement, Ranked
 from tuan.notes.stats import HALF_LIFE_HOURS, WEIGHTS, Act, heat_now
 from tuan.orders.queries import purchases_view
 from tuan.privacy.queries import visible_owners
-from tuan.social.queries import blocked_among, blocked_ids, friend_pairs_view, friends_among
+from tuan.social.queries import blocked_among, blocked_ids, friend_ids, friends_among
 from tuan.trust.queries import trust_seen_by
 
 HOT = 500
@@ -122,46 +122,64 @@ async def _hot(
     return [(int(n), float(h or 0.0), at) for n, h, at in rows]
 
 
-def _circle_parts(viewer_id: int) -> list[Select[Any]]:
-    friends = friend_pairs_view()
-    return [
-        select(friends.c.friend_id).where(friends.c.user_id == viewer_id),
-        select(Follow.followee_id).where(Follow.follower_id == viewer_id),
-    ]
+@dataclass(frozen=True)
+class _People:
+    """Who the viewer is close to, read once a request as plain ids: given a list rather than a
+    subquery, the planner sees how few they are and walks the per-person indexes."""
+
+    circle: frozenset[int]  # friends and people followed: their acts bring notes in
+    known: frozenset[int]  # and members of the viewer's groups: a trust weight is read for each
 
 
-def _circle(viewer_id: int) -> Select[Any]:
-    """The people the viewer is friends with or follows."""
-    return union(*_circle_parts(viewer_id))  # type: ignore[return-value]
+async def _people(session: AsyncSession, viewer_id: int) -> _People:
+    followed = await session.scalars(
+        select(Follow.followee_id).where(Follow.follower_id == viewer_id)
+    )
+    circle = frozenset(await friend_ids(session, viewer_id)) | frozenset(followed)
+    known = circle | frozenset(await groupmates(session, viewer_id))
+    return _People(circle - {viewer_id}, known - {viewer_id})
 
 
-async def _social(session: AsyncSession, viewer_id: int, now: datetime) -> set[int]:
+async def _social(
+    session: AsyncSession, viewer_id: int, circle: frozenset[int], now: datetime
+) -> set[int]:
     """Notes the viewer's circle engaged with, visibly, in the last week."""
-    circle, since = _circle(viewer_id), now - WEEK
-    engaged = union(
-        select(NoteLike.note_id).where(NoteLike.user_id.in_(circle), NoteLike.created_at >= since),
-        select(CollectionNote.note_id)
-        .join(Collection, Collection.id == CollectionNote.collection_id)
-        .where(
-            Collection.owner_id.in_(circle),
-            Collection.public.is_(True),
-            CollectionNote.created_at >= since,
-        ),
-        select(NoteComment.note_id).where(
-            NoteComment.author_id.in_(circle),
-            NoteComment.status == "live",
-            NoteComment.created_at >= since,
-        ),
-        select(NoteForward.note_id).where(
-            NoteForward.user_id.in_(circle), NoteForward.created_at >= since
-        ),
-        select(Follow.via_note_id).where(
-            Follow.follower_id.in_(circle), Follow.created_at >= since
-        ),
-    ).subquery()
+    if not circle:
+        return set()
+    since = now - WEEK
+    engaged = set(
+        await session.scalars(
+            union(
+                select(NoteLike.note_id).where(
+                    NoteLike.user_id.in_(circle), NoteLike.created_at >= since
+                ),
+                select(CollectionNote.note_id)
+                .join(Collection, Collection.id == CollectionNote.collection_id)
+                .where(
+                    Collection.owner_id.in_(circle),
+                    Collection.public.is_(True),
+                    CollectionNote.created_at >= since,
+                ),
+                select(NoteComment.note_id).where(
+                    NoteComment.author_id.in_(circle),
+                    NoteComment.status == "live",
+                    NoteComment.created_at >= since,
+                ),
+                select(NoteForward.note_id).where(
+                    NoteForward.user_id.in_(circle), NoteForward.created_at >= since
+                ),
+                select(Follow.via_note_id).where(
+                    Follow.follower_id.in_(circle), Follow.created_at >= since
+                ),
+            )
+        )
+    )
+    engaged.discard(None)
+    if not engaged:
+        return set()
     rows = await session.scalars(
         select(Note.id)
-        .where(Note.id.in_(select(engaged.c[0])), _readable(viewer_id))
+        .where(Note.id.in_(engaged), _readable(viewer_id))
         .order_by(Note.id.desc())
         .limit(SOCIAL_POOL)
     )
@@ -222,19 +240,9 @@ def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], 
     ]
 
 
-def _known(viewer_id: int) -> Select[Any]:
-    """The people the viewer may have a trust weight for: friends, people they follow, and
-    members of their groups (trust comes from what they did in chats and groups)."""
-    mine, theirs = memberships_view("mine"), memberships_view("theirs")
-    return union(  # type: ignore[return-value]
-        *_circle_parts(viewer_id),
-        select(theirs.c.user_id)
-        .join(mine, mine.c.group_id == theirs.c.group_id)
-        .where(mine.c.user_id == viewer_id),
-    )
-
-
-async def _acts(session: AsyncSession, viewer_id: int, note_ids: set[int], now: datetime) -> _Acts:
+async def _acts(
+    session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int], now: datetime
+) -> _Acts:
     """The acts on ``note_ids`` the viewer may see, since :data:`LOOKBACK`, two statements a
     kind: acts by people the viewer knows one by one (their trust weighs each; they may be
     named), and everyone else's summed per note in SQL, at the trust floor — a hot note's
@@ -243,7 +251,6 @@ async def _acts(session: AsyncSession, viewer_id: int, note_ids: set[int], now: 
         return _Acts({}, set(), {})
     found: dict[int, list[Engagement]] = defaultdict(list)
     strangers: dict[int, float] = defaultdict(float)
-    known = _known(viewer_id)
     blocked = set(await blocked_ids(session, viewer_id))
     dialect = session.get_bind().dialect.name
     for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
@@ -290,9 +297,10 @@ async def _ranked(
     """The viewer's candidates scored, capped per author, with first-audience notes placed;
     the acts read (for the reasons) and which notes took a first-audience slot."""
     hot = {note_id for note_id, _, _ in await _hot(session, viewer_id)}
-    candidates = hot | await _social(session, viewer_id, now)
+    people = await _people(session, viewer_id)
+    candidates = hot | await _social(session, viewer_id, people.circle, now)
     fresh = await _fresh(session, viewer_id, now)
-    acts = await _acts(session, viewer_id, candidates, now)
+    acts = await _acts(session, viewer_id, candidates, people.known, now)
     trust = await _trust(session, viewer_id, acts.actors, now)
     authors = await _authors(session, candidates)
     scored = [
