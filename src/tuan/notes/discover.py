@@ -8,9 +8,12 @@ Candidates, each through :func:`seen_by` (never the viewer's own notes):
 - fresh notes (under 24 h, fewer than 50 impressions) for the first-audience slots.
 
 Only what the viewer may see is scored or named: a save into a private collection never
-leaves the note's anonymous total; people blocked either way are left out; a purchase is
-named only as ``privacy.queries`` lets the viewer see the buyer's purchases. Acts older than
-:data:`LOOKBACK` are not read: their weight is under 1/128 of a new one.
+leaves the note's anonymous total; a purchase is named only as ``privacy.queries`` lets the
+viewer see the buyer's purchases. People the viewer knows (friends, follows, groupmates) are
+read one by one, weighed by their trust and may be named; blocked either way, they count for
+nothing. Everyone else's acts are summed per note in SQL at the trust floor, never named (the
+people the viewer blocked are left out of that sum too). Acts older than :data:`LOOKBACK` are
+not read: their weight is under 1/128 of a new one.
 """
 
 from __future__ import annotations
