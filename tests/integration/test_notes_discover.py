@@ -255,3 +255,19 @@ async def test_signed_out_discover_is_empty_on_an_empty_database(
 ) -> None:
     assert await discover(client, None) == []
     assert (await client.get("/api/v1/notes/discover?limit=0")).status_code == 422
+
+
+async def test_acts_of_people_blocked_count_for_nothing(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client)
+    note = await publish(client, w.amy, "防晒霜")
+    await container.run(_comment, note_id=note, user_id=w.sam.id)  # a stranger: 4 × 0.1
+    await container.run(_save, note_id=note, user_id=w.fay.id, public=True)  # a friend
+    (item,) = await discover(client, w.vic)
+    assert item["score"] > 0.4 and item["explanation"] == "fay saved this"
+    for blocked in (w.sam, w.fay):
+        done = await client.put(f"/api/v1/blocks/{blocked.id}", headers=w.vic.headers)
+        assert done.status_code == 204, done.text
+    (item,) = await discover(client, w.vic)
+    assert item["score"] == 0 and item["reasons"] == []
