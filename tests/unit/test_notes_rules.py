@@ -52,7 +52,8 @@ def test_a_note_needs_a_title_of_at_most_100_characters() -> None:
 def test_the_text_the_area_and_the_audience_have_their_limits() -> None:
     assert _refusal(text="字" * 5001) == ("NOTE_TOO_LONG", "text")
     assert _refusal(area="上" * 41) == ("NOTE_TOO_LONG", "area")
-    assert _refusal(audience="groups") == ("NOTE_AUDIENCE_UNKNOWN", "audience")
+    assert _refusal(audience="strangers") == ("NOTE_AUDIENCE_UNKNOWN", "audience")
+    assert _refusal(audience="groups") == ("NOTE_GROUPS_MISSING", "group_ids")
     assert _refusal(title="a\x00b") == ("NOTE_TEXT_INVALID", "title")
     note = domain.draft(title="开箱", text="字" * 5000, area="  ")
     assert (len(note.text), note.area, note.audience) == (5000, None, "friends")

@@ -11,6 +11,8 @@ from tuan.core.media import MAX_PHOTOS, check_photo_alts
 from tuan.notes.errors import (
     NoteAudienceUnknown,
     NoteEmpty,
+    NoteGroupsMissing,
+    NoteGroupsUnexpected,
     NoteTagInvalid,
     NoteTextInvalid,
     NoteTooLong,
@@ -25,7 +27,11 @@ MAX_AREA = 40
 MAX_TAGS = 5
 MAX_TAG = 20
 MAX_PRODUCTS = 5
-AUDIENCES = ("everyone", "friends", "me")
+MAX_GROUPS = 10
+AUDIENCES = ("everyone", "friends", "groups", "me")
+# What a person may start every new note with: ``groups`` needs groups chosen per note.
+DEFAULT_AUDIENCES = ("everyone", "friends", "me")
+DEFAULT_AUDIENCE = "friends"  # private-leaning: nobody outside the author's friends by default
 
 # Characters no note keeps: NUL anywhere; in one-line fields (title, area) other controls too.
 _NUL = re.compile(r"\x00")
@@ -48,6 +54,7 @@ class NoteDraft:
     product_ids: list[int]
     audience: str
     area: str | None
+    group_ids: list[int]
 
 
 def _words(value: str, *, field: str, limit: int, refused: re.Pattern[str]) -> str:
@@ -89,6 +96,18 @@ def check_products(product_ids: Sequence[int]) -> list[int]:
     return distinct
 
 
+def check_groups(audience: str, group_ids: Sequence[int]) -> list[int]:
+    """The distinct chosen groups: 1 to 10 for a note to ``groups``, none for any other."""
+    distinct = list(dict.fromkeys(group_ids))
+    if audience != "groups":
+        if distinct:
+            raise NoteGroupsUnexpected(field="group_ids")
+        return []
+    if not distinct or len(distinct) > MAX_GROUPS:
+        raise NoteGroupsMissing(field="group_ids", details={"count": MAX_GROUPS})
+    return distinct
+
+
 def draft(
     *,
     title: str,
@@ -99,6 +118,7 @@ def draft(
     product_ids: Sequence[int] = (),
     audience: str = "friends",
     area: str | None = None,
+    group_ids: Sequence[int] = (),
 ) -> NoteDraft:
     """Every rule of a note's content, before anything is written."""
     if len(photos) > MAX_PHOTOS:
@@ -116,4 +136,20 @@ def draft(
         product_ids=check_products(product_ids),
         audience=audience,
         area=place or None,
+        group_ids=check_groups(audience, group_ids),
     )
+
+
+@dataclass(frozen=True)
+class Earning:
+    """What decides whether a linked product pays its note's author when others buy it."""
+
+    commission_rate_bp: int  # what the product's shop pays a sharer whose share sold it
+    shop_owner_id: int
+
+
+def is_sponsored(author_id: int, linked: Sequence[Earning]) -> bool:
+    """A note is sponsored when its author earns as others buy from it: a linked product's shop
+    pays sharers commission (the note's share is the author's), or the shop is the author's own.
+    (Buying from one's own note earns nothing, so only others' purchases count, and they may.)"""
+    return any(p.commission_rate_bp > 0 or p.shop_owner_id == author_id for p in linked)

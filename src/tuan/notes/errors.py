@@ -46,10 +46,74 @@ class NoteTooManyProducts(TuanError):
 
 class NoteAudienceUnknown(TuanError):
     code = "NOTE_AUDIENCE_UNKNOWN"
-    default_message = "Choose who may see the note: everyone, friends or only you."
+    default_message = "Choose who may see the note: everyone, friends, chosen groups or only you."
 
 
 class NotYourNote(TuanError):
     code = "NOTE_NOT_YOURS"
     kind = ErrorKind.FORBIDDEN
     default_message = "Only the note's author may delete it."
+
+
+class NoteGroupsMissing(TuanError):
+    code = "NOTE_GROUPS_MISSING"
+    default_message = "Choose 1 to 10 groups for a note to chosen groups."
+
+
+class NoteGroupsUnexpected(TuanError):
+    code = "NOTE_GROUPS_UNEXPECTED"
+    default_message = "Groups are chosen only for a note to chosen groups."
+
+
+class NoteGroupNotYours(TuanError):
+    """A group the author is not in now (or no such group: the same words, so a non-member
+    learns nothing about a group's existence)."""
+
+    code = "NOTE_GROUP_NOT_YOURS"
+    default_message = "You can only choose groups you are a member of now."
+
+
+class NoteNotYoursToEdit(TuanError):
+    code = "NOTE_EDIT_NOT_YOURS"
+    kind = ErrorKind.FORBIDDEN
+    default_message = "Only the note's author may change it or read its earlier versions."
+
+
+class NoteSponsoredLabelFixed(TuanError):
+    code = "NOTE_SPONSORED_LABEL_FIXED"
+    default_message = (
+        "The sponsored label is the server's to set: a note says so while its author earns "
+        "through it, and nobody can add or remove the label."
+    )
+
+
+class NoteProductsFixed(TuanError):
+    code = "NOTE_PRODUCTS_FIXED"
+    default_message = (
+        "A note's linked products cannot change after it is published (orders remember them); "
+        "publish a new note to link others."
+    )
+
+
+class NoteCardNotFound(TuanError):
+    """Also what someone outside the chat gets: a chat's cards are its members'."""
+
+    code = "NOTE_CARD_NOT_FOUND"
+    kind = ErrorKind.NOT_FOUND
+    default_message = "No such note card in a chat you are in."
+
+
+class NoteHiddenNotForwarded(TuanError):
+    code = "NOTE_HIDDEN"
+    kind = ErrorKind.CONFLICT
+    default_message = "An operator hid this note, so it cannot be forwarded."
+
+
+class NoteCollaborationShopNotLinked(TuanError):
+    code = "NOTE_COLLABORATION_SHOP_NOT_LINKED"
+    default_message = "A paid collaboration is with the shop of a product the note links."
+
+
+class NoteCollaborationFixed(TuanError):
+    code = "NOTE_COLLABORATION_FIXED"
+    default_message = "A note's paid collaboration, once disclosed, cannot be changed or removed."

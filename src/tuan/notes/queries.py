@@ -18,6 +18,7 @@ from tuan.accounts.queries import public_names_view
 from tuan.catalog.queries import product_cards_by_id, product_facts
 from tuan.core.media import media_url, photo_alts_of
 from tuan.groups.queries import memberships_view
+from tuan.notes.domain import Earning, is_sponsored
 from tuan.notes.errors import NoteNotFound
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct
 from tuan.orders.queries import purchases_view
@@ -92,6 +93,10 @@ class NoteView:
     audience: str
     products: list[LinkedProduct]
     created_at: datetime
+    edited_at: datetime | None  # readers see "edited"; its author also sees the history
+    sponsored: bool
+    collaboration_shop_id: int | None  # a paid collaboration its author disclosed
+    group_ids: list[int]  # the chosen groups: shown to the author only ([] to anyone else)
 
 
 async def seen_note(session: AsyncSession, note_id: int, viewer_id: int | None) -> Note:
@@ -114,7 +119,10 @@ async def _bought_by(session: AsyncSession, buyer_id: int, product_ids: list[int
     return set(rows)
 
 
-async def _linked_products(session: AsyncSession, note: Note, now: datetime) -> list[LinkedProduct]:
+async def _linked_products(
+    session: AsyncSession, note: Note, now: datetime, earnings: list[Earning]
+) -> list[LinkedProduct]:
+    """The note's products as they sell now; what each pays its author goes into ``earnings``."""
     links = (
         await session.scalars(
             select(NoteProduct).where(NoteProduct.note_id == note.id).order_by(NoteProduct.position)
@@ -127,6 +135,8 @@ async def _linked_products(session: AsyncSession, note: Note, now: datetime) -> 
     for link in links:
         card = cards[link.product_id]
         facts = await product_facts(session, link.product_id)
+        if facts is not None:
+            earnings.append(Earning(facts.commission_rate_bp, facts.shop_owner_id))
         linked.append(
             LinkedProduct(
                 product_id=card.id,
@@ -154,6 +164,8 @@ async def note_page(
         )
     ).one()
     alts = photo_alts_of(note.photo_alts, len(note.photos))
+    earnings: list[Earning] = []
+    products = await _linked_products(session, note, now, earnings)
     return NoteView(
         id=note.id,
         author_id=note.author_id,
@@ -165,6 +177,21 @@ async def note_page(
         tags=list(note.tags),
         area=note.area,
         audience=note.audience,
-        products=await _linked_products(session, note, now),
+        products=products,
         created_at=note.created_at,
+        edited_at=note.edited_at,
+        # Set when published or edited; a shop that starts paying later shows at once too.
+        sponsored=note.sponsored or is_sponsored(note.author_id, earnings),
+        collaboration_shop_id=note.collaboration_shop_id,
+        group_ids=await _chosen_groups(session, note) if viewer_id == note.author_id else [],
+    )
+
+
+async def _chosen_groups(session: AsyncSession, note: Note) -> list[int]:
+    return list(
+        await session.scalars(
+            select(NoteAudienceGroup.group_id)
+            .where(NoteAudienceGroup.note_id == note.id)
+            .order_by(NoteAudienceGroup.group_id)
+        )
     )

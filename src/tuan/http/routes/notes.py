@@ -38,6 +38,12 @@ NoteText = Annotated[str, text(domain.MAX_TEXT, required=False)]
 Area = Annotated[str, text(domain.MAX_AREA, required=False, refused=CONTROLS)]
 
 
+COLLABORATION = (
+    "Disclose a paid collaboration with the shop of a linked product (else 422 "
+    "NOTE_COLLABORATION_SHOP_NOT_LINKED): the note is labelled sponsored, for good"
+)
+
+
 class NoteIn(Input):
     title: Title = Field(examples=["每日坚果礼盒开箱"])
     text: NoteText = ""
@@ -55,13 +61,26 @@ class NoteIn(Input):
             "longer sold a 410 PRODUCT_ARCHIVED); each is linked with the author's share"
         ),
     )
-    audience: Literal["everyone", "friends", "me"] = Field(
-        default="friends",
-        description="Who may see the note: everyone, the author's friends, or only the author",
+    audience: Literal["everyone", "friends", "groups", "me"] | None = Field(
+        default=None,
+        description=(
+            "Who may see the note: everyone, the author's friends (now), members (now) of the "
+            "groups in group_ids, or only the author. Left out: the author's default "
+            "(GET /api/v1/me/note-settings; friends until they choose)"
+        ),
+    )
+    group_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=domain.MAX_GROUPS,
+        description=(
+            f"For audience groups: 1 to {domain.MAX_GROUPS} groups the author is a member of now "
+            "(422 NOTE_GROUP_NOT_YOURS names one that is not); none for any other audience"
+        ),
     )
     area: Area | None = Field(
         default=None, examples=["上海·徐汇"], description="A coarse area in words, never a position"
     )
+    collaboration_shop_id: Id | None = Field(default=None, description=COLLABORATION)
 
 
 class NotePhotoOut(BaseModel):
@@ -94,6 +113,17 @@ class NoteOut(BaseModel):
     audience: str
     products: list[LinkedProductOut]
     created_at: datetime
+    edited_at: datetime | None = Field(description="When the author last edited it, if ever")
+    sponsored: bool = Field(
+        description=(
+            "Its author earns when others buy from it (a linked product's shop pays sharers, or "
+            "is the author's own): set by the server, never removable"
+        )
+    )
+    collaboration_shop_id: int | None = Field(
+        description="The shop whose paid collaboration the author disclosed, if any"
+    )
+    group_ids: list[int] = Field(description="The chosen groups, to the author only; else []")
 
     @classmethod
     def of(cls, view: queries.NoteView) -> NoteOut:
@@ -118,6 +148,8 @@ async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep)
         product_ids=body.product_ids,
         audience=body.audience,
         area=body.area,
+        group_ids=body.group_ids,
+        collaboration_shop_id=body.collaboration_shop_id,
     )
     async with container.db.read_sessions() as reader:
         return NoteOut.of(await queries.note_page(reader, note_id, user.id, container.clock.now()))
