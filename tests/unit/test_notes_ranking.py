@@ -16,6 +16,7 @@ from tuan.notes.ranking import (
     first_audience,
     is_fresh,
     score,
+    settled,
 )
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -123,3 +124,21 @@ def test_a_first_audience_note_does_not_break_the_author_cap_or_repeat() -> None
 def test_a_short_feed_takes_the_fresh_note_at_its_end() -> None:
     shown = first_audience(notes(1, 2), [Ranked(700, 9, 0.0)], V, NOW.date())
     assert [r.note_id for r in shown] == [100, 101, 700]
+
+
+def test_the_page_is_settled_once_the_notes_above_every_unscored_one_fill_it() -> None:
+    # Scored: six notes by authors 1, 1, 1, 2, 3, 4 (scores 10 down to 5).
+    exact = [Ranked(10 + i, a, 10.0 - i) for i, a in enumerate((1, 1, 1, 2, 3, 4))]
+    # A page of 4: notes above 6.5 are 10, 9, 8, 7 — but author 1 may have only 2 in the top,
+    # so the top's 4 places are not filled by them alone (the 3rd note of author 1 is passed).
+    assert not settled(exact, 6.5, 4)
+    # Above 5.5 there are five notes, four of them fit the top's places: settled.
+    assert settled(exact, 5.5, 4)
+    # A note unscored may tie the last one and win on its id: not settled at the tie.
+    assert not settled(exact, 5.0, 5)
+    assert settled(exact, 4.9, 5)
+    # A 6th place would go to any unscored note of another author before author 1's third.
+    assert not settled(exact, 4.9, 6)
+    # More than the top: every place in it filled, and enough notes for the page.
+    many = [Ranked(100 + i, i, 100.0 - i) for i in range(12)]
+    assert settled(many, 0.0, 12) and not settled(many, 0.0, 13)

@@ -61,6 +61,7 @@ SOCIAL_POOL = 500
 FRESH_POOL = 100
 WEEK = timedelta(days=7)
 LOOKBACK = timedelta(days=21)
+SETTLE_BATCH = 50  # candidates whose strangers' acts are summed at a time
 TRUST_CHUNK = 2000  # people per trust statement: well under either engine's bound parameters
 # The kinds a person may be named for doing (a follow is counted, never named).
 NAMED: tuple[Act, ...] = ("save", "comment", "forward", "like")
@@ -90,7 +91,7 @@ class _Acts:
 
     by_note: dict[int, list[Engagement]]  # by people the viewer knows
     actors: set[int]  # those people
-    strangers: dict[int, float]  # Σ w · decay of everyone else's acts, by note
+    blocked: set[int]  # people blocked either way among them, and those the viewer blocked
 
 
 def _readable(viewer_id: int | None) -> ColumnElement[bool]:
@@ -246,33 +247,53 @@ def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], 
 async def _acts(
     session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int], now: datetime
 ) -> _Acts:
-    """The acts on ``note_ids`` the viewer may see, since :data:`LOOKBACK`, two statements a
-    kind: acts by people the viewer knows one by one (their trust weighs each; they may be
-    named), and everyone else's summed per note in SQL, at the trust floor — a hot note's
-    thousands of likes by strangers are one number, not thousands of rows."""
-    if not note_ids:
-        return _Acts({}, set(), {})
+    """The acts on ``note_ids`` since :data:`LOOKBACK` by people the viewer knows, one by one:
+    their trust weighs each, and they may be named. One statement a kind."""
     found: dict[int, list[Engagement]] = defaultdict(list)
-    strangers: dict[int, float] = defaultdict(float)
     blocked = set(await blocked_ids(session, viewer_id))
-    dialect = session.get_bind().dialect.name
+    if not note_ids or not known:
+        return _Acts({}, set(), blocked)
     for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
         for note_id, actor_id, moment in await session.execute(
             base.add_columns(note, actor, at).where(actor.in_(known))
         ):
             found[int(note_id)].append(Engagement(int(actor_id), kind, moment))
-        for note_id, weight in await session.execute(
-            base.add_columns(note, func.sum(_decay_sql(at, now, dialect)))
-            .where(actor.not_in(known), actor != viewer_id, actor.not_in(blocked))
-            .group_by(note)
-        ):
-            strangers[int(note_id)] += WEIGHTS[kind] * float(weight or 0.0)
     actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
     blocked |= await blocked_among(session, viewer_id, actors)
     if blocked:
         for note_id, acts in found.items():
             found[note_id] = [e for e in acts if e.actor_id not in blocked]
-    return _Acts(dict(found), actors - blocked, dict(strangers))
+    return _Acts(dict(found), actors - blocked, blocked)
+
+
+async def _strangers(
+    session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int],
+    blocked: set[int], now: datetime,
+) -> dict[int, float]:  # fmt: skip
+    """Σ w · decay of everyone else's acts on ``note_ids``, per note, summed in SQL (a hot
+    note's thousands of likes by strangers are one number, not thousands of rows); the people
+    the viewer blocked are left out. One statement a kind."""
+    sums: dict[int, float] = defaultdict(float)
+    if not note_ids:
+        return sums
+    dialect = session.get_bind().dialect.name
+    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
+        for note_id, weight in await session.execute(
+            base.add_columns(note, func.sum(_decay_sql(at, now, dialect)))
+            .where(actor.not_in(known), actor != viewer_id, actor.not_in(blocked))
+            .group_by(note)
+        ):
+            sums[int(note_id)] += WEIGHTS[kind] * float(weight or 0.0)
+    return sums
+
+
+async def _heats(session: AsyncSession, note_ids: set[int], now: datetime) -> dict[int, float]:
+    rows = await session.execute(
+        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at).where(
+            NoteStats.note_id.in_(note_ids)
+        )
+    )
+    return {int(n): heat_now(float(h or 0.0), at, now) for n, h, at in rows}
 
 
 async def _trust(
@@ -294,8 +315,38 @@ async def _authors(session: AsyncSession, note_ids: Iterable[int]) -> dict[int, 
     return {int(n): int(a) for n, a in rows}
 
 
+async def _settle(
+    session: AsyncSession, viewer_id: int, known_part: dict[int, float], authors: dict[int, int],
+    people: _People, acts: _Acts, now: datetime, limit: int,
+) -> list[Ranked]:  # fmt: skip
+    """Exact scores for enough candidates to fill the page, best bound first.
+
+    Everyone else's part of a note's score is at most the trust floor times its heat (heat is
+    every act on it, each as it decays; :func:`tuan.notes.stats.acted` keeps it). So candidates
+    are taken in order of that bound, :data:`SETTLE_BATCH` at a time, and summed exactly until
+    no note left could rise into the page (:func:`ranking.settled`): a page of 20 from 500
+    candidates sums a few dozen notes' acts, not all of them."""
+    heats = await _heats(session, set(known_part), now)
+    bound = {n: s + ranking.TRUST_FLOOR * heats.get(n, 0.0) * (1 + 1e-9) + 1e-12
+             for n, s in known_part.items()}  # fmt: skip
+    order = sorted(known_part, key=lambda n: (-bound[n], -n))
+    exact: list[Ranked] = []
+    for start in range(0, len(order), SETTLE_BATCH):
+        batch = set(order[start : start + SETTLE_BATCH])
+        sums = await _strangers(session, viewer_id, batch, people.known, acts.blocked, now)
+        exact += [
+            Ranked(n, authors[n], known_part[n] + ranking.TRUST_FLOOR * sums.get(n, 0.0))
+            for n in batch
+            if n in authors
+        ]
+        rest = order[start + SETTLE_BATCH :]
+        if not rest or ranking.settled(exact, bound[rest[0]], limit):
+            break
+    return exact
+
+
 async def _ranked(
-    session: AsyncSession, viewer_id: int, now: datetime
+    session: AsyncSession, viewer_id: int, now: datetime, limit: int
 ) -> tuple[list[Ranked], _Acts, set[int]]:
     """The viewer's candidates scored, capped per author, with first-audience notes placed;
     the acts read (for the reasons) and which notes took a first-audience slot."""
@@ -303,23 +354,25 @@ async def _ranked(
     people = await _people(session, viewer_id)
     candidates = hot | await _social(session, viewer_id, people.circle, now)
     fresh = await _fresh(session, viewer_id, now)
-    acts = await _acts(session, viewer_id, candidates, people.known, now)
+    read = candidates | {r.note_id for r in fresh}
+    acts = await _acts(session, viewer_id, read, people.known, now)
     trust = await _trust(session, viewer_id, acts.actors, now)
-    authors = await _authors(session, candidates)
-    scored = [
-        Ranked(
-            n,
-            authors[n],
-            ranking.score(viewer_id, acts.by_note.get(n, ()), trust, now)
-            + ranking.TRUST_FLOOR * acts.strangers.get(n, 0.0),
-        )
-        for n in candidates
-        if n in authors
-    ]
+    authors = await _authors(session, read)
+    part = {n: ranking.score(viewer_id, acts.by_note.get(n, ()), trust, now) for n in read}
+    scored = await _settle(
+        session, viewer_id, {n: part[n] for n in candidates}, authors, people, acts, now, limit
+    )
     feed = ranking.cap_authors(ranking.by_score(scored))
     placed = ranking.first_audience(feed, fresh, viewer_id, now.date())
     fresh_ids = {r.note_id for r in fresh} - {r.note_id for r in feed[: ranking.TOP]}
     firsts = {r.note_id for r in placed[: ranking.TOP] if r.note_id in fresh_ids}
+    # A first-audience note is shown with its own score too, summed here if it was not yet.
+    exact = {r.note_id: r for r in scored}
+    unsummed = firsts - set(exact)
+    sums = await _strangers(session, viewer_id, unsummed, people.known, acts.blocked, now)
+    for n in unsummed:
+        exact[n] = Ranked(n, authors[n], part[n] + ranking.TRUST_FLOOR * sums.get(n, 0.0))
+    placed = [exact.get(r.note_id, r) for r in placed]
     return placed, acts, firsts
 
 
@@ -447,7 +500,7 @@ async def discover(
             Ranked(n, authors[n], heat_now(h, at, now)) for n, h, at in by_heat if n in authors
         ]
         return await _shown(session, ranked, {}, set())
-    placed, acts, firsts = await _ranked(session, viewer_id, now)
+    placed, acts, firsts = await _ranked(session, viewer_id, now, limit)
     page = placed[:limit]
     reasons = await _reasons(session, viewer_id, page, acts, firsts)
     return await _shown(session, page, reasons, firsts & {r.note_id for r in page})

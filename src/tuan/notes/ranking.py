@@ -119,3 +119,20 @@ def first_audience(
             chosen.remove(pick)
             break
     return result
+
+
+def settled(exact: Sequence[Ranked], bound: float, limit: int) -> bool:
+    """Whether the first ``limit`` notes of the capped feed are known, when every note not yet
+    scored exactly scores at most ``bound``: the notes scored above it must fill the top's
+    per-author places (up to ``limit``) and the page. Ties at the bound are not trusted (the
+    newer note would win them), so only notes strictly above it count."""
+    above = by_score([r for r in exact if r.score > bound])
+    seen: Counter[int] = Counter()
+    head = 0
+    for note in above:
+        if head == min(TOP, limit):
+            break
+        if seen[note.author_id] < PER_AUTHOR_IN_TOP:
+            seen[note.author_id] += 1
+            head += 1
+    return head >= min(TOP, limit) and len(above) >= limit
