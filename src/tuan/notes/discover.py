@@ -1,5 +1,6 @@
 """Discover: the notes a viewer may like, ranked by what people they trust did with them
-(ADR 0013; the arithmetic is :mod:`tuan.notes.ranking`).
+(ADR 0013; the arithmetic is :mod:`tuan.notes.ranking`, the reasons
+:mod:`tuan.notes.explanations`).
 
 Candidates, each through :func:`seen_by` (never the viewer's own notes):
 - the :data:`HOT` notes with the most heat, read off ``ix_note_stats_heat``;
@@ -18,7 +19,7 @@ not read: their weight is under 1/128 of a new one.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,8 +35,8 @@ from tuan.core.db import UTCDateTime
 from tuan.core.media import media_url
 from tuan.core.phrases import Phrase
 from tuan.core.uow import UnitOfWork
-from tuan.groups.queries import groupmates, groups_of, memberships_view
-from tuan.notes import ranking
+from tuan.groups.queries import groupmates
+from tuan.notes import explanations, ranking
 from tuan.notes.models import (
     Collection,
     CollectionNote,
@@ -44,15 +45,12 @@ from tuan.notes.models import (
     NoteComment,
     NoteForward,
     NoteLike,
-    NoteProduct,
     NoteStats,
 )
 from tuan.notes.queries import seen_by
 from tuan.notes.ranking import Engagement, Ranked
 from tuan.notes.stats import HALF_LIFE_HOURS, WEIGHTS, Act, heat_now
-from tuan.orders.queries import purchases_view
-from tuan.privacy.queries import visible_owners
-from tuan.social.queries import blocked_among, blocked_ids, friend_ids, friends_among
+from tuan.social.queries import blocked_among, blocked_ids, friend_ids
 from tuan.trust.queries import trust_seen_by
 
 HOT = 500
@@ -63,8 +61,6 @@ WEEK = timedelta(days=7)
 LOOKBACK = timedelta(days=21)
 SETTLE_BATCH = 50  # candidates whose strangers' acts are summed at a time
 TRUST_CHUNK = 2000  # people per trust statement: well under either engine's bound parameters
-# The kinds a person may be named for doing (a follow is counted, never named).
-NAMED: tuple[Act, ...] = ("save", "comment", "forward", "like")
 
 
 @dataclass(frozen=True)
@@ -376,83 +372,6 @@ async def _ranked(
     return placed, acts, firsts
 
 
-def _friends_reason(
-    acts: Sequence[Engagement], friends: set[int], names: dict[int, str]
-) -> Phrase | None:
-    """ "3 位好友收藏了": the kind most of the viewer's friends did, from acts they may see."""
-    who: dict[Act, set[int]] = defaultdict(set)
-    for e in acts:
-        if e.actor_id in friends and e.kind in NAMED:
-            who[e.kind].add(e.actor_id)
-    if not who:
-        return None
-    kind = max(NAMED, key=lambda k: (len(who[k]), -NAMED.index(k)))
-    people = who[kind]
-    if len(people) == 1:
-        (friend,) = people
-        return Phrase(f"discover.friend_{kind}", {"name": names.get(friend, "")})
-    return Phrase(f"discover.friends_{kind}", {"count": len(people)})
-
-
-async def _group_buyers(
-    session: AsyncSession, viewer_id: int, note_ids: set[int]
-) -> dict[int, str]:
-    """For each note, the viewer's group with the most members who bought one of its products
-    and let the viewer see their purchases ("Class 5 群里有人买了")."""
-    if not note_ids:
-        return {}
-    bought, mine, theirs = purchases_view(), memberships_view("mine"), memberships_view("theirs")
-    rows = (
-        await session.execute(
-            select(NoteProduct.note_id, theirs.c.group_id, bought.c.buyer_id)
-            .join(bought, bought.c.product_id == NoteProduct.product_id)
-            .join(theirs, theirs.c.user_id == bought.c.buyer_id)
-            .join(mine, mine.c.group_id == theirs.c.group_id)
-            .where(
-                NoteProduct.note_id.in_(note_ids),
-                mine.c.user_id == viewer_id,
-                bought.c.buyer_id != viewer_id,
-            )
-            .distinct()
-        )
-    ).all()
-    seen = await visible_owners(session, viewer_id, {buyer for _, _, buyer in rows}, "purchases")
-    counts: dict[int, Counter[int]] = defaultdict(Counter)
-    for note_id, group_id, buyer in rows:
-        if buyer in seen:
-            counts[int(note_id)][int(group_id)] += 1
-    if not counts:
-        return {}
-    names = {g.id: g.name for g in await groups_of(session, viewer_id)}
-    return {
-        note_id: names[min(c, key=lambda g: (-c[g], g))]
-        for note_id, c in counts.items()
-        if min(c, key=lambda g: (-c[g], g)) in names
-    }
-
-
-async def _reasons(
-    session: AsyncSession, viewer_id: int, shown: Sequence[Ranked], acts: _Acts, firsts: set[int]
-) -> dict[int, tuple[Phrase, ...]]:
-    ids = {r.note_id for r in shown}
-    named = {e.actor_id for n in ids for e in acts.by_note.get(n, ()) if e.kind in NAMED}
-    friends = await friends_among(session, viewer_id, named)
-    names = {p.id: p.display_name for p in (await public_names(session, friends)).values()}
-    groups = await _group_buyers(session, viewer_id, ids)
-    found: dict[int, tuple[Phrase, ...]] = {}
-    for note_id in ids:
-        reasons = []
-        if note_id in groups:
-            reasons.append(Phrase("discover.group_bought", {"group": groups[note_id]}))
-        friendly = _friends_reason(acts.by_note.get(note_id, ()), friends, names)
-        if friendly is not None:
-            reasons.append(friendly)
-        if note_id in firsts:
-            reasons.append(Phrase("discover.fresh", {}))
-        found[note_id] = tuple(reasons)
-    return found
-
-
 async def _shown(
     session: AsyncSession,
     ranked: Sequence[Ranked],
@@ -502,7 +421,9 @@ async def discover(
         return await _shown(session, ranked, {}, set())
     placed, acts, firsts = await _ranked(session, viewer_id, now, limit)
     page = placed[:limit]
-    reasons = await _reasons(session, viewer_id, page, acts, firsts)
+    reasons = await explanations.reasons(
+        session, viewer_id, {r.note_id for r in page}, acts.by_note, firsts
+    )
     return await _shown(session, page, reasons, firsts & {r.note_id for r in page})
 
 
