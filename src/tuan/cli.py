@@ -497,6 +497,88 @@ def admin_erase(
         console.print(f"{username} is erased (deletion {deletion}); audited under {request!r}")
 
 
+# --- notes: reports and moderation (issue 16). Operators are whoever runs `tuan admin`. --------
+
+
+def _moderate(action: str, **arguments: object) -> None:
+    """Run one of ``tuan.notes.moderation``'s operator actions in one transaction."""
+    from tuan.core.errors import TuanError
+    from tuan.notes import moderation
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> None:
+        from tuan.bootstrap import bootstrap
+
+        container = bootstrap(settings)
+        try:
+            await container.run(getattr(moderation, action), **arguments)
+            await container.relay.drain()
+        finally:
+            await container.close()
+
+    try:
+        asyncio.run(run())
+    except TuanError as exc:
+        raise _fail(exc.message) from None
+
+
+@admin_app.command("note-reports")
+def admin_note_reports(
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many")] = 100,
+) -> None:
+    """List open reports of notes and comments, oldest first."""
+    from tuan.core.db import create_database
+    from tuan.notes.moderation import OpenReport, open_reports
+
+    settings = _settings()
+    _check_schema(settings)
+
+    async def run() -> list[OpenReport]:
+        db = create_database(settings.database_url)
+        try:
+            async with db.read_sessions() as session:
+                return await open_reports(session, limit=limit)
+        finally:
+            await db.dispose()
+
+    reports = asyncio.run(run())
+    console.print(f"{len(reports)} open reports")
+    for r in reports:  # one line each: readable in a terminal, greppable in a pipe
+        target = f"note {r.note_id}" + (f" comment {r.comment_id}" if r.comment_id else "")
+        said = " ".join(r.excerpt.split())[:60]
+        console.print(
+            f"#{r.id} {target} by user {r.reporter_id}: {r.reason!r} on {said!r}",
+            markup=False,
+            highlight=False,
+        )
+
+
+Reason = Annotated[str, typer.Option(help="Why, shown to its author (1 to 200 characters)")]
+
+
+@admin_app.command("hide-note")
+def admin_hide_note(note_id: int, reason: Reason) -> None:
+    """Hide a note: only its author sees it, with the reason; its reports are resolved."""
+    _moderate("hide_note", note_id=note_id, reason=reason)
+    console.print(f"note {note_id} is hidden")
+
+
+@admin_app.command("hide-comment")
+def admin_hide_comment(comment_id: int, reason: Reason) -> None:
+    """Hide a comment: only its author sees it, with the reason; its reports are resolved."""
+    _moderate("hide_comment", comment_id=comment_id, reason=reason)
+    console.print(f"comment {comment_id} is hidden")
+
+
+@admin_app.command("dismiss-report")
+def admin_dismiss_report(report_id: int) -> None:
+    """Close a report without hiding anything."""
+    _moderate("dismiss_report", report_id=report_id)
+    console.print(f"report {report_id} dismissed")
+
+
 def _write_step_times(path: Path, timed: list[tuple[str, float]]) -> None:
     """Each step's seconds (the first also holds the set-up: the deletion asked for, the audit)."""
     import itertools

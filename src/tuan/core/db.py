@@ -217,6 +217,15 @@ def dialect_insert(session_or_dialect: Any, table: Any) -> Any:
     return pg_insert(table)
 
 
+async def insert_once(session: AsyncSession, table: Any, values: dict[str, Any]) -> Any | None:
+    """Insert the row unless its key or another unique column set is taken: one statement,
+    safe when two arrive at once on either engine. Its first key column's value, or None when
+    nothing was added."""
+    key = table.c[next(iter(table.primary_key.columns)).name]
+    statement = dialect_insert(session, table).values(**values).on_conflict_do_nothing()
+    return (await session.execute(statement.returning(key))).scalar()
+
+
 def rows_changed(result: object) -> int:
     """How many rows an ``UPDATE`` or ``DELETE`` changed (its cursor's rowcount)."""
     return int(getattr(result, "rowcount", 0))

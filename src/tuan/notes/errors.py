@@ -117,3 +117,59 @@ class NoteCollaborationShopNotLinked(TuanError):
 class NoteCollaborationFixed(TuanError):
     code = "NOTE_COLLABORATION_FIXED"
     default_message = "A note's paid collaboration, once disclosed, cannot be changed or removed."
+
+
+class CollectionNotFound(TuanError):
+    code = "COLLECTION_NOT_FOUND"
+    kind = ErrorKind.NOT_FOUND
+    default_message = "No such collection, or it is not shown to you."
+
+
+class NotYourCollection(TuanError):
+    code = "COLLECTION_NOT_YOURS"
+    kind = ErrorKind.FORBIDDEN
+    default_message = "Only its owner may change a collection or save notes into it."
+
+
+class CollectionNameTaken(TuanError):
+    code = "COLLECTION_NAME_TAKEN"
+    kind = ErrorKind.CONFLICT
+    default_message = "You already have a collection with this name."
+
+
+class CollectionNameInvalid(TuanError):
+    code = "COLLECTION_NAME_INVALID"
+    default_message = "A collection's name is 1 to 40 characters on one line."
+
+
+class CommentNotFound(TuanError):
+    code = "COMMENT_NOT_FOUND"
+    kind = ErrorKind.NOT_FOUND
+    default_message = "No such comment, or it is not shown to you."
+
+
+class CommentEmpty(TuanError):
+    code = "COMMENT_EMPTY"
+    default_message = "Write something in the comment."
+
+
+class CommentInvalid(TuanError):
+    code = "COMMENT_INVALID"
+    default_message = "A comment is at most 1000 characters, without control characters."
+
+
+class NotYourComment(TuanError):
+    code = "COMMENT_NOT_YOURS"
+    kind = ErrorKind.FORBIDDEN
+    default_message = "Only the comment's author may delete it."
+
+
+class ReportReasonInvalid(TuanError):
+    code = "NOTE_REPORT_REASON_INVALID"
+    default_message = "Say why, in 1 to 200 characters."
+
+
+class ReportNotFound(TuanError):
+    code = "NOTE_REPORT_NOT_FOUND"
+    kind = ErrorKind.NOT_FOUND
+    default_message = "No open report with this id."

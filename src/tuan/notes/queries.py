@@ -20,6 +20,7 @@ from tuan.core.media import media_url, photo_alts_of
 from tuan.groups.queries import memberships_view
 from tuan.notes.domain import Earning, is_sponsored
 from tuan.notes.errors import NoteNotFound
+from tuan.notes.interactions_queries import note_counts
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct
 from tuan.orders.queries import purchases_view
 from tuan.social.queries import blocked_with, friend_pairs_view
@@ -97,6 +98,17 @@ class NoteView:
     sponsored: bool
     collaboration_shop_id: int | None  # a paid collaboration its author disclosed
     group_ids: list[int]  # the chosen groups: shown to the author only ([] to anyone else)
+    # Anonymous totals, and the reader's own acts (False signed out).
+    likes: int = 0
+    saves: int = 0
+    comments: int = 0
+    helpful: int = 0
+    liked: bool = False
+    saved: bool = False
+    marked_helpful: bool = False
+    # Said to the author only, of a note an operator hid: "hidden" and why; else None.
+    status: str | None = None
+    hidden_reason: str | None = None
 
 
 async def seen_note(session: AsyncSession, note_id: int, viewer_id: int | None) -> Note:
@@ -166,6 +178,9 @@ async def note_page(
     alts = photo_alts_of(note.photo_alts, len(note.photos))
     earnings: list[Earning] = []
     products = await _linked_products(session, note, now, earnings)
+    counts = await note_counts(session, note.id, viewer_id)
+    # Only a hidden note's author is told: anyone else never sees a hidden note at all.
+    hidden = viewer_id == note.author_id and note.status == "hidden"
     return NoteView(
         id=note.id,
         author_id=note.author_id,
@@ -184,6 +199,15 @@ async def note_page(
         sponsored=note.sponsored or is_sponsored(note.author_id, earnings),
         collaboration_shop_id=note.collaboration_shop_id,
         group_ids=await _chosen_groups(session, note) if viewer_id == note.author_id else [],
+        likes=counts.likes,
+        saves=counts.saves,
+        comments=counts.comments,
+        helpful=counts.helpful,
+        liked=counts.liked,
+        saved=counts.saved,
+        marked_helpful=counts.marked_helpful,
+        status=note.status if hidden else None,
+        hidden_reason=note.hidden_reason if hidden else None,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from tuan.core.db import insert_once
 from tuan.core.uow import UnitOfWork
 from tuan.notes.models import NoteStats
 
@@ -46,23 +47,29 @@ def heat_now(heat: float, heat_at: datetime | None, now: datetime) -> float:
     return heat * decay((now - heat_at).total_seconds() / 3600.0)
 
 
+_NO_STATS = {
+    "likes": 0,
+    "saves": 0,
+    "comments": 0,
+    "forwards": 0,
+    "helpful": 0,
+    "impressions": 0,
+    "heat": 0.0,
+    "heat_at": None,
+}
+
+
 async def _row(uow: UnitOfWork, note_id: int) -> NoteStats:
+    """The note's totals, locked; made first if not there yet, in a way two first acts on a
+    new note at once both survive (a select-then-insert would fail one on PostgreSQL)."""
+    await insert_once(uow.session, NoteStats.__table__, {"note_id": note_id, **_NO_STATS})
     stats = await uow.session.scalar(
-        select(NoteStats).where(NoteStats.note_id == note_id).with_for_update()
+        select(NoteStats)
+        .where(NoteStats.note_id == note_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    if stats is None:
-        stats = NoteStats(
-            note_id=note_id,
-            likes=0,
-            saves=0,
-            comments=0,
-            forwards=0,
-            helpful=0,
-            impressions=0,
-            heat=0.0,
-            heat_at=None,
-        )
-        uow.session.add(stats)
+    assert stats is not None
     return stats
 
 

@@ -123,6 +123,8 @@ _SYSTEMS = (
 
 # Notifications about a message: their body is the message's words, or "New message".
 MESSAGE_KINDS = frozenset({"direct_message", "mention", "reply"})
+# A comment on one's note, a reply to one's comment, a mention in one: they open the comment.
+NOTE_COMMENT_KINDS = ("note_comment", "note_reply", "note_mention")
 # Kinds the notification list says with a sentence of their own (tuan/web/locales).
 SAID_KINDS = frozenset(
     {
@@ -147,6 +149,9 @@ SAID_KINDS = frozenset(
         "note_prompt",
         "note_digest",
         "note_question",
+        "note_comment",
+        "note_reply",
+        "note_mention",
     }
 )
 
@@ -226,7 +231,7 @@ def _where(kind: str, cid: int | None, seq: int | None, data: dict[str, Any]) ->
         return "/friends", "friends"
     if kind == "note_prompt":  # the composer, with the product ready
         return f"/notes/new?product={int(data.get('product_id') or 0)}", "note-prompt"
-    if kind == "note_question" and data.get("note_id"):
+    if kind in ("note_question", *NOTE_COMMENT_KINDS) and data.get("note_id"):
         note = int(data["note_id"])
         return f"/notes/{note}#c{int(data.get('comment_id') or 0)}", f"note-{note}"
     if kind == "note_digest":

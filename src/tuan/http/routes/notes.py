@@ -124,6 +124,19 @@ class NoteOut(BaseModel):
         description="The shop whose paid collaboration the author disclosed, if any"
     )
     group_ids: list[int] = Field(description="The chosen groups, to the author only; else []")
+    likes: int = Field(description="How many people like it")
+    saves: int = Field(description="How many people saved it into a collection")
+    comments: int = Field(description="Its comments and replies, as long as they stand")
+    helpful: int = Field(description="How many people say it helped them decide")
+    liked: bool = Field(description="You like it (false signed out)")
+    saved: bool = Field(description="It is in one of your collections")
+    marked_helpful: bool = Field(description="You marked it helpful")
+    status: str | None = Field(
+        description='"hidden" when an operator hid it, said to its author only; else null'
+    )
+    hidden_reason: str | None = Field(
+        description="Why an operator hid it, said to its author only; else null"
+    )
 
     @classmethod
     def of(cls, view: queries.NoteView) -> NoteOut:
