@@ -63,8 +63,10 @@ async def _like(uow: UnitOfWork, *, note_id: int, user_id: int) -> None:
     await acted(uow, note_id, "like")
 
 
-async def _save(uow: UnitOfWork, *, note_id: int, user_id: int, public: bool) -> None:
-    name = "公开" if public else "私藏"
+async def _save(
+    uow: UnitOfWork, *, note_id: int, user_id: int, public: bool, name: str = ""
+) -> None:
+    name = name or ("公开" if public else "私藏")
     collection = await uow.session.scalar(
         select(Collection).where(Collection.owner_id == user_id, Collection.name == name)
     )
@@ -271,3 +273,14 @@ async def test_acts_of_people_blocked_count_for_nothing(
         assert done.status_code == 204, done.text
     (item,) = await discover(client, w.vic)
     assert item["score"] == 0 and item["reasons"] == []
+
+
+async def test_a_note_saved_into_two_public_collections_counts_as_one_save(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client)
+    note = await publish(client, w.amy, "收纳盒")
+    for name in ("厨房", "书房"):
+        await container.run(_save, note_id=note, user_id=w.sam.id, public=True, name=name)
+    (item,) = await discover(client, w.vic)
+    assert item["score"] == 0.1  # one save by a stranger, not two

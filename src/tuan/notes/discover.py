@@ -213,20 +213,34 @@ def _decay_sql(at: Any, now: datetime, dialect: str) -> ColumnElement[float]:
     return func.power(2.0, -hours / HALF_LIFE_HOURS)
 
 
-def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
+# Kinds whose every act is in a note's heat when it happens (notes.stats.acted at its moment),
+# so heat bounds their sum; saves (heat counts a person's first save anywhere, private too) and
+# follows are summed for every candidate instead.
+BOUNDED_BY_HEAT: frozenset[Act] = frozenset({"like", "comment", "forward"})
+
+
+def _kinds(
+    note_ids: set[int], since: datetime, only: frozenset[Act] | None = None
+) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
     """Per kind of act on ``note_ids`` since ``since``: a statement to add columns to, and
     its note, actor and moment columns."""
+    # A person's save counts once, from their first save of it into a public collection; a
+    # save into a private collection counts in the note's anonymous total only.
     saves = (
-        select()
-        .select_from(CollectionNote)
+        select(
+            CollectionNote.note_id.label("note_id"),
+            Collection.owner_id.label("owner_id"),
+            func.min(CollectionNote.created_at).label("at"),
+        )
         .join(Collection, Collection.id == CollectionNote.collection_id)
-        # A save into a private collection counts in the note's anonymous total only.
-        .where(Collection.public.is_(True))
+        .where(Collection.public.is_(True), CollectionNote.note_id.in_(note_ids))
+        .group_by(CollectionNote.note_id, Collection.owner_id)
+        .subquery("public_saves")
     )
     tables: list[tuple[Act, Select[Any], Any, Any, Any]] = [
         ("like", select().select_from(NoteLike), NoteLike.note_id, NoteLike.user_id,
          NoteLike.created_at),
-        ("save", saves, CollectionNote.note_id, Collection.owner_id, CollectionNote.created_at),
+        ("save", select().select_from(saves), saves.c.note_id, saves.c.owner_id, saves.c.at),
         ("comment", select().select_from(NoteComment).where(NoteComment.status == "live"),
          NoteComment.note_id, NoteComment.author_id, NoteComment.created_at),
         ("forward", select().select_from(NoteForward), NoteForward.note_id, NoteForward.user_id,
@@ -237,6 +251,7 @@ def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], 
     return [
         (kind, base.where(note.in_(note_ids), at >= since), note, actor, at)
         for kind, base, note, actor, at in tables
+        if only is None or kind in only
     ]
 
 
@@ -264,7 +279,7 @@ async def _acts(
 
 async def _strangers(
     session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int],
-    blocked: set[int], now: datetime,
+    blocked: set[int], now: datetime, only: frozenset[Act] | None = None,
 ) -> dict[int, float]:  # fmt: skip
     """Σ w · decay of everyone else's acts on ``note_ids``, per note, summed in SQL (a hot
     note's thousands of likes by strangers are one number, not thousands of rows); the people
@@ -273,7 +288,7 @@ async def _strangers(
     if not note_ids:
         return sums
     dialect = session.get_bind().dialect.name
-    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
+    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK, only):
         for note_id, weight in await session.execute(
             base.add_columns(note, func.sum(_decay_sql(at, now, dialect)))
             .where(actor.not_in(known), actor != viewer_id, actor.not_in(blocked))
@@ -317,23 +332,27 @@ async def _settle(
 ) -> list[Ranked]:  # fmt: skip
     """Exact scores for enough candidates to fill the page, best bound first.
 
-    Everyone else's part of a note's score is at most the trust floor times its heat (heat is
-    every act on it, each as it decays; :func:`tuan.notes.stats.acted` keeps it). So candidates
-    are taken in order of that bound, :data:`SETTLE_BATCH` at a time, and summed exactly until
+    Everyone else's likes, comments and forwards on a note sum to at most its heat (every one
+    of them went into it as it happened; :data:`BOUNDED_BY_HEAT`); their saves and follows are
+    summed for every candidate. So candidates are taken in order of that bound,
+    :data:`SETTLE_BATCH` at a time, and their likes, comments and forwards summed exactly until
     no note left could rise into the page (:func:`ranking.settled`): a page of 20 from 500
-    candidates sums a few dozen notes' acts, not all of them."""
-    heats = await _heats(session, set(known_part), now)
-    bound = {n: s + ranking.TRUST_FLOOR * heats.get(n, 0.0) * (1 + 1e-9) + 1e-12
-             for n, s in known_part.items()}  # fmt: skip
-    order = sorted(known_part, key=lambda n: (-bound[n], -n))
+    candidates sums a few dozen notes' likes, not all of them."""
+    ids, floor = set(known_part), ranking.TRUST_FLOOR
+    rest_kinds = frozenset(WEIGHTS) - BOUNDED_BY_HEAT
+    certain = await _strangers(session, viewer_id, ids, people.known, acts.blocked, now, rest_kinds)
+    base = {n: s + floor * certain.get(n, 0.0) for n, s in known_part.items()}
+    heats = await _heats(session, ids, now)
+    bound = {n: b + floor * heats.get(n, 0.0) * (1 + 1e-9) + 1e-12 for n, b in base.items()}
+    order = sorted(ids, key=lambda n: (-bound[n], -n))
     exact: list[Ranked] = []
     for start in range(0, len(order), SETTLE_BATCH):
         batch = set(order[start : start + SETTLE_BATCH])
-        sums = await _strangers(session, viewer_id, batch, people.known, acts.blocked, now)
+        sums = await _strangers(
+            session, viewer_id, batch, people.known, acts.blocked, now, BOUNDED_BY_HEAT
+        )
         exact += [
-            Ranked(n, authors[n], known_part[n] + ranking.TRUST_FLOOR * sums.get(n, 0.0))
-            for n in batch
-            if n in authors
+            Ranked(n, authors[n], base[n] + floor * sums.get(n, 0.0)) for n in batch if n in authors
         ]
         rest = order[start + SETTLE_BATCH :]
         if not rest or ranking.settled(exact, bound[rest[0]], limit):
