@@ -213,10 +213,10 @@ def _decay_sql(at: Any, now: datetime, dialect: str) -> ColumnElement[float]:
     return func.power(2.0, -hours / HALF_LIFE_HOURS)
 
 
-# Kinds whose every act is in a note's heat when it happens (notes.stats.acted at its moment),
-# so heat bounds their sum; saves (heat counts a person's first save anywhere, private too) and
-# follows are summed for every candidate instead.
-BOUNDED_BY_HEAT: frozenset[Act] = frozenset({"like", "comment", "forward"})
+# Kinds whose sum a note's totals bound: every like, comment and forward went into its heat as
+# it happened (notes.stats.acted at its moment), and each saver counts at most 1 (the note's
+# saves total is how many people saved it). Follows are summed for every candidate instead.
+BOUNDED: frozenset[Act] = frozenset({"like", "comment", "forward", "save"})
 
 
 def _kinds(
@@ -237,6 +237,7 @@ def _kinds(
         .group_by(CollectionNote.note_id, Collection.owner_id)
         .subquery("public_saves")
     )
+    authors = select(Note.author_id).where(Note.id.in_(note_ids))
     tables: list[tuple[Act, Select[Any], Any, Any, Any]] = [
         ("like", select().select_from(NoteLike), NoteLike.note_id, NoteLike.user_id,
          NoteLike.created_at),
@@ -245,8 +246,10 @@ def _kinds(
          NoteComment.note_id, NoteComment.author_id, NoteComment.created_at),
         ("forward", select().select_from(NoteForward), NoteForward.note_id, NoteForward.user_id,
          NoteForward.created_at),
-        ("follow", select().select_from(Follow), Follow.via_note_id, Follow.follower_id,
-         Follow.created_at),
+        # By the notes' authors too: a follow from a note is of its author, and that column
+        # has an index (via_note_id has none).
+        ("follow", select().select_from(Follow).where(Follow.followee_id.in_(authors)),
+         Follow.via_note_id, Follow.follower_id, Follow.created_at),
     ]  # fmt: skip
     return [
         (kind, base.where(note.in_(note_ids), at >= since), note, actor, at)
@@ -298,13 +301,15 @@ async def _strangers(
     return sums
 
 
-async def _heats(session: AsyncSession, note_ids: set[int], now: datetime) -> dict[int, float]:
+async def _ceilings(session: AsyncSession, note_ids: set[int], now: datetime) -> dict[int, float]:
+    """Per note, its heat now plus its saves: more than all its likes, comments, forwards and
+    saves by anyone can weigh (see :data:`BOUNDED`)."""
     rows = await session.execute(
-        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at).where(
+        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at, NoteStats.saves).where(
             NoteStats.note_id.in_(note_ids)
         )
     )
-    return {int(n): heat_now(float(h or 0.0), at, now) for n, h, at in rows}
+    return {int(n): heat_now(float(h or 0.0), at, now) + (saves or 0) for n, h, at, saves in rows}
 
 
 async def _trust(
@@ -332,25 +337,22 @@ async def _settle(
 ) -> list[Ranked]:  # fmt: skip
     """Exact scores for enough candidates to fill the page, best bound first.
 
-    Everyone else's likes, comments and forwards on a note sum to at most its heat (every one
-    of them went into it as it happened; :data:`BOUNDED_BY_HEAT`); their saves and follows are
-    summed for every candidate. So candidates are taken in order of that bound,
-    :data:`SETTLE_BATCH` at a time, and their likes, comments and forwards summed exactly until
+    Everyone else's likes, comments, forwards and saves on a note weigh at most its heat plus
+    its saves (:data:`BOUNDED`); their follows are summed for every candidate. So candidates
+    are taken in order of that bound, :data:`SETTLE_BATCH` at a time, and summed exactly until
     no note left could rise into the page (:func:`ranking.settled`): a page of 20 from 500
     candidates sums a few dozen notes' likes, not all of them."""
     ids, floor = set(known_part), ranking.TRUST_FLOOR
-    rest_kinds = frozenset(WEIGHTS) - BOUNDED_BY_HEAT
+    rest_kinds = frozenset(WEIGHTS) - BOUNDED
     certain = await _strangers(session, viewer_id, ids, people.known, acts.blocked, now, rest_kinds)
     base = {n: s + floor * certain.get(n, 0.0) for n, s in known_part.items()}
-    heats = await _heats(session, ids, now)
-    bound = {n: b + floor * heats.get(n, 0.0) * (1 + 1e-9) + 1e-12 for n, b in base.items()}
+    ceilings = await _ceilings(session, ids, now)
+    bound = {n: b + floor * ceilings.get(n, 0.0) * (1 + 1e-9) + 1e-12 for n, b in base.items()}
     order = sorted(ids, key=lambda n: (-bound[n], -n))
     exact: list[Ranked] = []
     for start in range(0, len(order), SETTLE_BATCH):
         batch = set(order[start : start + SETTLE_BATCH])
-        sums = await _strangers(
-            session, viewer_id, batch, people.known, acts.blocked, now, BOUNDED_BY_HEAT
-        )
+        sums = await _strangers(session, viewer_id, batch, people.known, acts.blocked, now, BOUNDED)
         exact += [
             Ranked(n, authors[n], base[n] + floor * sums.get(n, 0.0)) for n in batch if n in authors
         ]
