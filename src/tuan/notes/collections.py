@@ -13,6 +13,7 @@ import unicodedata
 from typing import cast
 
 from sqlalchemy import Table, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from tuan.core.db import insert_once
 from tuan.core.uow import UnitOfWork
@@ -79,7 +80,8 @@ async def change_collection(
     name: str | None = None,
     public: bool | None = None,
 ) -> None:
-    """Rename it, or make it public or private."""
+    """Rename it, or make it public or private. A name the owner already uses is refused; two
+    renames to one name at once meet the unique pair, and the second is refused too."""
     collection = await owned(uow, collection_id, owner_id)
     if name is not None:
         checked = check_name(name)
@@ -87,7 +89,11 @@ async def change_collection(
         collection.name = checked
     if public is not None:
         collection.public = public
-    await uow.session.flush()
+    try:
+        async with uow.session.begin_nested():
+            await uow.session.flush()
+    except IntegrityError:
+        raise CollectionNameTaken(field="name") from None
 
 
 async def _saved_anywhere(uow: UnitOfWork, owner_id: int, note_id: int) -> int:

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.core.media import photo_alts_of
-from tuan.core.search import search_text
 from tuan.core.uow import UnitOfWork
 from tuan.notes import domain
 from tuan.notes.errors import (
@@ -33,6 +32,7 @@ from tuan.notes.errors import (
 )
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct, NoteRevision
 from tuan.notes.queries import seen_by, seen_note
+from tuan.notes.search import note_search_text
 from tuan.notes.service import choose_groups, sponsored_by
 
 
@@ -147,7 +147,7 @@ def _rewrite(uow: UnitOfWork, note: Note, checked: domain.NoteDraft, alts: list[
     )
     note.title, note.text, note.tags = checked.title, checked.text, checked.tags
     note.photos, note.photo_alts, note.area = checked.photos, checked.photo_alts, checked.area
-    note.search_text = search_text(checked.title, checked.text, " ".join(checked.tags))
+    note.search_text = note_search_text(checked.title, checked.text, checked.tags)
     note.edited_at = uow.now
 
 

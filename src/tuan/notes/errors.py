@@ -55,6 +55,43 @@ class NotYourNote(TuanError):
     default_message = "Only the note's author may delete it."
 
 
+class CannotFollowSelf(TuanError):
+    code = "FOLLOW_SELF"
+    default_message = "You cannot follow yourself."
+
+
+class FollowBlocked(TuanError):
+    code = "FOLLOW_BLOCKED"
+    kind = ErrorKind.FORBIDDEN
+    default_message = "You cannot follow someone you blocked or who blocked you."
+
+
+class FollowNoteNotTheirs(TuanError):
+    code = "FOLLOW_NOTE_NOT_THEIRS"
+    default_message = "A follow can only come from a note by the person followed."
+
+
+class CannotMuteSelf(TuanError):
+    code = "MUTE_SELF"
+    default_message = "You cannot mute yourself."
+
+
+class MuteWordInvalid(TuanError):
+    code = "MUTE_WORD_INVALID"
+    default_message = "A muted word is 1 to 40 characters on one line."
+
+
+class TooManyMutes(TuanError):
+    code = "MUTES_FULL"
+    kind = ErrorKind.CONFLICT
+    default_message = "You have muted as many words as one can; unmute some first."
+
+
+class NoteSearchEmpty(TuanError):
+    code = "NOTE_SEARCH_EMPTY"
+    default_message = "Say what to look for: some words, a tag, or both."
+
+
 class NoteGroupsMissing(TuanError):
     code = "NOTE_GROUPS_MISSING"
     default_message = "Choose 1 to 10 groups for a note to chosen groups."

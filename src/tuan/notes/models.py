@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuan.core.db import Base, BigId, UTCDateTime
@@ -242,6 +243,16 @@ class NoteReport(Base):
     __tablename__ = "note_reports"
     __table_args__ = (
         UniqueConstraint("reporter_id", "note_id", "comment_id"),
+        # The pair above does not hold a note's own report (NULL is distinct from NULL): this
+        # partial index does, so two reports at once still file one.
+        Index(
+            "uq_note_reports_note_once",
+            "reporter_id",
+            "note_id",
+            unique=True,
+            sqlite_where=sa_text("comment_id IS NULL"),
+            postgresql_where=sa_text("comment_id IS NULL"),
+        ),
         Index("ix_note_reports_open", "resolved_at", "id"),
     )
 

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tuan.core.db import insert_once
 from tuan.core.uow import UnitOfWork
 from tuan.notes import stats
 from tuan.notes.errors import CommentNotFound, NoteNotFound, ReportNotFound, ReportReasonInvalid
@@ -68,27 +69,21 @@ async def report(
     await seen_note(uow.session, note_id, reporter_id)
     if comment_id is not None:
         await _seen_comment(uow.session, note_id, comment_id, reporter_id)
-    target = _about(comment_id)
-    # The unique (reporter, note, comment) does not hold for a note's own report (comment NULL
-    # is distinct from NULL), so "once" is this check; a race at worst files it twice.
-    already = await uow.session.scalar(
-        select(
-            exists().where(
-                NoteReport.reporter_id == reporter_id, NoteReport.note_id == note_id, target
-            )
-        )
+    # Once per reporter and target: the unique pair (and, for a note's own report, a partial
+    # index) decides, so a second report, even at the same moment, files nothing.
+    await insert_once(
+        uow.session,
+        NoteReport.__table__,
+        {
+            "reporter_id": reporter_id,
+            "note_id": note_id,
+            "comment_id": comment_id,
+            "reason": words,
+            "created_at": uow.now,
+            "resolved_at": None,
+            "outcome": None,
+        },
     )
-    if not already:
-        uow.session.add(
-            NoteReport(
-                reporter_id=reporter_id,
-                note_id=note_id,
-                comment_id=comment_id,
-                reason=words,
-                created_at=uow.now,
-            )
-        )
-        await uow.session.flush()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from tuan.notes import domain
 from tuan.notes.errors import NoteCollaborationShopNotLinked, NoteGroupNotYours, NotYourNote
 from tuan.notes.models import Note, NoteAudienceGroup, NoteProduct, NoteRevision
 from tuan.notes.queries import seen_note
+from tuan.notes.search import note_search_text
 from tuan.notes.settings import note_settings
 from tuan.shares.commands import ShareTarget, record_share
 
@@ -116,6 +117,7 @@ async def publish_note(
         area=checked.area,
         audience=checked.audience,
         status="live",
+        search_text=note_search_text(checked.title, checked.text, checked.tags),
         sponsored=await sponsored_by(
             uow, author_id, checked.product_ids, collaboration_shop_id=collaboration_shop_id
         ),

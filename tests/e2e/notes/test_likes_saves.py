@@ -229,3 +229,23 @@ async def test_acts_at_the_same_moment_on_a_new_note_all_count(
     done = await asyncio.gather(*acts)
     assert [d.status_code for d in done] == [204] * len(acts), [d.text for d in done]
     assert _counts(await _read(client, note, amy)) == (4, 0, 0, 4)
+
+
+async def test_two_renames_to_one_name_at_once_leave_one_collection_with_it(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    (amy,) = await people(client, "amy")
+    ids = []
+    for name in ("露营", "零食"):
+        made = await client.post("/api/v1/collections", headers=amy.headers, json={"name": name})
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    renamed = await asyncio.gather(
+        *(
+            client.patch(f"/api/v1/collections/{i}", headers=amy.headers, json={"name": "好物"})
+            for i in ids
+        )
+    )
+    assert sorted(r.status_code for r in renamed) == [200, 409], [r.text for r in renamed]
+    mine = await client.get("/api/v1/collections", headers=amy.headers)
+    assert sorted(c["name"] for c in mine.json()) in (["好物", "零食"], ["好物", "露营"])

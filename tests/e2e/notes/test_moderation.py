@@ -8,6 +8,7 @@ Amy writes; Fay is her friend; Sam is a stranger who reads her public note.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -183,3 +184,20 @@ def _signed_up(api: httpx.Client, name: str) -> str:
         "token"
     ]
     return token
+
+
+async def test_reports_sent_at_the_same_moment_file_one(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    amy, sam = await people(client, "amy", "sam")
+    public = (await publish(client, amy, title="全网最低价", audience="everyone")).json()["id"]
+    sent = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/notes/{public}/reports", headers=sam.headers, json={"reason": "广告"}
+            )
+            for _ in range(6)
+        )
+    )
+    assert [r.status_code for r in sent] == [204] * 6
+    assert await _reports(container) == 1

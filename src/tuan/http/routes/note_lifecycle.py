@@ -112,7 +112,7 @@ class NoteEdit(Input):
     sponsored: SponsoredFixed = None
 
 
-@router.patch("/notes/{note_id:int}", responses=WRITE)  # not /notes/discover
+@router.patch("/notes/{note_id:int}", responses=WRITE)
 async def edit_note(
     note_id: IdPath, body: NoteEdit, user: CurrentUser, container: ContainerDep
 ) -> NoteOut:

@@ -169,7 +169,7 @@ async def publish_note(body: NoteIn, user: CurrentUser, container: ContainerDep)
 
 
 @router.get(
-    "/notes/{note_id:int}",  # not /notes/discover
+    "/notes/{note_id:int}",
     responses=error_responses(400, 401, 404, 422),
     # Signing in is optional here: {} is "no credentials", beside the bearer token.
     openapi_extra={"security": [{}]},
@@ -183,7 +183,7 @@ async def get_note(
 
 
 @router.delete(
-    "/notes/{note_id:int}",  # not /notes/discover
+    "/notes/{note_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(400, 401, 403, 404, 422),
 )
