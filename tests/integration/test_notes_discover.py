@@ -21,6 +21,7 @@ from tests.e2e.loop.loopkit import befriend, show
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 from tuan.core.uow import UnitOfWork
+from tuan.notes import mutes
 from tuan.notes.models import (
     Collection,
     CollectionNote,
@@ -284,3 +285,18 @@ async def test_a_note_saved_into_two_public_collections_counts_as_one_save(
         await container.run(_save, note_id=note, user_id=w.sam.id, public=True, name=name)
     (item,) = await discover(client, w.vic)
     assert item["score"] == 0.1  # one save by a stranger, not two
+
+
+async def test_discover_leaves_out_the_people_and_words_the_reader_muted(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client)
+    by_amy = await publish(client, w.amy, "露营装备")
+    nuts = await publish(client, w.bea, "每日坚果礼盒开箱")
+    kept = await publish(client, w.bea, "保温杯")
+    for note in (by_amy, nuts, kept):
+        await container.run(_like, note_id=note, user_id=w.sam.id)
+    await container.run(mutes.mute_person, user_id=w.vic.id, muted_id=w.amy.id)
+    await container.run(mutes.mute_word, user_id=w.vic.id, keyword="坚果")
+    assert ids(await discover(client, w.vic)) == [kept]
+    assert set(ids(await discover(client, w.fay))) == {by_amy, nuts, kept}

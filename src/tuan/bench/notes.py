@@ -6,9 +6,8 @@ Then, in this process, against the real functions and the real database:
 
 - **Discover**: ``notes.discover.discover`` for a random reader (20 notes), then recording
   their impressions in a transaction — what ``GET /api/v1/notes/discover`` does;
-- **Following**: the newest 20 notes, readable by the reader, of the people they follow.
-  ``notes/feeds.py`` (the Following feed of another slice) is not there yet, so this is the
-  keyset query it stands for, on ``ix_notes_author_feed``, through ``seen_by``;
+- **Following**: ``notes.feeds.following_feed``, the first page (20 notes) of the people
+  the reader follows;
 - **write**: ``notes.service.publish_note`` through ``Container.run`` (one transaction).
 
 Each is timed ``rounds`` times after a few warm-up rounds; p50 and p95 are reported in ms.
@@ -27,15 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from tuan.bench.data_rights import conditions, database_version, fresh_database
 from tuan.bench.data_rights_seed import Advance
 from tuan.bench.notes_seed import Community, seed
 from tuan.bootstrap import Container, bootstrap
-from tuan.notes import discover, service
-from tuan.notes.models import Follow, Note
-from tuan.notes.queries import seen_by
+from tuan.notes import discover, feeds, service
 from tuan.settings import load_settings
 
 WARM_UP = 3
@@ -50,23 +45,10 @@ class NotesBenchOptions:
 
 
 async def _following(container: Container, viewer_id: int) -> int:
-    """The Following feed's first page: the keyset query on ix_notes_author_feed, the people
-    followed read first (as a feed would), so the planner walks each one's index."""
+    """The Following feed's first page (``notes.feeds.following_feed``)."""
     async with container.db.read_sessions() as session:
-        followed = list(
-            await session.scalars(
-                sa.select(Follow.followee_id).where(Follow.follower_id == viewer_id)
-            )
-        )
-        if not followed:
-            return 0
-        rows = await session.scalars(
-            sa.select(Note.id)
-            .where(Note.author_id.in_(followed), seen_by(viewer_id))
-            .order_by(Note.id.desc())
-            .limit(20)
-        )
-        return len(rows.all())
+        page = await feeds.following_feed(session, viewer_id, limit=20)
+    return len(page.notes)
 
 
 async def _discover(container: Container, viewer_id: int) -> int:
@@ -179,7 +161,6 @@ def run(
         "discover_p50_ms": measured["discover"]["p50_ms"],
         "following_p50_ms": measured["following"]["p50_ms"],
         "write_p50_ms": measured["write"]["p50_ms"],
-        "following_is": "keyset query on ix_notes_author_feed (notes/feeds.py not yet written)",
         "seed_s": round(seed_s, 1),
         "rows": community.rows,
         "measured": measured,

@@ -47,6 +47,7 @@ from tuan.notes.models import (
     NoteLike,
     NoteStats,
 )
+from tuan.notes.mutes import not_muted_by
 from tuan.notes.queries import seen_by
 from tuan.notes.ranking import Engagement, Ranked
 from tuan.notes.stats import HALF_LIFE_HOURS, WEIGHTS, Act, heat_now
@@ -91,10 +92,10 @@ class _Acts:
 
 
 def _readable(viewer_id: int | None) -> ColumnElement[bool]:
-    """The notes Discover may offer the viewer: ones they may see, not their own."""
+    """The notes Discover may offer the viewer: ones they may see, not their own, clear of the
+    people and words they muted."""
     mine = Note.author_id != viewer_id if viewer_id is not None else Note.id.is_not(None)
-    # MUTES: and_(..., notes.mutes.not_muted_by(viewer_id)) goes here when it lands.
-    return and_(seen_by(viewer_id), mine)
+    return and_(seen_by(viewer_id), mine, not_muted_by(viewer_id))
 
 
 async def _hot(
