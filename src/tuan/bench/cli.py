@@ -341,6 +341,48 @@ def _seed_progress() -> Iterator[tuple[Callable[[str, int, int], None], Callable
         yield advance, lambda message: progress.console.print(f"[dim]{message}[/dim]")
 
 
+@app.command("notes")
+def notes(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="A PostgreSQL server: a fresh database is made on it and dropped after; "
+            "default: a fresh SQLite file"
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None, typer.Option(help="Redis for the bus (unset: in-process)")
+    ] = None,
+    count: Annotated[
+        int, typer.Option("--notes", min=100, max=10_000_000, help="Notes to seed")
+    ] = 1_000_000,
+    rounds: Annotated[int, typer.Option(min=5, max=10_000, help="Timed rounds of each")] = 100,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures here")] = None,
+    plot_to: Annotated[
+        Path | None, typer.Option("--plot", help="Draw the latencies to this PNG")
+    ] = None,
+) -> None:
+    """Notes at a size: a synthetic community seeded in bulk (people = notes / 10, about ten
+    likes, saves, comments and follows a note), then Discover, the Following feed and writing
+    a note for random people, in-process against the real queries: p50 and p95."""
+    _require_bench(*(["matplotlib"] if plot_to else []))
+    from tuan.bench import notes as bench
+
+    options = bench.NotesBenchOptions(
+        database_url=database_url, redis_url=redis_url, notes=count, rounds=rounds
+    )
+    with _seed_progress() as (advance, status):
+        figures = bench.run(options, advance, status)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    if plot_to is not None:
+        bench.plot(figures, plot_to)
+        console.print(f"plot written to {plot_to}")
+    summary = {k: v for k, v in figures.items() if k not in ("measured", "rows", "conditions")}
+    console.print_json(json.dumps(summary, ensure_ascii=False))
+
+
 @app.command("chat-report")
 def chat_report(
     results: Annotated[Path, typer.Argument(help="JSON lines written by `tuan bench chat`")],
