@@ -42,6 +42,7 @@ async def test_a_small_file_with_huge_dimensions_is_refused_wherever_photos_are_
         ("PUT", "/api/v1/me/avatar", mei.headers),
         ("POST", f"/api/v1/conversations/{conversation_id}/images", mei.headers),
         ("POST", f"/api/v1/products/{front.product['id']}/images", front.owner.headers),
+        ("POST", "/api/v1/notes/images", ben.headers),
     ]
     for method, url, headers in uploads:
         refused = await client.request(

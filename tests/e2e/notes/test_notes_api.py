@@ -7,10 +7,12 @@ stranger to her; and there is whoever reads signed out.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from PIL import Image
 from sqlalchemy import func, select
 
 from tests.e2e.commerce.kit import Storefront, buy, list_product, settle, storefront
@@ -274,3 +276,34 @@ async def test_blocking_either_way_hides_even_a_note_to_everyone(
     assert refusal(read) == (404, "NOTE_NOT_FOUND", None)
     mine = await client.get(f"/api/v1/notes/{note['id']}", headers=w.amy.headers)
     assert mine.status_code == 200
+
+
+async def test_a_person_with_no_chat_uploads_a_notes_photos_and_a_non_image_is_refused(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    (ann,) = await people(client, "ann")  # in no group, no chat
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, format="PNG")
+    uploaded = await client.post(
+        "/api/v1/notes/images",
+        headers=ann.headers,
+        files={"file": ("tent.png", buffer.getvalue(), "image/png")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    key = uploaded.json()["key"]
+    note = await publish(client, ann, photos=[key], photo_alts=["帐篷"], audience="me")
+    assert note.status_code == 201, note.text
+    assert note.json()["photos"][0]["key"] == key
+
+    text = await client.post(
+        "/api/v1/notes/images",
+        headers={**ann.headers, **ZH},
+        files={"file": ("notes.txt", b"not a photo", "image/png")},
+    )
+    assert text.status_code == 415, text.text
+    assert text.json()["error"]["code"] == "NOT_AN_IMAGE"
+    assert text.json()["error"]["message"] != "The file is not a JPEG, PNG, WebP or GIF image."
+    signed_out = await client.post(
+        "/api/v1/notes/images", files={"file": ("tent.png", buffer.getvalue(), "image/png")}
+    )
+    assert signed_out.status_code == 401

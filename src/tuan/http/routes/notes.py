@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,7 @@ from tuan.core.media import MAX_PHOTOS
 from tuan.http.deps import ContainerDep, CurrentUser, ReaderDep, UserIfSignedIn
 from tuan.http.errors import error_responses
 from tuan.http.schemas import CONTROLS, Id, IdPath, Input, PhotoAlts, Photos, text
+from tuan.http.throttle import UploadAllowed
 from tuan.notes import domain, queries, service
 
 router = APIRouter(prefix="/api/v1", tags=["notes"])
@@ -191,3 +192,29 @@ async def delete_note(note_id: IdPath, user: CurrentUser, container: ContainerDe
     """The author deletes their note; afterwards it is not found, by anyone."""
     await container.run(service.delete_note, note_id=note_id, actor_id=user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class NoteImageOut(BaseModel):
+    key: str = Field(description="Give it in a note's `photos`")
+    url: str
+    width: int
+    height: int
+
+
+@router.post(
+    "/notes/images",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 413, 415, 422, 429),
+    dependencies=[UploadAllowed],
+)
+async def upload_note_image(
+    file: UploadFile, user: CurrentUser, container: ContainerDep
+) -> NoteImageOut:
+    """Upload a photo for a note (JPEG, PNG, WebP or GIF): checked, stripped of metadata and
+    resized, as a chat photo is, so a person with no chat can write a note with photos."""
+    stored = await container.images.store(
+        "chat", file.file, max_side=2048, max_bytes=container.settings.max_upload_bytes
+    )
+    return NoteImageOut(
+        key=stored.key, url=f"/media/{stored.key}", width=stored.width, height=stored.height
+    )

@@ -8,17 +8,18 @@ import { h } from "./dom.js";
 
 const MAX_PHOTOS = 9;
 
-// Uploads the files into a chat's image store (the one `conversationId()` names) and returns
-// their keys, in order.
+// Uploads the files and returns their keys, in order: into a chat's image store (the one
+// `conversationId()` names), or, with no chat to name (a note), through the notes' own upload.
 export async function uploadPhotos(files, conversationId) {
   if (!files.length) return [];
-  const target = await conversationId();
-  if (!target) throw new Error(t("js.photos_need_chat"));
+  const target = conversationId ? await conversationId() : null;
+  if (conversationId && !target) throw new Error(t("js.photos_need_chat"));
+  const path = target ? `/conversations/${target}/images` : "/notes/images";
   const keys = [];
   for (const file of files) {
     const form = new FormData();
     form.append("file", file);
-    keys.push((await api("POST", `/conversations/${target}/images`, undefined, { form })).key);
+    keys.push((await api("POST", path, undefined, { form })).key);
   }
   return keys;
 }

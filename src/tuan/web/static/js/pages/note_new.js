@@ -4,7 +4,7 @@
 import { formatMoney, t } from "../boot.js";
 import { api } from "../api.js";
 import { h, showStatus, thumb } from "../dom.js";
-import { anyOpenChat, photoPicker, uploadPhotos } from "../photos.js";
+import { photoPicker, uploadPhotos } from "../photos.js";
 
 const form = document.getElementById("note-form");
 const photos = photoPicker(form.elements.photos, "note-photo");
@@ -154,7 +154,7 @@ form.addEventListener("submit", async (event) => {
   try {
     let keys;
     try {
-      keys = await uploadPhotos(photos.chosen(), anyOpenChat);
+      keys = await uploadPhotos(photos.chosen(), null);
     } catch (error) {
       showError(error, "photos");
       return;
