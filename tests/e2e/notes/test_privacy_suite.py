@@ -104,6 +104,13 @@ async def test_each_viewer_reads_exactly_the_notes_their_relation_allows(
         assert {n["id"] for n in by_tag.json()["notes"]} == seen, relation
         assert {n["id"] for n in profile.json()["notes"]["notes"]} == seen, relation
 
+        discover = await client.get("/api/v1/notes/discover", headers=headers(who))
+        assert discover.status_code == 200, (relation, discover.text)
+        offered = {n["note_id"] for n in discover.json()["items"]}
+        assert offered <= seen, relation  # never a note outside its audience
+        if who is not c.amy:  # a new note to everyone gets a first audience
+            assert c.notes["everyone"] in offered, relation
+
         if who is not None and who is not c.amy:  # each of them follows Amy
             feed = await client.get("/api/v1/notes/following", headers=who.headers)
             assert {n["id"] for n in feed.json()["notes"]} == seen, relation
