@@ -216,19 +216,19 @@ async def _acts(
     people = known | blocked | {viewer_id}
     if not note_ids:
         return _Acts({}, set(), blocked)
-    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
-        for note_id, actor_id, moment in await session.execute(
-            base.add_columns(note, actor, at).where(actor.in_(people))
-        ):
+    for kind, base, note, actor, at in _kinds(note_ids, people, now - LOOKBACK):
+        for note_id, actor_id, moment in await session.execute(base.add_columns(note, actor, at)):
             found[int(note_id)].append(Engagement(int(actor_id), kind, moment))
     actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
     blocked |= await blocked_among(session, viewer_id, actors)
     return _Acts(dict(found), actors - blocked, blocked)
 
 
-def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
-    """Per kind of act in the open heat, on ``note_ids`` since ``since``: a statement to add
-    columns to, and its note, actor and moment columns."""
+def _kinds(
+    note_ids: set[int], people: frozenset[int], since: datetime
+) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
+    """Per kind of act in the open heat, by ``people`` on ``note_ids`` since ``since``: a
+    statement to add columns to, and its note, actor and moment columns."""
     # A person's save counts once, from their first save of it into a public collection; a
     # save into a private collection counts in the note's anonymous total only.
     saves = (
@@ -238,7 +238,11 @@ def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], 
             func.min(CollectionNote.created_at).label("at"),
         )
         .join(Collection, Collection.id == CollectionNote.collection_id)
-        .where(Collection.public.is_(True), CollectionNote.note_id.in_(note_ids))
+        .where(
+            Collection.public.is_(True),
+            Collection.owner_id.in_(people),
+            CollectionNote.note_id.in_(note_ids),
+        )
         .group_by(CollectionNote.note_id, Collection.owner_id)
         .subquery("public_saves")
     )
@@ -257,7 +261,7 @@ def _kinds(note_ids: set[int], since: datetime) -> list[tuple[Act, Select[Any], 
          Follow.via_note_id, Follow.follower_id, Follow.created_at),
     ]  # fmt: skip
     return [
-        (kind, base.where(note.in_(note_ids), at >= since), note, actor, at)
+        (kind, base.where(note.in_(note_ids), actor.in_(people), at >= since), note, actor, at)
         for kind, base, note, actor, at in tables
     ]
 
