@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, union, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, text, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -373,7 +373,12 @@ async def _shown(
 async def discover(
     session: AsyncSession, viewer_id: int | None, now: datetime, limit: int = 20
 ) -> list[Shown]:
-    """The viewer's Discover feed, best first. Signed out: notes to everyone by heat."""
+    """The viewer's Discover feed, best first. Signed out: notes to everyone by open heat."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The audience condition makes the planner's cost estimates large, so PostgreSQL
+        # compiles each statement (JIT): some 30 ms a statement to save well under 1 ms.
+        # SET LOCAL: this reading transaction only.
+        await session.execute(text("SET LOCAL jit = off"))
     if viewer_id is None:
         hot = await _hot(session, None)
         by_heat = sorted(hot, key=lambda h: (-heat_now(h[1], h[2], now), -h[0]))[:limit]
