@@ -28,7 +28,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, text, union, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    func,
+    literal,
+    select,
+    text,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,7 +195,7 @@ async def _social(
         return set()
     rows = await session.scalars(
         select(Note.id)
-        .where(Note.id.in_(engaged), _readable(viewer_id))
+        .where(_among(Note.id, engaged, session.get_bind().dialect.name), _readable(viewer_id))
         .order_by(Note.id.desc())
         .limit(SOCIAL_POOL)
     )
@@ -224,7 +237,8 @@ async def _acts(
             select(Collection.id).where(Collection.owner_id.in_(people), Collection.public)
         )
     )
-    for kind, base, note, actor, at in _kinds(note_ids, people, boxes, now - LOOKBACK):
+    dialect = session.get_bind().dialect.name
+    for kind, base, note, actor, at in _kinds(note_ids, people, boxes, now - LOOKBACK, dialect):
         for note_id, actor_id, moment in await session.execute(base.add_columns(note, actor, at)):
             found[int(note_id)].append(Engagement(int(actor_id), kind, moment))
     actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
@@ -232,8 +246,16 @@ async def _acts(
     return _Acts(dict(found), actors - blocked, blocked)
 
 
+def _among(column: Any, ids: set[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as one array parameter (``= ANY``): a thousand
+    candidates bound one by one cost more to render and send than the statement takes."""
+    if dialect == "postgresql":
+        return column == any_(literal(sorted(ids), ARRAY(BigInteger)))  # type: ignore[no-any-return]
+    return column.in_(ids)  # type: ignore[no-any-return]
+
+
 def _kinds(
-    note_ids: set[int], people: frozenset[int], boxes: set[int], since: datetime
+    note_ids: set[int], people: frozenset[int], boxes: set[int], since: datetime, dialect: str
 ) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
     """Per kind of act in the open heat, by ``people`` on ``note_ids`` since ``since``: a
     statement to add columns to, and its note, actor and moment columns. ``boxes``: their
@@ -247,11 +269,14 @@ def _kinds(
             func.min(CollectionNote.created_at).label("at"),
         )
         .join(Collection, Collection.id == CollectionNote.collection_id)
-        .where(CollectionNote.collection_id.in_(boxes), CollectionNote.note_id.in_(note_ids))
+        .where(
+            CollectionNote.collection_id.in_(boxes),
+            _among(CollectionNote.note_id, note_ids, dialect),
+        )
         .group_by(CollectionNote.note_id, Collection.owner_id)
         .subquery("public_saves")
     )
-    authors = select(Note.author_id).where(Note.id.in_(note_ids))
+    authors = select(Note.author_id).where(_among(Note.id, note_ids, dialect))
     tables: list[tuple[Act, Select[Any], Any, Any, Any]] = [
         ("like", select().select_from(NoteLike), NoteLike.note_id, NoteLike.user_id,
          NoteLike.created_at),
@@ -266,7 +291,13 @@ def _kinds(
          Follow.via_note_id, Follow.follower_id, Follow.created_at),
     ]  # fmt: skip
     return [
-        (kind, base.where(note.in_(note_ids), actor.in_(people), at >= since), note, actor, at)
+        (
+            kind,
+            base.where(_among(note, note_ids, dialect), actor.in_(people), at >= since),
+            note,
+            actor,
+            at,
+        )
         for kind, base, note, actor, at in tables
     ]
 
@@ -277,7 +308,7 @@ async def _open_heats(session: AsyncSession, note_ids: set[int], now: datetime) 
         return {}
     rows = await session.execute(
         select(NoteStats.note_id, NoteStats.open_heat, NoteStats.heat_at).where(
-            NoteStats.note_id.in_(note_ids)
+            _among(NoteStats.note_id, note_ids, session.get_bind().dialect.name)
         )
     )
     return {int(n): heat_now(float(h or 0.0), at, now) for n, h, at in rows}
@@ -298,7 +329,10 @@ async def _authors(session: AsyncSession, note_ids: Iterable[int]) -> dict[int, 
     ids = set(note_ids)
     if not ids:
         return {}
-    rows = await session.execute(select(Note.id, Note.author_id).where(Note.id.in_(ids)))
+    dialect = session.get_bind().dialect.name
+    rows = await session.execute(
+        select(Note.id, Note.author_id).where(_among(Note.id, ids, dialect))
+    )
     return {int(n): int(a) for n, a in rows}
 
 
