@@ -21,7 +21,7 @@ from tests.e2e.loop.loopkit import befriend, show
 from tests.factories import Person, join_open_group, people
 from tuan.bootstrap import Container
 from tuan.core.uow import UnitOfWork
-from tuan.notes import mutes
+from tuan.notes import collections, mutes
 from tuan.notes.models import (
     Collection,
     CollectionNote,
@@ -75,10 +75,22 @@ async def _save(
         collection = Collection(owner_id=user_id, name=name, public=public, created_at=uow.now)
         uow.session.add(collection)
         await uow.session.flush()
+    # As notes.collections counts it: once a person, creditable to anyone if public.
+    before = await _saves_of(uow, note_id, user_id)
     uow.session.add(
         CollectionNote(collection_id=collection.id, note_id=note_id, created_at=uow.now)
     )
-    await acted(uow, note_id, "save")
+    if not before:
+        await acted(uow, note_id, "save", open=public)
+
+
+async def _saves_of(uow: UnitOfWork, note_id: int, user_id: int) -> int:
+    found = await uow.session.scalars(
+        select(CollectionNote.note_id)
+        .join(Collection, Collection.id == CollectionNote.collection_id)
+        .where(Collection.owner_id == user_id, CollectionNote.note_id == note_id)
+    )
+    return len(list(found))
 
 
 async def _comment(uow: UnitOfWork, *, note_id: int, user_id: int) -> None:
@@ -300,3 +312,37 @@ async def test_discover_leaves_out_the_people_and_words_the_reader_muted(
     await container.run(mutes.mute_word, user_id=w.vic.id, keyword="坚果")
     assert ids(await discover(client, w.vic)) == [kept]
     assert set(ids(await discover(client, w.fay))) == {by_amy, nuts, kept}
+
+
+async def test_a_strangers_private_save_moves_nothing_and_a_public_one_does(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    w = await world(client)
+    older = await publish(client, w.amy, "收纳盒")
+    newer = await publish(client, w.bea, "雨伞")
+    for note in (older, newer):
+        await container.run(_like, note_id=note, user_id=w.sam.id)
+
+    def scores(items: list[dict[str, Any]]) -> list[tuple[int, float]]:
+        return [(item["note_id"], item["score"]) for item in items]
+
+    before = scores(await discover(client, w.vic))
+    assert before == [(newer, 0.1), (older, 0.1)]  # a tie goes to the newer note
+    box = await container.run(collections.create_collection, owner_id=w.sam.id, name="私藏")
+    await container.run(collections.save_note, collection_id=box, note_id=older, user_id=w.sam.id)
+    assert scores(await discover(client, w.vic)) == before
+    # The collection made public: Sam's save is anyone's to count, at the floor.
+    await container.run(
+        collections.change_collection, collection_id=box, owner_id=w.sam.id, public=True
+    )
+    assert scores(await discover(client, w.vic)) == [(older, 0.2), (newer, 0.1)]
+    await container.run(
+        collections.change_collection, collection_id=box, owner_id=w.sam.id, public=False
+    )
+    assert scores(await discover(client, w.vic)) == before
+    # Saved privately before, then into a public collection: counted once, from now.
+    shown = await container.run(
+        collections.create_collection, owner_id=w.sam.id, name="公开", public=True
+    )
+    await container.run(collections.save_note, collection_id=shown, note_id=older, user_id=w.sam.id)
+    assert scores(await discover(client, w.vic)) == [(older, 0.2), (newer, 0.1)]

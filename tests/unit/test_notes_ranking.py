@@ -13,10 +13,10 @@ from tuan.notes.ranking import (
     Ranked,
     by_score,
     cap_authors,
+    decomposed,
     first_audience,
     is_fresh,
     score,
-    settled,
 )
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -57,6 +57,24 @@ def test_the_viewers_own_acts_do_not_lift_a_note_for_them() -> None:
 def test_a_strangers_like_counts_a_tenth_of_a_trusted_friends() -> None:
     assert score(V, [Engagement(CAT, "like", NOW)], TRUST, NOW) == pytest.approx(0.1)
     assert score(V, [Engagement(MEI, "like", NOW)], {MEI: 0.05}, NOW) == pytest.approx(0.1)
+
+
+def test_the_score_by_open_heat_equals_the_direct_sum() -> None:
+    # Open heat 5 now: Mei's like 24 h ago (1 then) and Cat's comment 72 h ago (4 then):
+    # 1·2^(−1/3) + 4·2^(−1) = 0.794 + 2 = 2.794 left. Only Mei's like is read (Cat is a stranger):
+    # 0.1·2.794 + (0.8 − 0.1)·1·2^(−1/3) = 0.2794 + 0.5556 = 0.835
+    open_heat = 2 ** (-1 / 3) + 4 * 0.5
+    mei = [Engagement(MEI, "like", ago(24))]
+    direct = score(V, [*mei, Engagement(CAT, "comment", ago(72))], TRUST, NOW)
+    assert direct == pytest.approx(0.835, abs=5e-4)
+    assert decomposed(V, open_heat, mei, TRUST, set(), NOW) == pytest.approx(direct)
+
+
+def test_by_open_heat_the_viewers_own_and_blocked_peoples_acts_take_their_floor_back() -> None:
+    # The viewer's comment and Ben's like are in the open heat (4 + 1); Ben is blocked.
+    acts = [Engagement(V, "comment", NOW), Engagement(BEN, "like", NOW)]
+    assert decomposed(V, 5.0, acts, TRUST, {BEN}, NOW) == pytest.approx(0.0)
+    assert decomposed(V, 5.0, acts, TRUST, set(), NOW) == pytest.approx(0.5)
 
 
 def notes(*authors: int, first_id: int = 100) -> list[Ranked]:
@@ -124,21 +142,3 @@ def test_a_first_audience_note_does_not_break_the_author_cap_or_repeat() -> None
 def test_a_short_feed_takes_the_fresh_note_at_its_end() -> None:
     shown = first_audience(notes(1, 2), [Ranked(700, 9, 0.0)], V, NOW.date())
     assert [r.note_id for r in shown] == [100, 101, 700]
-
-
-def test_the_page_is_settled_once_the_notes_above_every_unscored_one_fill_it() -> None:
-    # Scored: six notes by authors 1, 1, 1, 2, 3, 4 (scores 10 down to 5).
-    exact = [Ranked(10 + i, a, 10.0 - i) for i, a in enumerate((1, 1, 1, 2, 3, 4))]
-    # A page of 4: notes above 6.5 are 10, 9, 8, 7 — but author 1 may have only 2 in the top,
-    # so the top's 4 places are not filled by them alone (the 3rd note of author 1 is passed).
-    assert not settled(exact, 6.5, 4)
-    # Above 5.5 there are five notes, four of them fit the top's places: settled.
-    assert settled(exact, 5.5, 4)
-    # A note unscored may tie the last one and win on its id: not settled at the tie.
-    assert not settled(exact, 5.0, 5)
-    assert settled(exact, 4.9, 5)
-    # A 6th place would go to any unscored note of another author before author 1's third.
-    assert not settled(exact, 4.9, 6)
-    # More than the top: every place in it filled, and enough notes for the page.
-    many = [Ranked(100 + i, i, 100.0 - i) for i in range(12)]
-    assert settled(many, 0.0, 12) and not settled(many, 0.0, 13)

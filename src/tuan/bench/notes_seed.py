@@ -6,7 +6,7 @@ note (0.5). Skewed as such communities are: authors by a Zipf-like law (a few wr
 by a softer one (a few are seen by many), and acts come soon after a note (a day on average).
 Notes span 60 days, so some are fresh; most are to everyone, some to friends or to the author.
 Each person has a few friends, with the trust edge a friendship leaves. ``note_stats`` holds
-each note's totals and heat as ``notes.stats`` would have kept them.
+each note's totals, heat and open heat as ``notes.stats`` would have kept them.
 
 PostgreSQL takes the rows by ``COPY`` (asyncpg's ``copy_records_to_table``); SQLite by
 ``executemany``. Ids are given here; PostgreSQL's sequences are moved past them afterwards.
@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -105,6 +105,10 @@ def _pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sort(first)
 
 
+# Acts by kind, (note index, moment) of each; "open_save" are the saves into public collections.
+Done = dict[str, tuple[np.ndarray, list[datetime]]]
+
+
 @dataclass
 class _Notes:
     ids: np.ndarray  # note ids
@@ -180,9 +184,9 @@ def _acts(
 
 async def _engagement(
     b: Bulk, n: _Notes, people: list[int], ids: Ids, rng: np.random.Generator, now: datetime
-) -> dict[Act, tuple[np.ndarray, list[datetime]]]:
+) -> Done:
     """Likes, saves, comments and follows; returns (note index, moment) of each, by kind."""
-    done: dict[Act, tuple[np.ndarray, list[datetime]]] = {}
+    done: Done = {}
     on, by = _acts("like", n, people, rng)
     at = _times(n.age_hours[on], now, rng)
     await b.put(
@@ -216,6 +220,8 @@ async def _engagement(
         ],
     )
     done["save"] = (on, at)
+    # A saver's one public collection holds their only save of the note: creditable to anyone.
+    done["open_save"] = (on[public], [t for t, p in zip(at, public, strict=True) if p])
     on, by = _acts("comment", n, people, rng)
     at = _times(n.age_hours[on], now, rng)
     await b.put(
@@ -241,22 +247,28 @@ async def _engagement(
 
 
 async def _stats(
-    b: Bulk, n: _Notes, done: dict[Act, tuple[np.ndarray, list[datetime]]], now: datetime,
+    b: Bulk, n: _Notes, done: Done, now: datetime,
     rng: np.random.Generator,
 ) -> None:  # fmt: skip
     """Each note's totals and heat at ``now``, as ``notes.stats.acted`` keeps them."""
     size = len(n.ids)
     counts = {kind: np.bincount(on, minlength=size) for kind, (on, _) in done.items()}
-    heat = np.zeros(size)
+    heat, open_heat = np.zeros(size), np.zeros(size)
     for kind, (on, at) in done.items():
         hours = np.array([(now - t).total_seconds() / 3600.0 for t in at])
-        np.add.at(heat, on, WEIGHTS[kind] * np.power(2.0, -hours / HALF_LIFE_HOURS))
+        weight = np.power(2.0, -hours / HALF_LIFE_HOURS)
+        if kind == "open_save":  # counted in heat as a save already
+            np.add.at(open_heat, on, WEIGHTS["save"] * weight)
+            continue
+        np.add.at(heat, on, WEIGHTS[cast(Act, kind)] * weight)
+        if kind != "save":  # a private save is in heat only
+            np.add.at(open_heat, on, WEIGHTS[cast(Act, kind)] * weight)
     shown = counts["like"] * 15 + rng.integers(0, 40, size)
     columns = ("note_id", "likes", "saves", "comments", "forwards", "helpful", "impressions",
-               "heat", "heat_at")  # fmt: skip
+               "heat", "open_heat", "heat_at")  # fmt: skip
     rows = [
         (int(n.ids[k]), int(counts["like"][k]), int(counts["save"][k]), int(counts["comment"][k]),
-         0, 0, int(shown[k]), float(heat[k]), now)
+         0, 0, int(shown[k]), float(heat[k]), float(open_heat[k]), now)
         for k in range(size)
     ]  # fmt: skip
     await b.put("note_stats", columns, rows)

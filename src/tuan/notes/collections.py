@@ -3,7 +3,8 @@
 Only the owner changes a collection or saves into it. Someone else's collection is "not found"
 when they may not see it (a private one: its existence is not revealed) and "not yours" when
 they may (a public one). A save counts once per person per note in the note's totals: when the
-note lands in the first of their collections, taken back when it leaves the last.
+note lands in the first of their collections, taken back when it leaves the last. It is
+creditable to anyone (the note's open heat, ADR 0013) while one of those collections is public.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ async def change_collection(
         checked = check_name(name)
         await _name_free(uow, owner_id, checked, but=collection_id)
         collection.name = checked
+    flipped = public is not None and public != collection.public
     if public is not None:
         collection.public = public
     try:
@@ -94,19 +96,48 @@ async def change_collection(
             await uow.session.flush()
     except IntegrityError:
         raise CollectionNameTaken(field="name") from None
+    if flipped:
+        await _reopened(uow, collection_id, owner_id, add=bool(public))
 
 
-async def _saved_anywhere(uow: UnitOfWork, owner_id: int, note_id: int) -> int:
-    """In how many of ``owner_id``'s collections the note is."""
-    return int(
-        await uow.session.scalar(
-            select(func.count())
-            .select_from(CollectionNote)
-            .join(Collection, Collection.id == CollectionNote.collection_id)
-            .where(Collection.owner_id == owner_id, CollectionNote.note_id == note_id)
+async def _reopened(uow: UnitOfWork, collection_id: int, owner_id: int, *, add: bool) -> None:
+    """The collection was made public (``add``) or private: each note in it that is in none of
+    the owner's other public collections became creditable to anyone, or stopped being, so its
+    open heat gains or loses that save. One statement, then a row a note: bounded by the
+    collection's size."""
+    await _lock_owner(uow, owner_id)
+    elsewhere = (
+        select(CollectionNote.note_id)
+        .join(Collection, Collection.id == CollectionNote.collection_id)
+        .where(
+            Collection.owner_id == owner_id,
+            Collection.public.is_(True),
+            Collection.id != collection_id,
         )
-        or 0
     )
+    rows = await uow.session.execute(
+        select(CollectionNote.note_id, CollectionNote.created_at).where(
+            CollectionNote.collection_id == collection_id,
+            CollectionNote.note_id.not_in(elsewhere),
+        )
+    )
+    for note_id, saved_at in rows.all():
+        await stats.opened(uow, int(note_id), saved_at, add=add)
+
+
+async def _saved_anywhere(
+    uow: UnitOfWork, owner_id: int, note_id: int, *, public: bool = False
+) -> int:
+    """In how many of ``owner_id``'s collections (``public``: public ones) the note is."""
+    query = (
+        select(func.count())
+        .select_from(CollectionNote)
+        .join(Collection, Collection.id == CollectionNote.collection_id)
+        .where(Collection.owner_id == owner_id, CollectionNote.note_id == note_id)
+    )
+    if public:
+        query = query.where(Collection.public.is_(True))
+    return int(await uow.session.scalar(query) or 0)
 
 
 async def _lock_owner(uow: UnitOfWork, owner_id: int) -> None:
@@ -119,15 +150,21 @@ async def _lock_owner(uow: UnitOfWork, owner_id: int) -> None:
 
 async def save_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_id: int) -> None:
     """Put a note the person may see into one of their collections; again is a no-op."""
-    await owned(uow, collection_id, user_id)
+    collection = await owned(uow, collection_id, user_id)
     note = await seen_note(uow.session, note_id, user_id)
     await _lock_owner(uow, user_id)
     values = {"collection_id": collection_id, "note_id": note_id, "created_at": uow.now}
     added = await insert_once(uow.session, _ITEMS, values) is not None
-    if added and await _saved_anywhere(uow, user_id, note_id) == 1:
-        await stats.acted(uow, note_id, "save")
+    if not added:
+        return
+    # Creditable to anyone (open heat) from the person's first save of it into a public one.
+    opens = collection.public and await _saved_anywhere(uow, user_id, note_id, public=True) == 1
+    if await _saved_anywhere(uow, user_id, note_id) == 1:
+        await stats.acted(uow, note_id, "save", open=opens)
         if user_id != note.author_id:
             await nudges.note_engaged(uow, note_id)  # the author hears of it in their digest
+    elif opens:  # saved privately before: counted already, creditable only now
+        await stats.opened(uow, note_id, uow.now, add=True)
 
 
 async def unsave_note(uow: UnitOfWork, *, collection_id: int, note_id: int, user_id: int) -> None:

@@ -10,11 +10,14 @@ Candidates, each through :func:`seen_by` (never the viewer's own notes):
 
 Only what the viewer may see is scored or named: a save into a private collection never
 leaves the note's anonymous total; a purchase is named only as ``privacy.queries`` lets the
-viewer see the buyer's purchases. People the viewer knows (friends, follows, groupmates) are
-read one by one, weighed by their trust and may be named; blocked either way, they count for
-nothing. Everyone else's acts are summed per note in SQL at the trust floor, never named (the
-people the viewer blocked are left out of that sum too). Acts older than :data:`LOOKBACK` are
-not read: their weight is under 1/128 of a new one.
+viewer see the buyer's purchases. The score is read by decomposition (:func:`ranking.decomposed`):
+0.1 · the note's open heat (every act anyone may be credited with, kept by ``notes.stats``)
+plus, for the acts of the people the viewer knows (friends, follows, groupmates), their trust
+above the floor; the viewer's own acts and those of people blocked either way take the floor
+back (τ = 0). So a request reads the acts of the viewer's people on its candidates only,
+never the strangers' (a hot note's thousands of likes are its open heat, one number). Known
+people's acts older than :data:`LOOKBACK` are not read: their weight is under 1/128 of a new
+one, and they stay in the open heat at the floor.
 """
 
 from __future__ import annotations
@@ -25,13 +28,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, select, union, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    func,
+    literal,
+    select,
+    text,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tuan.accounts.queries import public_names
-from tuan.core.db import UTCDateTime
 from tuan.core.media import media_url
 from tuan.core.phrases import Phrase
 from tuan.core.uow import UnitOfWork
@@ -50,7 +65,7 @@ from tuan.notes.models import (
 from tuan.notes.mutes import not_muted_by
 from tuan.notes.queries import seen_by
 from tuan.notes.ranking import Engagement, Ranked
-from tuan.notes.stats import HALF_LIFE_HOURS, WEIGHTS, Act, heat_now
+from tuan.notes.stats import Act, heat_now
 from tuan.social.queries import blocked_among, blocked_ids, friend_ids
 from tuan.trust.queries import trust_seen_by
 
@@ -60,7 +75,6 @@ SOCIAL_POOL = 500
 FRESH_POOL = 100
 WEEK = timedelta(days=7)
 LOOKBACK = timedelta(days=21)
-SETTLE_BATCH = 50  # candidates whose strangers' acts are summed at a time
 TRUST_CHUNK = 2000  # people per trust statement: well under either engine's bound parameters
 
 
@@ -86,8 +100,8 @@ class Shown:
 class _Acts:
     """The visible acts on the candidates, by note."""
 
-    by_note: dict[int, list[Engagement]]  # by people the viewer knows
-    actors: set[int]  # those people
+    by_note: dict[int, list[Engagement]]  # by the viewer, people they know, people they blocked
+    actors: set[int]  # the people they know among them, neither the viewer nor blocked
     blocked: set[int]  # people blocked either way among them, and those the viewer blocked
 
 
@@ -101,15 +115,16 @@ def _readable(viewer_id: int | None) -> ColumnElement[bool]:
 async def _hot(
     session: AsyncSession, viewer_id: int | None
 ) -> list[tuple[int, float, datetime | None]]:
-    """(note, stored heat, when it was stored) of the hottest notes the viewer may see.
+    """(note, stored open heat, when it was stored) of the hottest notes the viewer may see.
 
-    The hottest :data:`HOT_SCAN` are read off the heat index first, and only those are checked
-    against the audience: given the whole condition at once, the planner cannot tell how few
-    notes pass it and joins every note (0.7 s at 10,000 notes, where this takes milliseconds).
+    The hottest :data:`HOT_SCAN` are read off the open heat index first, and only those are
+    checked against the audience: given the whole condition at once, the planner cannot tell
+    how few notes pass it and joins every note (0.7 s at 10,000 notes, where this takes
+    milliseconds).
     A reader who may see few of them gets fewer hot candidates, not a slower page."""
     top = (
-        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at)
-        .order_by(NoteStats.heat.desc())
+        select(NoteStats.note_id, NoteStats.open_heat.label("heat"), NoteStats.heat_at)
+        .order_by(NoteStats.open_heat.desc())
         .limit(HOT_SCAN)
         .subquery("hot")
     )
@@ -180,7 +195,7 @@ async def _social(
         return set()
     rows = await session.scalars(
         select(Note.id)
-        .where(Note.id.in_(engaged), _readable(viewer_id))
+        .where(_among(Note.id, engaged, session.get_bind().dialect.name), _readable(viewer_id))
         .order_by(Note.id.desc())
         .limit(SOCIAL_POOL)
     )
@@ -204,27 +219,47 @@ async def _fresh(session: AsyncSession, viewer_id: int, now: datetime) -> list[R
     return [Ranked(int(n), int(a), 0.0) for n, a in rows]
 
 
-def _decay_sql(at: Any, now: datetime, dialect: str) -> ColumnElement[float]:
-    """:func:`tuan.notes.stats.decay` of an act at ``at``, in SQL (``power`` on both engines)."""
-    moment = literal(now, UTCDateTime())
+async def _acts(
+    session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int], now: datetime
+) -> _Acts:
+    """The acts on ``note_ids`` since :data:`LOOKBACK` by the viewer, the people they know and
+    the people they blocked, one by one (index-backed: these people and these notes only).
+    One statement a kind."""
+    found: dict[int, list[Engagement]] = defaultdict(list)
+    blocked = set(await blocked_ids(session, viewer_id))
+    people = known | blocked | {viewer_id}
+    if not note_ids:
+        return _Acts({}, set(), blocked)
+    # Their public collections first, as a list: then their saves are read off the items'
+    # primary key (given the join, the planner scans every item of the candidates instead).
+    boxes = set(
+        await session.scalars(
+            select(Collection.id).where(Collection.owner_id.in_(people), Collection.public)
+        )
+    )
+    dialect = session.get_bind().dialect.name
+    for kind, base, note, actor, at in _kinds(note_ids, people, boxes, now - LOOKBACK, dialect):
+        for note_id, actor_id, moment in await session.execute(base.add_columns(note, actor, at)):
+            found[int(note_id)].append(Engagement(int(actor_id), kind, moment))
+    actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
+    blocked |= await blocked_among(session, viewer_id, actors)
+    return _Acts(dict(found), actors - blocked, blocked)
+
+
+def _among(column: Any, ids: set[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as one array parameter (``= ANY``): a thousand
+    candidates bound one by one cost more to render and send than the statement takes."""
     if dialect == "postgresql":
-        hours = func.extract("epoch", moment - at) / 3600.0
-    else:
-        hours = (func.julianday(moment) - func.julianday(at)) * 24.0
-    return func.power(2.0, -hours / HALF_LIFE_HOURS)
-
-
-# Kinds whose sum a note's totals bound: every like, comment and forward went into its heat as
-# it happened (notes.stats.acted at its moment), and each saver counts at most 1 (the note's
-# saves total is how many people saved it). Follows are summed for every candidate instead.
-BOUNDED: frozenset[Act] = frozenset({"like", "comment", "forward", "save"})
+        return column == any_(literal(sorted(ids), ARRAY(BigInteger)))  # type: ignore[no-any-return]
+    return column.in_(ids)  # type: ignore[no-any-return]
 
 
 def _kinds(
-    note_ids: set[int], since: datetime, only: frozenset[Act] | None = None
+    note_ids: set[int], people: frozenset[int], boxes: set[int], since: datetime, dialect: str
 ) -> list[tuple[Act, Select[Any], Any, Any, Any]]:
-    """Per kind of act on ``note_ids`` since ``since``: a statement to add columns to, and
-    its note, actor and moment columns."""
+    """Per kind of act in the open heat, by ``people`` on ``note_ids`` since ``since``: a
+    statement to add columns to, and its note, actor and moment columns. ``boxes``: their
+    public collections."""
     # A person's save counts once, from their first save of it into a public collection; a
     # save into a private collection counts in the note's anonymous total only.
     saves = (
@@ -234,11 +269,14 @@ def _kinds(
             func.min(CollectionNote.created_at).label("at"),
         )
         .join(Collection, Collection.id == CollectionNote.collection_id)
-        .where(Collection.public.is_(True), CollectionNote.note_id.in_(note_ids))
+        .where(
+            CollectionNote.collection_id.in_(boxes),
+            _among(CollectionNote.note_id, note_ids, dialect),
+        )
         .group_by(CollectionNote.note_id, Collection.owner_id)
         .subquery("public_saves")
     )
-    authors = select(Note.author_id).where(Note.id.in_(note_ids))
+    authors = select(Note.author_id).where(_among(Note.id, note_ids, dialect))
     tables: list[tuple[Act, Select[Any], Any, Any, Any]] = [
         ("like", select().select_from(NoteLike), NoteLike.note_id, NoteLike.user_id,
          NoteLike.created_at),
@@ -253,64 +291,27 @@ def _kinds(
          Follow.via_note_id, Follow.follower_id, Follow.created_at),
     ]  # fmt: skip
     return [
-        (kind, base.where(note.in_(note_ids), at >= since), note, actor, at)
+        (
+            kind,
+            base.where(_among(note, note_ids, dialect), actor.in_(people), at >= since),
+            note,
+            actor,
+            at,
+        )
         for kind, base, note, actor, at in tables
-        if only is None or kind in only
     ]
 
 
-async def _acts(
-    session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int], now: datetime
-) -> _Acts:
-    """The acts on ``note_ids`` since :data:`LOOKBACK` by people the viewer knows, one by one:
-    their trust weighs each, and they may be named. One statement a kind."""
-    found: dict[int, list[Engagement]] = defaultdict(list)
-    blocked = set(await blocked_ids(session, viewer_id))
-    if not note_ids or not known:
-        return _Acts({}, set(), blocked)
-    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK):
-        for note_id, actor_id, moment in await session.execute(
-            base.add_columns(note, actor, at).where(actor.in_(known))
-        ):
-            found[int(note_id)].append(Engagement(int(actor_id), kind, moment))
-    actors = {e.actor_id for acts in found.values() for e in acts} - {viewer_id}
-    blocked |= await blocked_among(session, viewer_id, actors)
-    if blocked:
-        for note_id, acts in found.items():
-            found[note_id] = [e for e in acts if e.actor_id not in blocked]
-    return _Acts(dict(found), actors - blocked, blocked)
-
-
-async def _strangers(
-    session: AsyncSession, viewer_id: int, note_ids: set[int], known: frozenset[int],
-    blocked: set[int], now: datetime, only: frozenset[Act] | None = None,
-) -> dict[int, float]:  # fmt: skip
-    """Σ w · decay of everyone else's acts on ``note_ids``, per note, summed in SQL (a hot
-    note's thousands of likes by strangers are one number, not thousands of rows); the people
-    the viewer blocked are left out. One statement a kind."""
-    sums: dict[int, float] = defaultdict(float)
+async def _open_heats(session: AsyncSession, note_ids: set[int], now: datetime) -> dict[int, float]:
+    """Each note's open heat, decayed to ``now``."""
     if not note_ids:
-        return sums
-    dialect = session.get_bind().dialect.name
-    for kind, base, note, actor, at in _kinds(note_ids, now - LOOKBACK, only):
-        for note_id, weight in await session.execute(
-            base.add_columns(note, func.sum(_decay_sql(at, now, dialect)))
-            .where(actor.not_in(known), actor != viewer_id, actor.not_in(blocked))
-            .group_by(note)
-        ):
-            sums[int(note_id)] += WEIGHTS[kind] * float(weight or 0.0)
-    return sums
-
-
-async def _ceilings(session: AsyncSession, note_ids: set[int], now: datetime) -> dict[int, float]:
-    """Per note, its heat now plus its saves: more than all its likes, comments, forwards and
-    saves by anyone can weigh (see :data:`BOUNDED`)."""
+        return {}
     rows = await session.execute(
-        select(NoteStats.note_id, NoteStats.heat, NoteStats.heat_at, NoteStats.saves).where(
-            NoteStats.note_id.in_(note_ids)
+        select(NoteStats.note_id, NoteStats.open_heat, NoteStats.heat_at).where(
+            _among(NoteStats.note_id, note_ids, session.get_bind().dialect.name)
         )
     )
-    return {int(n): heat_now(float(h or 0.0), at, now) + (saves or 0) for n, h, at, saves in rows}
+    return {int(n): heat_now(float(h or 0.0), at, now) for n, h, at in rows}
 
 
 async def _trust(
@@ -328,39 +329,11 @@ async def _authors(session: AsyncSession, note_ids: Iterable[int]) -> dict[int, 
     ids = set(note_ids)
     if not ids:
         return {}
-    rows = await session.execute(select(Note.id, Note.author_id).where(Note.id.in_(ids)))
+    dialect = session.get_bind().dialect.name
+    rows = await session.execute(
+        select(Note.id, Note.author_id).where(_among(Note.id, ids, dialect))
+    )
     return {int(n): int(a) for n, a in rows}
-
-
-async def _settle(
-    session: AsyncSession, viewer_id: int, known_part: dict[int, float], authors: dict[int, int],
-    people: _People, acts: _Acts, now: datetime, limit: int,
-) -> list[Ranked]:  # fmt: skip
-    """Exact scores for enough candidates to fill the page, best bound first.
-
-    Everyone else's likes, comments, forwards and saves on a note weigh at most its heat plus
-    its saves (:data:`BOUNDED`); their follows are summed for every candidate. So candidates
-    are taken in order of that bound, :data:`SETTLE_BATCH` at a time, and summed exactly until
-    no note left could rise into the page (:func:`ranking.settled`): a page of 20 from 500
-    candidates sums a few dozen notes' likes, not all of them."""
-    ids, floor = set(known_part), ranking.TRUST_FLOOR
-    rest_kinds = frozenset(WEIGHTS) - BOUNDED
-    certain = await _strangers(session, viewer_id, ids, people.known, acts.blocked, now, rest_kinds)
-    base = {n: s + floor * certain.get(n, 0.0) for n, s in known_part.items()}
-    ceilings = await _ceilings(session, ids, now)
-    bound = {n: b + floor * ceilings.get(n, 0.0) * (1 + 1e-9) + 1e-12 for n, b in base.items()}
-    order = sorted(ids, key=lambda n: (-bound[n], -n))
-    exact: list[Ranked] = []
-    for start in range(0, len(order), SETTLE_BATCH):
-        batch = set(order[start : start + SETTLE_BATCH])
-        sums = await _strangers(session, viewer_id, batch, people.known, acts.blocked, now, BOUNDED)
-        exact += [
-            Ranked(n, authors[n], base[n] + floor * sums.get(n, 0.0)) for n in batch if n in authors
-        ]
-        rest = order[start + SETTLE_BATCH :]
-        if not rest or ranking.settled(exact, bound[rest[0]], limit):
-            break
-    return exact
 
 
 async def _ranked(
@@ -376,21 +349,23 @@ async def _ranked(
     acts = await _acts(session, viewer_id, read, people.known, now)
     trust = await _trust(session, viewer_id, acts.actors, now)
     authors = await _authors(session, read)
-    part = {n: ranking.score(viewer_id, acts.by_note.get(n, ()), trust, now) for n in read}
-    scored = await _settle(
-        session, viewer_id, {n: part[n] for n in candidates}, authors, people, acts, now, limit
-    )
-    feed = ranking.cap_authors(ranking.by_score(scored))
-    placed = ranking.first_audience(feed, fresh, viewer_id, now.date())
+    heats = await _open_heats(session, read, now)
+    scored = {
+        n: Ranked(
+            n,
+            authors[n],
+            ranking.decomposed(
+                viewer_id, heats.get(n, 0.0), acts.by_note.get(n, ()), trust, acts.blocked, now
+            ),
+        )
+        for n in read
+        if n in authors
+    }
+    feed = ranking.cap_authors(ranking.by_score(scored[n] for n in candidates if n in scored))
+    fresh_scored = [scored[r.note_id] for r in fresh if r.note_id in scored]
+    placed = ranking.first_audience(feed, fresh_scored, viewer_id, now.date())
     fresh_ids = {r.note_id for r in fresh} - {r.note_id for r in feed[: ranking.TOP]}
     firsts = {r.note_id for r in placed[: ranking.TOP] if r.note_id in fresh_ids}
-    # A first-audience note is shown with its own score too, summed here if it was not yet.
-    exact = {r.note_id: r for r in scored}
-    unsummed = firsts - set(exact)
-    sums = await _strangers(session, viewer_id, unsummed, people.known, acts.blocked, now)
-    for n in unsummed:
-        exact[n] = Ranked(n, authors[n], part[n] + ranking.TRUST_FLOOR * sums.get(n, 0.0))
-    placed = [exact.get(r.note_id, r) for r in placed]
     return placed, acts, firsts
 
 
@@ -432,7 +407,12 @@ async def _shown(
 async def discover(
     session: AsyncSession, viewer_id: int | None, now: datetime, limit: int = 20
 ) -> list[Shown]:
-    """The viewer's Discover feed, best first. Signed out: notes to everyone by heat."""
+    """The viewer's Discover feed, best first. Signed out: notes to everyone by open heat."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The audience condition makes the planner's cost estimates large, so PostgreSQL
+        # compiles each statement (JIT): some 30 ms a statement to save well under 1 ms.
+        # SET LOCAL: this reading transaction only.
+        await session.execute(text("SET LOCAL jit = off"))
     if viewer_id is None:
         hot = await _hot(session, None)
         by_heat = sorted(hot, key=lambda h: (-heat_now(h[1], h[2], now), -h[0]))[:limit]
@@ -443,8 +423,12 @@ async def discover(
         return await _shown(session, ranked, {}, set())
     placed, acts, firsts = await _ranked(session, viewer_id, now, limit)
     page = placed[:limit]
+    # Named only from the acts of people the viewer knows, neither blocked nor the viewer.
+    named = {
+        n: [e for e in found if e.actor_id in acts.actors] for n, found in acts.by_note.items()
+    }
     reasons = await explanations.reasons(
-        session, viewer_id, {r.note_id for r in page}, acts.by_note, firsts
+        session, viewer_id, {r.note_id for r in page}, named, firsts
     )
     return await _shown(session, page, reasons, firsts & {r.note_id for r in page})
 

@@ -274,7 +274,10 @@ class NoteStats(Base):
     ``heat`` is the engagement's decayed value at ``heat_at`` (ADR 0013)."""
 
     __tablename__ = "note_stats"
-    __table_args__ = (Index("ix_note_stats_heat", "heat"),)
+    __table_args__ = (
+        Index("ix_note_stats_heat", "heat"),
+        Index("ix_note_stats_open_heat", "open_heat"),
+    )
 
     note_id: Mapped[int] = mapped_column(
         ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
@@ -286,4 +289,7 @@ class NoteStats(Base):
     helpful: Mapped[int] = mapped_column(Integer, default=0)
     impressions: Mapped[int] = mapped_column(Integer, default=0)
     heat: Mapped[float] = mapped_column(Float, default=0.0)
+    # The part of ``heat`` anyone may be credited with: no private saves, no helpful marks
+    # (what Discover scores everyone outside the reader's circle by); decayed as of heat_at.
+    open_heat: Mapped[float] = mapped_column(Float, default=0.0, server_default=sa_text("0"))
     heat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

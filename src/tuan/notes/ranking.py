@@ -7,13 +7,21 @@ w and the halving are :mod:`tuan.notes.stats` (the same weights heat uses); τ i
 domain's weight of the actor for the viewer, floored at :data:`TRUST_FLOOR`, so a stranger's
 like still counts a little and a friend's counts more. What is "visible to v" is decided by
 the reader (:mod:`tuan.notes.discover`): a save into a private collection never reaches here.
+
+Discover computes it by decomposition (:func:`decomposed`): every act anyone may be credited
+with is in the note's open heat O(n) (:mod:`tuan.notes.stats`), so
+
+    score(v, n) = 0.1 · O(n) + Σ_{e by people v knows} (τ(v, actor e) − 0.1) · w · 2^(−age/72 h)
+
+where "known" takes in the viewer (τ = 0: their own acts) and people blocked either way
+(τ = 0): strangers' acts are the 0.1 · O(n) part, never summed one by one.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -55,6 +63,29 @@ def score(
         hours = (now - e.at).total_seconds() / 3600.0
         total += WEIGHTS[e.kind] * trust_weight(trust, e.actor_id) * decay(hours)
     return total
+
+
+def decomposed(
+    viewer_id: int,
+    open_heat: float,
+    known_acts: Iterable[Engagement],
+    trust: Mapping[int, float],
+    zero: Collection[int],
+    now: datetime,
+) -> float:
+    """:func:`score`, from the note's open heat now and the acts on it by people the viewer
+    knows: each moves its share of the floor (already in 0.1 · open heat) to its own trust.
+    The viewer's own acts and those of the people in ``zero`` (blocked either way) weigh 0."""
+    total = TRUST_FLOOR * open_heat
+    for e in known_acts:
+        tau = (
+            0.0
+            if e.actor_id == viewer_id or e.actor_id in zero
+            else trust_weight(trust, e.actor_id)
+        )
+        hours = (now - e.at).total_seconds() / 3600.0
+        total += (tau - TRUST_FLOOR) * WEIGHTS[e.kind] * decay(hours)
+    return max(total, 0.0)  # rounding, and open heat that faded before a known act was read
 
 
 @dataclass(frozen=True)
@@ -119,20 +150,3 @@ def first_audience(
             chosen.remove(pick)
             break
     return result
-
-
-def settled(exact: Sequence[Ranked], bound: float, limit: int) -> bool:
-    """Whether the first ``limit`` notes of the capped feed are known, when every note not yet
-    scored exactly scores at most ``bound``: the notes scored above it must fill the top's
-    per-author places (up to ``limit``) and the page. Ties at the bound are not trusted (the
-    newer note would win them), so only notes strictly above it count."""
-    above = by_score([r for r in exact if r.score > bound])
-    seen: Counter[int] = Counter()
-    head = 0
-    for note in above:
-        if head == min(TOP, limit):
-            break
-        if seen[note.author_id] < PER_AUTHOR_IN_TOP:
-            seen[note.author_id] += 1
-            head += 1
-    return head >= min(TOP, limit) and len(above) >= limit

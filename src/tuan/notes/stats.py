@@ -8,6 +8,12 @@ Stored as its value at ``heat_at``; adding an act first decays the stored value 
 Comparing heats stored at different moments is fair only at one moment, so a reader that ranks
 by it decays each to the same ``now`` (:func:`heat_now`); the index orders candidates well enough
 because a note's heat only moves when someone acts on it, and acts are what it measures.
+
+Open heat is the same sum over the acts anyone may be credited with (:data:`OPEN`): likes,
+comments, forwards, follows from the note, and a person's first save of it into a public
+collection; never a save into a private collection nor a helpful mark. Discover scores everyone
+outside the reader's circle from it (:mod:`tuan.notes.discover`). Both are stored as of
+``heat_at``: whenever either changes, both are decayed to now first.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ WEIGHTS: dict[Act, float] = {
     "forward": 4.0,
     "follow": 8.0,
 }
+OPEN: frozenset[Act] = frozenset({"like", "save", "comment", "forward", "follow"})
 _COUNTED = {"like": "likes", "save": "saves", "comment": "comments", "forward": "forwards"}
 
 
@@ -55,6 +62,7 @@ _NO_STATS = {
     "helpful": 0,
     "impressions": 0,
     "heat": 0.0,
+    "open_heat": 0.0,
     "heat_at": None,
 }
 
@@ -73,15 +81,40 @@ async def _row(uow: UnitOfWork, note_id: int) -> NoteStats:
     return stats
 
 
-async def acted(uow: UnitOfWork, note_id: int, act: Act, *, undo: bool = False) -> None:
+def _decay_to_now(uow: UnitOfWork, stats: NoteStats) -> None:
+    """Both stored heats as of now, so either can be added to."""
+    stats.heat = heat_now(stats.heat or 0.0, stats.heat_at, uow.now)
+    stats.open_heat = heat_now(stats.open_heat or 0.0, stats.heat_at, uow.now)
+    stats.heat_at = uow.now
+
+
+async def acted(
+    uow: UnitOfWork, note_id: int, act: Act, *, undo: bool = False, open: bool = True
+) -> None:
     """Count one act on a note (or take one back, ``undo``), in the caller's transaction.
-    Taking an act back lowers its count, not the heat: heat is what happened, and it fades."""
+    Taking an act back lowers its count, not the heats: heat is what happened, and it fades.
+    ``open``: whether anyone may be credited with the act (a save: into a public collection,
+    the saver's first such of the note); only then, and only for :data:`OPEN` kinds, does it
+    add to the open heat."""
     stats = await _row(uow, note_id)
     step = -1 if undo else 1
     column = "helpful" if act == "helpful" else _COUNTED.get(act)
     if column is not None:
         setattr(stats, column, max(0, int(getattr(stats, column) or 0) + step))
     if not undo:
-        stats.heat = heat_now(stats.heat or 0.0, stats.heat_at, uow.now) + WEIGHTS[act]
-        stats.heat_at = uow.now
+        _decay_to_now(uow, stats)
+        stats.heat += WEIGHTS[act]
+        if open and act in OPEN:
+            stats.open_heat += WEIGHTS[act]
+    await uow.session.flush()
+
+
+async def opened(uow: UnitOfWork, note_id: int, saved_at: datetime, *, add: bool) -> None:
+    """A person's save of the note became creditable to anyone (``add``: a collection made
+    public, or a note saved privately before now saved publicly) or stopped being (made
+    private): add or take away 1 · decay(age of that save) of open heat, never below 0."""
+    stats = await _row(uow, note_id)
+    _decay_to_now(uow, stats)
+    change = WEIGHTS["save"] * decay((uow.now - saved_at).total_seconds() / 3600.0)
+    stats.open_heat = max(0.0, stats.open_heat + (change if add else -change))
     await uow.session.flush()
