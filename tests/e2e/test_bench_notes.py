@@ -42,3 +42,14 @@ def test_the_notes_benchmark_seeds_a_community_and_times_the_feeds_and_a_write(
     assert measured["discover"]["items"] > 0 and measured["write"]["rounds"] == 10
     assert 0 < figures["discover_p50_ms"] <= figures["discover_p95_ms"]
     assert figures["write_p95_ms"] > 0 and figures["following_p95_ms"] > 0
+
+    # Runs at several sizes draw one picture of latency against size.
+    smaller = tmp_path / "smaller.json"
+    smaller.write_text(json.dumps({**figures, "notes": 1000}))
+    picture = tmp_path / "sizes.png"
+    drawn = run_tuan(
+        "bench", "notes-report", str(smaller), str(out), "--plot", str(picture),
+        env={}, cwd=tmp_path,
+    )  # fmt: skip
+    assert drawn.returncode == 0, drawn.stdout + drawn.stderr
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

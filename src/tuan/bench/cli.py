@@ -383,6 +383,20 @@ def notes(
     console.print_json(json.dumps(summary, ensure_ascii=False))
 
 
+@app.command("notes-report")
+def notes_report(
+    results: Annotated[list[Path], typer.Argument(help="JSON files written by `tuan bench notes`")],
+    plot_to: Annotated[Path, typer.Option("--plot", help="Draw latency against size to this PNG")],
+) -> None:
+    """Latency against community size, from several `tuan bench notes` runs (10k, 100k, 1M)."""
+    _require_bench("matplotlib")
+    from tuan.bench import notes as bench
+
+    runs = [json.loads(path.read_text()) for path in results]
+    bench.plot_sizes(runs, plot_to)
+    console.print(f"plot written to {plot_to}")
+
+
 @app.command("chat-report")
 def chat_report(
     results: Annotated[Path, typer.Argument(help="JSON lines written by `tuan bench chat`")],

@@ -188,3 +188,32 @@ def plot(figures: dict[str, Any], out: Path) -> None:
     axis.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(out, dpi=120)
+
+
+def plot_sizes(runs: list[dict[str, Any]], out: Path) -> None:
+    """p50 and p95 of each measurement against the community's size (notes), one line each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ordered = sorted(runs, key=lambda r: int(r["notes"]))
+    sizes = [int(r["notes"]) for r in ordered]
+    fig, axis = plt.subplots(figsize=(6, 4))
+    for name, colour in (
+        ("discover", "tab:red"),
+        ("following", "tab:blue"),
+        ("write", "tab:green"),
+    ):
+        for stat, style in (("p95_ms", "-"), ("p50_ms", ":")):
+            values = [float(r["measured"][name][stat]) for r in ordered]
+            axis.plot(sizes, values, style, color=colour, marker="o", label=f"{name} {stat[:3]}")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("notes in the community (people = notes / 10)")
+    axis.set_ylabel("ms")
+    engines = sorted({str(r["database"]) for r in ordered})
+    axis.set_title(f"Notes: latency against size ({', '.join(engines)})")
+    axis.legend(loc="upper left", fontsize="small", ncol=2)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
