@@ -3,7 +3,7 @@
 :mod:`tuan.notes.explanations`).
 
 Candidates, each through :func:`seen_by` (never the viewer's own notes):
-- the :data:`HOT` notes with the most heat, read off ``ix_note_stats_heat``;
+- the :data:`HOT` notes with the most open heat, read off ``ix_note_stats_open_heat``;
 - notes that the viewer's friends or the people they follow liked, saved into a public
   collection, commented on, forwarded or followed the author from in the last week;
 - fresh notes (under 24 h, fewer than 50 impressions) for the first-audience slots.
